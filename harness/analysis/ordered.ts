@@ -1,0 +1,57 @@
+// Helpers over sorted typed arrays.
+import { COLUMNS, type RecordSet } from '../records/records.ts';
+
+/** The load worker appends in completion order, so `end` is sorted; hand-made sets may not be. */
+export function sortedByEnd(set: RecordSet): RecordSet {
+  let sorted = true;
+  for (let i = 1; i < set.count && sorted; i++) sorted = set.end[i - 1] <= set.end[i];
+  if (sorted) return set;
+  const order = Array.from({ length: set.count }, (_, i) => i).sort((a, b) => set.end[a] - set.end[b]);
+  const out: Record<string, unknown> = { count: set.count, errorCodes: set.errorCodes };
+  for (const [name, Type] of COLUMNS) {
+    const src = set[name];
+    const dst = new Type(set.count);
+    for (let i = 0; i < order.length; i++) dst[i] = src[order[i]];
+    out[name] = dst;
+  }
+  return out as unknown as RecordSet;
+}
+
+/** First index i with a[i] > x (a sorted ascending), a.length if none. */
+export function upperBound(a: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index i with a[i] >= x. */
+export function lowerBound(a: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Nearest-rank percentile of an ascending array; NaN when empty. */
+export function percentileSorted(a: ArrayLike<number>, p: number): number {
+  if (a.length === 0) return Number.NaN;
+  const rank = Math.ceil((p / 100) * a.length);
+  return a[Math.min(a.length - 1, Math.max(0, rank - 1))];
+}
+
+export function summarize(values: number[]): { count: number; min: number; median: number; mean: number; max: number } {
+  if (values.length === 0) return { count: 0, min: 0, median: 0, mean: 0, max: 0 };
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { count: s.length, min: s[0], median, mean: s.reduce((a, b) => a + b, 0) / s.length, max: s[s.length - 1] };
+}

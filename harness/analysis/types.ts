@@ -1,0 +1,105 @@
+// The analysis stage's input and output. Output times are milliseconds since the load origin.
+import type { Colour } from '../records/records.ts';
+
+/** Something that disturbs the service on purpose: a switch, or an injected outage. */
+export interface Disruption {
+  kind: 'switch' | 'outage';
+  label: string;
+  from?: Colour;
+  to?: Colour;
+  /** µs since the load origin, in time order */
+  events: { name: string; atUs: number }[];
+}
+
+export interface AnalysisOptions {
+  settleMs: number;
+  bucketMs: number;
+}
+
+export interface Summary {
+  count: number;
+  min: number;
+  median: number;
+  mean: number;
+  max: number;
+}
+
+export interface Crossover {
+  from: Colour;
+  to: Colour;
+  /** last successful response from the old colour after the switch began */
+  lastOldMs: number | null;
+  /** first successful response from the new colour after the switch began */
+  firstNewMs: number | null;
+  /** share of successful responses from the new colour after the switch settled */
+  newShareAfter: number | null;
+  tookEffect: boolean;
+}
+
+export interface DisruptionFigures {
+  index: number;
+  kind: Disruption['kind'];
+  label: string;
+  events: { name: string; atMs: number }[];
+  horizon: { fromMs: number; toMs: number };
+  failedRequests: number;
+  /** failures whose request went out on a connection that had served before */
+  failedOnReused: number;
+  byCode: Record<string, number>;
+  errorWindowMs: number;
+  errorWindow: { fromMs: number; toMs: number } | null;
+  maxGapMs: number;
+  maxGap: { fromMs: number; toMs: number } | null;
+  excessGapMs: number;
+  crossover: Crossover | null;
+}
+
+export interface LatencySummary {
+  count: number;
+  /** milliseconds */
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  p9999: number;
+  max: number;
+  /** HdrHistogram compressed base64, values in µs */
+  encoded: string;
+}
+
+export interface Timeline {
+  bucketMs: number;
+  /** counts per bucket by the request's end */
+  ok: number[];
+  failed: number[];
+  blue: number[];
+  green: number[];
+  failedByCode: Record<string, number[]>;
+}
+
+export interface Analysis {
+  totals: {
+    requests: number;
+    ok: number;
+    failed: number;
+    httpErrors: number;
+    transportErrors: number;
+    failedOnReused: number;
+    byCode: Record<string, number>;
+    backgroundFailures: number;
+    durationMs: number;
+    okPerSecond: number;
+    connections: number;
+  };
+  /** p99.9 of the interval between successful completions outside every horizon */
+  gapReferenceMs: number;
+  disruptions: DisruptionFigures[];
+  /** across switches: failedRequests, errorWindowMs, maxGapMs, excessGapMs */
+  switchStats: Record<'failedRequests' | 'errorWindowMs' | 'maxGapMs' | 'excessGapMs', Summary>;
+  timeline: Timeline;
+  latency: { overall: LatencySummary; steady: LatencySummary; switching: LatencySummary };
+  /** reasons the run cannot be trusted as a measurement of what it meant to measure */
+  problems: string[];
+}

@@ -1,0 +1,110 @@
+// npm run scenario -- <name> [options]: run one scenario against a real nginx and report it.
+import { parseArgs } from 'node:util';
+import { relative, join } from 'node:path';
+import { CannotMeasure } from '../errors.ts';
+import { switchPlan } from '../run/plans.ts';
+import { runScenario } from '../run/run.ts';
+import { newRunDir, storeRun } from '../run/store.ts';
+import { formatSummary } from '../report/summary.ts';
+import { listScenarios, parseOverride, resolveScenario, type Override } from '../scenario/resolve.ts';
+import { exitOnError } from './exit.ts';
+import { progressLine } from './progress.ts';
+
+const HELP = `Usage: npm run scenario -- <scenario> [options]
+
+Starts a real nginx in front of blue/green app fixtures, drives HTTP/1.1 keep-alive load through
+it, performs the scenario's blue/green switches (rewrite the upstream include, nginx -t,
+nginx -s reload, stop the old colour) and reports every failed request.
+
+Options:
+  --list                   list the scenarios and exit
+  --set <field=value>      override any scenario field, repeatable
+                           (e.g. --set proxy.keepaliveTimeout=3s --set apps.delayMs=5)
+  --duration <time>        whole run, e.g. 30s (load.durationMs)
+  --connections <n>        keep-alive connections (load.connections)
+  --switches <n>           number of switches (switches.count)
+  --out <dir>              where run directories go (default: reports)
+  --json                   print report.json to stdout instead of the summary
+  -h, --help               this text
+
+Exit codes: 0 measured; 2 could not measure (bad input, a component that would not start,
+a switch that did not take effect); 130 stopped by Ctrl-C (what was measured is still written).
+
+Examples:
+  npm run scenario keepalive-60s
+  npm run scenario -- connection-close --switches 5 --duration 15s
+  npm run scenario -- tuned-3s-1s --set proxy.workerProcesses=1`;
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      options: {
+        list: { type: 'boolean' },
+        set: { type: 'string', multiple: true },
+        duration: { type: 'string' },
+        connections: { type: 'string' },
+        switches: { type: 'string' },
+        out: { type: 'string', default: 'reports' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
+  }
+  const { values, positionals } = args;
+  if (values.help) return print(HELP);
+  if (values.list) return print(listScenarios());
+  if (positionals.length !== 1) throw new CannotMeasure(`name one scenario.\n\n${HELP}`);
+
+  const overrides: Override[] = (values.set ?? []).map(parseOverride);
+  const number = (flag: string, v: string) => {
+    const parsed = Number(v);
+    if (!Number.isInteger(parsed)) throw new CannotMeasure(`--${flag} ${v}: expected a whole number`);
+    return parsed;
+  };
+  if (values.duration) overrides.push({ path: 'load.durationMs', value: values.duration });
+  if (values.connections) overrides.push({ path: 'load.connections', value: number('connections', values.connections) });
+  if (values.switches) overrides.push({ path: 'switches.count', value: number('switches', values.switches) });
+  const scenario = resolveScenario(positionals[0], overrides);
+
+  const progress = progressLine();
+  const abort = new AbortController();
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130); // second Ctrl-C: the exit handler kills every child
+    interrupted = true;
+    progress.clear();
+    process.stderr.write('stopping: ending the load, stopping nginx and the apps, writing what was measured…\n');
+    abort.abort();
+  });
+  process.on('SIGTERM', () => abort.abort());
+
+  const run = await runScenario(scenario, switchPlan(scenario), {
+    signal: abort.signal,
+    onProgress: (p) =>
+      progress.update(
+        `${scenario.name}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ` +
+          `${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`,
+      ),
+  });
+  progress.clear();
+  const dir = await newRunDir(values.out!, scenario.name);
+  const report = await storeRun(dir, run);
+  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else print(formatSummary(report, relative(process.cwd(), join(dir, 'report.html')) || dir));
+
+  if (interrupted) return 130;
+  if (run.meta.error) throw new CannotMeasure(`the run could not complete: ${run.meta.error} (partial results in ${dir})`);
+  if (report.analysis.problems.length) throw new CannotMeasure(`${report.analysis.problems.join('; ')} (results in ${dir})`);
+  return 0;
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+main().then((code) => process.exit(code), exitOnError);

@@ -1,0 +1,21 @@
+// report.json: everything a run measured, versioned. A change to a figure's definition
+// (MEASUREMENT.md) is a change to SCHEMA_VERSION.
+import type { Analysis } from '../analysis/types.ts';
+import type { RunMeta } from '../run/run.ts';
+import type { Scenario } from '../scenario/schema.ts';
+
+export const SCHEMA_VERSION = 1;
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  meta: RunMeta;
+  scenario: Scenario;
+  analysis: Analysis;
+}
+
+export const buildReport = (meta: RunMeta, scenario: Scenario, analysis: Analysis): Report => ({
+  schemaVersion: SCHEMA_VERSION,
+  meta,
+  scenario,
+  analysis,
+});

@@ -1,0 +1,153 @@
+// One measured run: stack up, load on, disruptions at their times, steady cool-down, load off,
+// stack down. This is the orchestrator's thread; the load runs in its own worker thread.
+// After the load has started, nothing is lost: a failure or Ctrl-C still returns every record.
+import { cpus, hostname, platform, release } from 'node:os';
+import { nowNs, usSince } from '../clock.ts';
+import type { Disruption } from '../analysis/types.ts';
+import { startLoad, type RunningLoad } from '../load/generator.ts';
+import type { RecordSet } from '../records/records.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { startLocalStack, type Stack } from '../stack/stack.ts';
+import type { TimedEvent } from '../switch/events.ts';
+
+/** A disruption as an action produces it, on the raw clock. */
+export interface RawDisruption extends Omit<Disruption, 'events'> {
+  events: TimedEvent[];
+}
+
+export interface PlannedAction {
+  /** when to start it, ms after the load origin (later if the previous action overran) */
+  dueMs: number;
+  /** what it is, for progress lines */
+  label: string;
+  act(stack: Stack): Promise<RawDisruption>;
+}
+
+export interface RunMeta {
+  startedAt: string;
+  proxy: { kind: string; version: string };
+  node: string;
+  machine: { hostname: string; platform: string; release: string; cpus: number; cpuModel: string };
+  aborted: boolean;
+  error: string | null;
+}
+
+export interface RunOutput {
+  scenario: Scenario;
+  meta: RunMeta;
+  records: RecordSet;
+  disruptions: Disruption[];
+  proxyFiles: Record<string, string>;
+}
+
+export interface RunHooks {
+  signal?: AbortSignal;
+  onProgress?: (state: { elapsedMs: number; totalMs: number; requests: number; failed: number; step: string }) => void;
+}
+
+/**
+ * Throws (CannotMeasure) only when the stack could not start, before any load; after that,
+ * errors end the run early and come back in `meta.error` with everything measured so far.
+ */
+export async function runScenario(scenario: Scenario, plan: PlannedAction[], hooks: RunHooks = {}): Promise<RunOutput> {
+  const startedAt = new Date().toISOString();
+  const stack = await startLocalStack(scenario);
+  let load: RunningLoad | null = null;
+  let error: string | null = null;
+  let proxyFiles: Record<string, string> = {};
+  let step = 'warm-up';
+  const raw: RawDisruption[] = [];
+  const signal = hooks.signal;
+  const tick = setInterval(() => {
+    if (!load || !hooks.onProgress) return;
+    hooks.onProgress({
+      elapsedMs: usSince(load.originNs) / 1000,
+      totalMs: scenario.load.durationMs,
+      requests: load.progress.requests,
+      failed: load.progress.failed,
+      step,
+    });
+  }, 250);
+  try {
+    load = await startLoad({
+      url: `http://127.0.0.1:${stack.proxy.port}${scenario.load.path}`,
+      connections: scenario.load.connections,
+      timeoutMs: scenario.load.timeoutMs,
+      clientKeepAlive: scenario.load.clientKeepAlive,
+      successMin: scenario.load.successStatus[0],
+      successMax: scenario.load.successStatus[1],
+      // The orchestrator stops it; this bound holds if the orchestrator cannot.
+      maxDurationMs: scenario.load.durationMs * 2 + 60_000,
+      maxRequests: scenario.load.maxRequests,
+    });
+    const origin = load.originNs;
+    for (const action of plan) {
+      await sleepUntil(origin, action.dueMs, signal);
+      if (signal?.aborted) break;
+      step = action.label;
+      raw.push(await action.act(stack));
+      step = 'between switches';
+    }
+    step = 'cool-down';
+    const lastEventMs = raw.length ? lastEventUs(raw[raw.length - 1], origin) / 1000 : 0;
+    await sleepUntil(origin, Math.max(scenario.load.durationMs, lastEventMs + scenario.load.cooldownMs), signal);
+    proxyFiles = await stack.proxy.configFiles();
+  } catch (err) {
+    error = (err as Error).message;
+  } finally {
+    clearInterval(tick);
+  }
+  let records: RecordSet | null = null;
+  try {
+    if (load) records = await load.stop();
+  } catch (err) {
+    error ??= (err as Error).message;
+  }
+  await stack.stop();
+  const origin = load?.originNs ?? nowNs();
+  return {
+    scenario,
+    meta: {
+      startedAt,
+      proxy: { kind: stack.proxy.kind, version: stack.proxy.version },
+      node: process.version,
+      machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
+      aborted: signal?.aborted ?? false,
+      error,
+    },
+    records: records ?? emptyRecords(),
+    disruptions: raw.map((d) => ({ ...d, events: d.events.map((e) => ({ name: e.name, atUs: usSince(origin, e.atNs) })) })),
+    proxyFiles,
+  };
+}
+
+const lastEventUs = (d: RawDisruption, origin: bigint) => usSince(origin, d.events[d.events.length - 1].atNs);
+
+function sleepUntil(originNs: bigint, dueMs: number, signal?: AbortSignal): Promise<void> {
+  const waitMs = dueMs - usSince(originNs) / 1000;
+  if (waitMs <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, waitMs);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+function emptyRecords(): RecordSet {
+  return {
+    count: 0,
+    start: new Float64Array(0),
+    end: new Float64Array(0),
+    outcome: new Uint8Array(0),
+    status: new Uint16Array(0),
+    error: new Uint8Array(0),
+    conn: new Uint32Array(0),
+    reused: new Uint8Array(0),
+    colour: new Uint8Array(0),
+    errorCodes: [''],
+  };
+}

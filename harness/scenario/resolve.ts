@@ -1,0 +1,72 @@
+// From a scenario name and command-line overrides to a validated Scenario.
+import { z } from 'zod';
+import { scenarios } from '../../scenarios/index.ts';
+import { CannotMeasure } from '../errors.ts';
+import { ScenarioSchema, type Scenario, type ScenarioInput } from './schema.ts';
+
+/** `path.to.field=value`; the value is JSON when it parses as JSON, else a plain string. */
+export interface Override {
+  path: string;
+  value: unknown;
+}
+
+export function parseOverride(text: string): Override {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new CannotMeasure(`--set ${text}: expected field=value, e.g. --set proxy.keepaliveTimeout=3s`);
+  const raw = text.slice(eq + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    // a bare word such as 3s or auto
+  }
+  return { path: text.slice(0, eq), value };
+}
+
+export function applyOverrides(input: ScenarioInput, overrides: Override[]): ScenarioInput {
+  const out = structuredClone(input) as Record<string, unknown>;
+  for (const { path, value } of overrides) {
+    const keys = path.split('.');
+    let node = out;
+    for (const k of keys.slice(0, -1)) {
+      if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
+      node = node[k] as Record<string, unknown>;
+    }
+    node[keys[keys.length - 1]] = value;
+  }
+  return out as ScenarioInput;
+}
+
+export function validateScenario(input: unknown): Scenario {
+  const result = ScenarioSchema.safeParse(input);
+  if (result.success) return result.data;
+  throw new CannotMeasure(`invalid scenario:\n${formatIssues(result.error)}`);
+}
+
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const field = issue.path.join('.');
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (field ? `${field}.${k}` : k)) : [];
+      if (keys.length) return `  ${keys.join(', ')}: unknown field`;
+      return `  ${field || '(scenario)'}: ${issue.message}`;
+    })
+    .join('\n');
+}
+
+export function scenarioNames(): string[] {
+  return scenarios.map((s) => s.name);
+}
+
+export function resolveScenario(name: string, overrides: Override[] = []): Scenario {
+  const found = scenarios.find((s) => s.name === name);
+  if (!found) {
+    throw new CannotMeasure(`unknown scenario "${name}". Known scenarios:\n${listScenarios()}`);
+  }
+  return validateScenario(applyOverrides(found, overrides));
+}
+
+export function listScenarios(): string {
+  const width = Math.max(...scenarios.map((s) => s.name.length));
+  return scenarios.map((s) => `  ${s.name.padEnd(width)}  ${s.description}`).join('\n');
+}

@@ -1,0 +1,136 @@
+// What a scenario may say, with defaults. Every message names the field it is about.
+import { z } from 'zod';
+
+const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** "250ms", "2s", "1.5m" or a plain number of milliseconds. */
+export function parseDurationMs(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+  return m ? Number(m[1]) * UNITS_MS[m[2] ?? 'ms'] : Number.NaN;
+}
+
+const ms = z
+  .union([z.number(), z.string()])
+  .transform((v) => (typeof v === 'number' ? v : parseDurationMs(v)))
+  .pipe(z.number({ error: 'expected a duration such as 500ms, 2s or 1500' }).nonnegative());
+
+const nginxTime = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)?$/, { error: 'expected an nginx time such as 60s, 500ms or 75' });
+
+const port = z.number().int().min(0).max(65535);
+const directives = z.array(z.string()).default([]);
+
+const ProxySchema = z
+  .object({
+    kind: z.literal('nginx').default('nginx'),
+    /** `auto` is what Debian's packaged nginx.conf uses */
+    workerProcesses: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+    workerConnections: z.number().int().min(16).max(65535).default(1024),
+    keepaliveTimeout: nginxTime.default('60s'),
+    keepaliveRequests: z.number().int().positive().optional(),
+    workerShutdownTimeout: nginxTime.optional(),
+    /** the seed's fix: `add_header Connection "close";` in the location */
+    connectionClose: z.boolean().default(false),
+    /**
+     * idle keep-alive connections from each worker to the app (0: a new upstream connection
+     * per request, the seed's literal config, about 4x slower on a 2-core machine)
+     */
+    upstreamKeepalive: z.number().int().min(0).max(10_000).default(32),
+    accessLog: z.boolean().default(false),
+    /** 0: any free port on 127.0.0.1 */
+    port: port.default(0),
+    /** raw directives, for trying one's own configuration */
+    extraMain: directives,
+    extraHttp: directives,
+    extraLocation: directives,
+  })
+  .strict();
+
+const AppsSchema = z
+  .object({
+    delayMs: ms.default(0),
+    /** 0: the body is the colour's name */
+    bodyBytes: z.number().int().min(0).max(10_000_000).default(0),
+    healthTimeoutMs: ms.default(5000),
+    bluePort: port.default(0),
+    greenPort: port.default(0),
+  })
+  .strict();
+
+const LoadSchema = z
+  .object({
+    connections: z.number().int().min(1).max(1024).default(32),
+    /** whole run: warm-up, the switches spread evenly, then the steady cool-down */
+    durationMs: ms.default(25_000),
+    warmupMs: ms.default(2000),
+    cooldownMs: ms.default(3000),
+    clientKeepAlive: z.boolean().default(true),
+    timeoutMs: ms.default(5000),
+    path: z.string().startsWith('/').default('/'),
+    successStatus: z.tuple([z.number().int(), z.number().int()]).default([200, 399]),
+    /** a safety bound on the load loop, far above any real run */
+    maxRequests: z.number().int().positive().default(50_000_000),
+  })
+  .strict();
+
+const SwitchesSchema = z
+  .object({
+    count: z.number().int().min(0).max(1000).default(10),
+    /** time from the reload signal to stopping the old colour, as a deploy job sleeps */
+    drainMs: ms.default(500),
+    /** how long after a switch's last event its failures are still its own */
+    settleMs: ms.default(1000),
+  })
+  .strict();
+
+const AnalysisSchema = z.object({ bucketMs: ms.pipe(z.number().min(1).max(1000)).default(10) }).strict();
+
+/** Smallest spacing between switch starts that leaves room for a switch and its settle time. */
+export const MIN_SWITCH_SPACING_MS = 500;
+
+export const ScenarioSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'lower-case letters, digits and dashes' }),
+    description: z.string(),
+    proxy: ProxySchema.default(ProxySchema.parse({})),
+    apps: AppsSchema.default(AppsSchema.parse({})),
+    load: LoadSchema.default(LoadSchema.parse({})),
+    switches: SwitchesSchema.default(SwitchesSchema.parse({})),
+    analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    const { durationMs, warmupMs, cooldownMs } = s.load;
+    if (cooldownMs <= s.switches.settleMs) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['load', 'cooldownMs'],
+        message: `must be longer than switches.settleMs (${s.switches.settleMs}) so the run ends in steady state`,
+      });
+    }
+    if (s.switches.count > 0) {
+      const spacing = (durationMs - warmupMs - cooldownMs) / s.switches.count;
+      if (!(spacing >= MIN_SWITCH_SPACING_MS)) {
+        const needed = warmupMs + cooldownMs + s.switches.count * MIN_SWITCH_SPACING_MS;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['load', 'durationMs'],
+          message: `${durationMs} ms leaves ${Math.round(spacing)} ms between switches; ${s.switches.count} switches need at least ${needed} ms`,
+        });
+      }
+    }
+    const [lo, hi] = s.load.successStatus;
+    if (lo > hi) ctx.addIssue({ code: 'custom', path: ['load', 'successStatus'], message: 'low bound above high bound' });
+  });
+
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+export type ProxySettings = Scenario['proxy'];
+
+/** Milliseconds between switch starts, and the times (from load start) they are due. */
+export function switchSchedule(s: Scenario): number[] {
+  const { durationMs, warmupMs, cooldownMs } = s.load;
+  const spacing = (durationMs - warmupMs - cooldownMs) / Math.max(1, s.switches.count);
+  return Array.from({ length: s.switches.count }, (_, i) => warmupMs + i * spacing);
+}

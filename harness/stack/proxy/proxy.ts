@@ -1,0 +1,24 @@
+import type { Colour } from '../../records/records.ts';
+
+// What the rest of the harness needs from a reverse proxy. nginx is the first; another proxy
+// (HAProxy, say) is another implementation of this, and nothing else changes.
+export interface Proxy {
+  readonly kind: string;
+  /** the port clients connect to, on 127.0.0.1 */
+  readonly port: number;
+  /** e.g. "nginx/1.22.1" */
+  readonly version: string;
+  /** Start in front of `colour`'s app; resolves once the proxy accepts connections. */
+  start(colour: Colour): Promise<void>;
+  /** Point the configuration at the other colour, as a deploy job rewrites its include file. */
+  writeUpstream(colour: Colour): Promise<void>;
+  /** Check the configuration (nginx -t); rejects with the proxy's own words. */
+  test(): Promise<void>;
+  /** Signal a graceful reload; resolves once the signal is delivered. */
+  reload(): Promise<void>;
+  /** pids of the current worker processes (old generations included, until they exit) */
+  workers(): Promise<number[]>;
+  /** The configuration files in force, by name, to store beside the report. */
+  configFiles(): Promise<Record<string, string>>;
+  stop(): Promise<void>;
+}
