@@ -53,6 +53,8 @@ const AppsSchema = z
     /** 0: the body is the colour's name */
     bodyBytes: z.number().int().min(0).max(10_000_000).default(0),
     healthTimeoutMs: ms.default(5000),
+    /** the app answers its health check with 503 until it has run this long */
+    healthyAfterMs: ms.default(0),
     bluePort: port.default(0),
     greenPort: port.default(0),
   })

@@ -27,6 +27,7 @@ export async function startApp(colour: Colour, apps: Scenario['apps'], port: num
     '--port', String(port),
     '--delay-ms', String(apps.delayMs),
     '--body-bytes', String(apps.bodyBytes),
+    '--healthy-after-ms', String(apps.healthyAfterMs),
   ]);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));

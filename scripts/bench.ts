@@ -1,0 +1,200 @@
+// Benchmark: our load generator's request rate beside autocannon's and wrk's on the same target,
+// to show whether our meter is a fast enough client (a slow client would hide gaps, not cause them).
+//
+//   npx tsx scripts/bench.ts [--target app|nginx|both] [--connections 32] [--duration 5] [--json]
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startLoad } from '../harness/load/generator.ts';
+import { resolveScenario } from '../harness/scenario/resolve.ts';
+import { spawnTracked, stopChild } from '../harness/stack/processes.ts';
+import { startLocalStack } from '../harness/stack/stack.ts';
+
+const HELP = `usage: npx tsx scripts/bench.ts [options]
+
+Measures requests/s and p50/p99 latency of our load generator, autocannon and wrk, one after
+the other, against the fixture app directly and/or through nginx (scenario keepalive-60s).
+
+  --target app|nginx|both   what to load (default both)
+  --connections N           keep-alive connections, every tool (default 32)
+  --duration S              measured seconds per tool, whole seconds (default 5)
+  --json                    print the rows as JSON instead of a Markdown table
+  --help                    this text`;
+const WARMUP_S = 1; // unmeasured run before each measured one: JIT, connections, nginx workers
+const FIXTURE = fileURLToPath(new URL('../harness/stack/fixture/app.mjs', import.meta.url));
+
+interface Measure { rps: number; p50Ms: number; p99Ms: number; errors: number; seconds: number }
+interface Row extends Partial<Measure> { tool: string; target: string; connections: number; duration: number; note?: string }
+type Tool = (url: string, connections: number, seconds: number, signal: AbortSignal) => Promise<Measure | string>;
+
+// autocannon ships no types; this is the slice of its API we use.
+interface AutocannonResult { requests: { total: number }; latency: { p50: number; p99: number }; duration: number; errors: number; non2xx: number }
+type Autocannon = (opts: object, cb: (err: Error | null, res: AutocannonResult) => void) => { stop(): void };
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+class Usage extends Error {}
+
+function parseFlags(argv: string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
+      target: { type: 'string', default: 'both' }, connections: { type: 'string', default: '32' },
+      duration: { type: 'string', default: '5' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    } }));
+  } catch (err) {
+    throw new Usage((err as Error).message);
+  }
+  const whole = (flag: string, v: string, max: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new Usage(`--${flag} ${v}: expected a whole number from 1 to ${max}`);
+    return n;
+  };
+  if (!['app', 'nginx', 'both'].includes(values.target)) throw new Usage(`--target ${values.target}: expected app, nginx or both`);
+  return {
+    targets: values.target === 'both' ? ['app', 'nginx'] : [values.target],
+    connections: whole('connections', values.connections, 10_000),
+    duration: whole('duration', values.duration, 600),
+    json: values.json, help: values.help,
+  };
+}
+
+const percentile = (sorted: Float64Array, q: number) => (sorted.length ? sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] : NaN);
+
+const ours: Tool = async (url, connections, seconds, signal) => {
+  const load = await startLoad({
+    url, connections, timeoutMs: 5000, clientKeepAlive: true, successMin: 200, successMax: 399,
+    maxDurationMs: seconds * 1000 + 30_000, maxRequests: 100_000_000, // the worker's own bounds
+  });
+  await sleep(seconds * 1000, undefined, { signal }).catch(() => {}); // Ctrl-C: stop early
+  const r = await load.stop();
+  const latencyUs = new Float64Array(r.count);
+  let first = Infinity, last = -Infinity, errors = 0;
+  for (let i = 0; i < r.count; i++) {
+    latencyUs[i] = r.end[i] - r.start[i];
+    first = Math.min(first, r.start[i]);
+    last = Math.max(last, r.end[i]);
+    if (r.outcome[i] !== 0) errors++;
+  }
+  latencyUs.sort();
+  const span = (last - first) / 1e6; // the records' own span: worker start-up is not counted
+  return { rps: r.count / span, p50Ms: percentile(latencyUs, 0.5) / 1000, p99Ms: percentile(latencyUs, 0.99) / 1000, errors, seconds: span };
+};
+
+const cannon: Tool = (url, connections, seconds, signal) =>
+  new Promise((resolve, reject) => {
+    const run = autocannon({ url, connections, duration: seconds, pipelining: 1, timeout: 5 }, (err, res) => {
+      signal.removeEventListener('abort', halt);
+      if (err) return reject(err);
+      resolve({ rps: res.requests.total / res.duration, p50Ms: res.latency.p50, p99Ms: res.latency.p99, errors: res.errors + res.non2xx, seconds: res.duration });
+    });
+    const halt = () => run.stop(); // it ends at its next 1 s sample
+    signal.addEventListener('abort', halt, { once: true });
+  });
+
+const UNIT_MS: Record<string, number> = { us: 1e-3, ms: 1, s: 1000, m: 60_000 };
+const wrk: Tool = async (url, connections, seconds, signal) => {
+  const out: string[] = [];
+  const child = spawnTracked('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+  const ended = await new Promise<string | null>((resolve) => {
+    child.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ENOENT' ? 'wrk not installed (apt-get install -y wrk)' : `wrk: ${e.message}`));
+    child.stdout!.on('data', (d) => out.push(String(d)));
+    child.stderr!.on('data', (d) => out.push(String(d)));
+    child.once('close', (code) => resolve(code === 0 ? null : `wrk exited ${code}`));
+    // wrk stops itself after -d; these bound the wait if it does not, and honour Ctrl-C.
+    const bound = setTimeout(() => void stopChild(child, 'SIGKILL'), seconds * 1000 + 15_000);
+    child.once('close', () => clearTimeout(bound));
+    signal.addEventListener('abort', () => void stopChild(child, 'SIGINT'), { once: true });
+  });
+  const text = out.join('');
+  if (ended) return ended;
+  const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+  const latency = (pct: string) => {
+    const m = new RegExp(`^\\s*${pct}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm').exec(text);
+    return m ? Number(m[1]) * UNIT_MS[m[2]] : NaN;
+  };
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
+  const errors = (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0) + (num(/Non-2xx or 3xx responses: (\d+)/) || 0);
+  return { rps: num(/Requests\/sec:\s+([\d.]+)/), p50Ms: latency('50'), p99Ms: latency('99'), errors, seconds: num(/requests in ([\d.]+)s/) };
+};
+
+const TOOLS: [string, Tool][] = [['ours', ours], ['autocannon', cannon], ['wrk', wrk]];
+
+/** Starts a target; returns its URL and how to stop it. */
+async function openTarget(target: string): Promise<{ url: string; close: () => Promise<void> }> {
+  if (target === 'nginx') {
+    const scenario = resolveScenario('keepalive-60s');
+    const stack = await startLocalStack(scenario);
+    return { url: `http://127.0.0.1:${stack.proxy.port}${scenario.load.path}`, close: () => stack.stop() };
+  }
+  const child = spawnTracked(process.execPath, [FIXTURE, '--colour', 'blue', '--port', '0']);
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += d;
+        if (out.includes('\n')) resolve((JSON.parse(out.split('\n')[0]) as { listening: number }).listening);
+      });
+      child.once('exit', (code) => reject(new Error(`fixture exited (code ${code}) before listening`)));
+      setTimeout(() => reject(new Error('fixture did not listen within 5 s')), 5000).unref();
+    });
+    return { url: `http://127.0.0.1:${port}/`, close: () => stopChild(child) };
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+}
+
+const fmt = (v: number | undefined, digits: number) =>
+  v === undefined || Number.isNaN(v) ? 'n/a' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function table(rows: Row[]): string {
+  const head = ['tool', 'target', 'connections', 'duration', 'requests/s', 'p50 ms', 'p99 ms', 'errors'];
+  const lines = rows.map((r) => [r.tool, r.target, String(r.connections), `${r.duration} s`, fmt(r.rps, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), r.note ?? fmt(r.errors, 0)]);
+  return [head, head.map((_, i) => (i < 2 ? '---' : '---:')), ...lines].map((c) => `| ${c.join(' | ')} |`).join('\n');
+}
+
+async function main(): Promise<number> {
+  const flags = parseFlags(process.argv.slice(2));
+  if (flags.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (abort.signal.aborted) process.exit(130); // second Ctrl-C: the exit hook kills every child
+    process.stderr.write('stopping: ending the current tool and stopping the target…\n');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const rows: Row[] = [];
+  try {
+    for (const target of flags.targets) {
+      const { url, close } = await openTarget(target);
+      try {
+        for (const [tool, run] of TOOLS) {
+          if (abort.signal.aborted) break;
+          process.stderr.write(`${tool} → ${target} (${url}): warm-up ${WARMUP_S} s, then ${flags.duration} s\n`);
+          const warm = await run(url, flags.connections, WARMUP_S, abort.signal);
+          const m = typeof warm === 'string' || abort.signal.aborted ? warm : await run(url, flags.connections, flags.duration, abort.signal);
+          const row: Row = { tool, target, connections: flags.connections, duration: flags.duration };
+          rows.push(typeof m === 'string' ? { ...row, note: m } : { ...row, ...m, note: abort.signal.aborted ? 'interrupted' : undefined });
+        }
+      } finally {
+        await close();
+      }
+    }
+  } finally {
+    // Print whatever was measured, also after Ctrl-C or an error.
+    if (flags.json) process.stdout.write(`${JSON.stringify({ node: process.version, cpus: cpus().length, warmupS: WARMUP_S, rows })}\n`);
+    else if (rows.length) process.stdout.write(`${table(rows)}\n`);
+  }
+  return abort.signal.aborted ? 130 : 0;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  if (err instanceof Usage) process.stderr.write(`error: ${err.message} (see --help)\n`);
+  else process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(err instanceof Usage ? 2 : 1);
+});

@@ -1,0 +1,58 @@
+// The seed's story against a real nginx: keep-alive loses requests at every reload,
+// Connection: close loses none, every switch takes effect, and nothing is left running.
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../harness/analysis/analyze.ts';
+import { switchPlan } from '../../harness/run/plans.ts';
+import { runScenario } from '../../harness/run/run.ts';
+import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
+import { SWITCH_EVENTS } from '../../harness/switch/events.ts';
+import { harnessProcesses } from './helpers.ts';
+
+const short = ['load.durationMs=7s', 'load.warmupMs=1s', 'load.cooldownMs=1.5s', 'switches.count=4'].map(parseOverride);
+
+async function measure(name: string) {
+  const scenario = resolveScenario(name, short);
+  const run = await runScenario(scenario, switchPlan(scenario));
+  expect(run.meta.error).toBeNull();
+  return { run, analysis: analyze(run.records, run.disruptions, { settleMs: 1000, bucketMs: 10 }) };
+}
+
+describe('switching behind a real nginx', () => {
+  it('keepalive-60s: reloads fail requests on reused connections, and every switch takes effect', async () => {
+    const { run, analysis: a } = await measure('keepalive-60s');
+    expect(a.totals.requests).toBeGreaterThan(5000);
+    expect(a.totals.failed).toBeGreaterThan(0);
+    const codes = Object.keys(a.totals.byCode);
+    expect(codes.every((c) => ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(c))).toBe(true);
+    expect(a.totals.failedOnReused).toBe(a.totals.failed);
+    expect(a.totals.backgroundFailures).toBe(0);
+    expect(a.disruptions).toHaveLength(4);
+    expect(a.disruptions.map((d) => d.crossover?.tookEffect)).toEqual([true, true, true, true]);
+    expect(a.disruptions.map((d) => [d.crossover?.from, d.crossover?.to])).toEqual([
+      ['blue', 'green'],
+      ['green', 'blue'],
+      ['blue', 'green'],
+      ['green', 'blue'],
+    ]);
+    // Every switch's full timeline, in the order a deploy job produces it.
+    for (const d of run.disruptions) {
+      expect(d.events.map((e) => e.name).sort()).toEqual([...SWITCH_EVENTS].sort());
+      const at = Object.fromEntries(d.events.map((e) => [e.name, e.atUs]));
+      expect(at['new-colour-healthy']).toBeLessThanOrEqual(at['upstream-written']);
+      expect(at['config-tested']).toBeLessThanOrEqual(at['reload-signalled']);
+      expect(at['reload-signalled']).toBeLessThanOrEqual(at['new-workers-up']);
+      expect(at['old-colour-stopping']).toBeLessThanOrEqual(at['old-colour-exited']);
+    }
+    expect(run.proxyFiles['nginx.conf']).toContain('keepalive_timeout 60s;');
+    expect(harnessProcesses()).toEqual([]);
+  });
+
+  it('connection-close: the same switches lose nothing', async () => {
+    const { analysis: a } = await measure('connection-close');
+    expect(a.totals.requests).toBeGreaterThan(1000);
+    expect(a.totals.failed).toBe(0);
+    expect(a.totals.connections).toBe(a.totals.requests); // a new connection per request
+    expect(a.disruptions.every((d) => d.crossover?.tookEffect)).toBe(true);
+    expect(harnessProcesses()).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { CannotMeasure } from '../../harness/errors.ts';
+import { parseOverride, resolveScenario, scenarioNames } from '../../harness/scenario/resolve.ts';
+import { parseDurationMs, switchSchedule } from '../../harness/scenario/schema.ts';
+
+const messageOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(CannotMeasure);
+    return (err as Error).message;
+  }
+  throw new Error('expected CannotMeasure');
+};
+
+describe('scenarios', () => {
+  it('ships the seed story, each valid', () => {
+    expect(scenarioNames()).toEqual(['keepalive-60s', 'connection-close', 'tuned-3s-1s', 'workers-1', 'workers-2', 'workers-4']);
+    for (const name of scenarioNames()) expect(resolveScenario(name).name).toBe(name);
+  });
+
+  it('renders the seed settings', () => {
+    expect(resolveScenario('keepalive-60s').proxy).toMatchObject({ keepaliveTimeout: '60s', connectionClose: false });
+    expect(resolveScenario('connection-close').proxy.connectionClose).toBe(true);
+    expect(resolveScenario('tuned-3s-1s').proxy).toMatchObject({ keepaliveTimeout: '3s', workerShutdownTimeout: '1s' });
+    expect(resolveScenario('workers-4').proxy.workerProcesses).toBe(4);
+  });
+
+  it('lists the known scenarios for an unknown name', () => {
+    const msg = messageOf(() => resolveScenario('keepalive-6s'));
+    expect(msg).toContain('unknown scenario "keepalive-6s"');
+    for (const name of scenarioNames()) expect(msg).toContain(name);
+  });
+
+  it('applies overrides: plain words, numbers, JSON', () => {
+    const s = resolveScenario('keepalive-60s', [
+      parseOverride('proxy.keepaliveTimeout=3s'),
+      parseOverride('load.connections=8'),
+      parseOverride('proxy.workerProcesses=auto'),
+      parseOverride('proxy.extraLocation=["add_header X-Test 1;"]'),
+      parseOverride('load.durationMs=30s'),
+    ]);
+    expect(s.proxy.keepaliveTimeout).toBe('3s');
+    expect(s.load.connections).toBe(8);
+    expect(s.proxy.workerProcesses).toBe('auto');
+    expect(s.proxy.extraLocation).toEqual(['add_header X-Test 1;']);
+    expect(s.load.durationMs).toBe(30_000);
+  });
+
+  it('names the field of an invalid value', () => {
+    expect(messageOf(() => resolveScenario('keepalive-60s', [parseOverride('load.connections=0')]))).toMatch(/load\.connections: .*>=1/);
+    expect(messageOf(() => resolveScenario('keepalive-60s', [parseOverride('proxy.keepaliveTimeout=soon')]))).toContain(
+      'proxy.keepaliveTimeout: expected an nginx time',
+    );
+    expect(messageOf(() => resolveScenario('keepalive-60s', [parseOverride('load.durationMs=later')]))).toContain(
+      'load.durationMs: expected a duration',
+    );
+    expect(messageOf(() => resolveScenario('keepalive-60s', [parseOverride('proxy.keepalive=3s')]))).toContain(
+      'proxy.keepalive: unknown field',
+    );
+    expect(messageOf(() => parseOverride('load.connections'))).toContain('expected field=value');
+  });
+
+  it('refuses a duration too short for its switches, saying what it needs', () => {
+    const msg = messageOf(() => resolveScenario('keepalive-60s', [parseOverride('load.durationMs=6s')]));
+    expect(msg).toContain('load.durationMs');
+    expect(msg).toContain('10 switches need at least 10000 ms');
+  });
+
+  it('spreads switches evenly between warm-up and cool-down', () => {
+    const s = resolveScenario('keepalive-60s');
+    expect(switchSchedule(s)).toEqual([2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000]);
+  });
+
+  it('parses durations', () => {
+    expect(parseDurationMs('250ms')).toBe(250);
+    expect(parseDurationMs('2s')).toBe(2000);
+    expect(parseDurationMs('1.5m')).toBe(90_000);
+    expect(parseDurationMs('1500')).toBe(1500);
+    expect(parseDurationMs('2 hours')).toBeNaN();
+  });
+});
