@@ -19,33 +19,42 @@ export function switchPlan(scenario: Scenario): PlannedAction[] {
 
 export type OutageMode = '503' | 'reset' | 'refuse';
 
-/** Asks the live app to fail in `mode` for `ms`; the truth is the app's own start/end times. */
+/** Makes the live app fail in `mode` for `ms`; the truth is the app's own record of it. */
 export function outageAction(dueMs: number, mode: OutageMode, ms: number): PlannedAction {
   return {
     dueMs,
     label: `outage ${mode} ${ms} ms`,
     async act(stack) {
-      const answer = await postJson(stack.live.port, `/__outage?mode=${mode}&ms=${ms}`);
-      const { startNs, endNs } = answer as { startNs: string; endNs: string };
-      return {
-        kind: 'outage',
-        label: `outage ${mode} ${ms} ms`,
-        events: [
-          { name: 'outage-start', atNs: BigInt(startNs) },
-          { name: 'outage-end', atNs: BigInt(endNs) },
-        ],
-      };
+      const port = stack.live.port;
+      const { id } = (await fetchJson(port, `/__outage?mode=${mode}&ms=${ms}`, 'POST')) as { id: number };
+      // Ask for the truth once the outage is over (a refusing app cannot answer before).
+      for (let waited = 0; ; waited += 10) {
+        await new Promise((r) => setTimeout(r, waited === 0 ? ms : 10));
+        const outages = (await fetchJson(port, '/__outages', 'GET').catch(() => [])) as { startNs: string; endNs: string | null }[];
+        const o = outages[id];
+        if (o?.endNs) {
+          return {
+            kind: 'outage',
+            label: `outage ${mode} ${ms} ms`,
+            events: [
+              { name: 'outage-start', atNs: BigInt(o.startNs) },
+              { name: 'outage-end', atNs: BigInt(o.endNs) },
+            ],
+          };
+        }
+        if (waited > 10_000) throw new CannotMeasure(`the app did not end its ${mode} outage within 10 s`);
+      }
     },
   };
 }
 
-function postJson(port: number, path: string): Promise<unknown> {
+function fetchJson(port: number, path: string, method: 'GET' | 'POST'): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
       res.on('end', () =>
-        res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new CannotMeasure(`outage request refused: ${body}`)),
+        res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new CannotMeasure(`${method} ${path}: ${res.statusCode} ${body}`)),
       );
     });
     req.on('error', reject);

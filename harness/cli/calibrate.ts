@@ -1,0 +1,88 @@
+// npm run calibrate: checks the meter against outages the harness injects itself.
+import { parseArgs } from 'node:util';
+import { CannotMeasure } from '../errors.ts';
+import { calibrate, tolerance, type CalibrationRow } from '../run/calibration.ts';
+import type { OutageMode } from '../run/plans.ts';
+import { parseOverride } from '../scenario/resolve.ts';
+import { exitOnError } from './exit.ts';
+import { progressLine } from './progress.ts';
+
+const MODES: OutageMode[] = ['503', 'reset', 'refuse'];
+const HELP = `Usage: npm run calibrate -- [options]
+
+Runs steady keep-alive load through a real nginx while the live app fails on purpose for a
+known time (answers 503, resets connections, or refuses them), and compares what the harness
+measures (errorWindowMs, maxGapMs) with the app's own record of the outage. Tolerance:
+max(2 ms, 5 %), as MEASUREMENT.md defines.
+
+Options:
+  --modes <list>       outage kinds, comma-separated (default: 503,reset,refuse)
+  --durations <list>   outage lengths in ms (default: 20,50,200,1000,2000)
+  --set <field=value>  override the load (e.g. --set load.connections=64), repeatable
+  --json               rows as JSON
+  -h, --help           this text
+
+Exit codes: 0 every outage measured within tolerance, 1 some were not, 2 could not measure.`;
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        modes: { type: 'string', default: MODES.join(',') },
+        durations: { type: 'string', default: '20,50,200,1000,2000' },
+        set: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const modes = values.modes!.split(',') as OutageMode[];
+  const bad = modes.find((m) => !MODES.includes(m));
+  if (bad) throw new CannotMeasure(`--modes: unknown mode "${bad}" (known: ${MODES.join(', ')})`);
+  const durations = values.durations!.split(',').map(Number);
+  if (durations.some((d) => !(d > 0 && d <= 10_000))) throw new CannotMeasure('--durations: milliseconds between 1 and 10000');
+  const overrides = (values.set ?? []).map(parseOverride);
+
+  const progress = progressLine();
+  const rows: CalibrationRow[] = [];
+  for (const mode of modes) {
+    const { run, rows: measured } = await calibrate(mode, durations, overrides, {
+      onProgress: (p) => progress.update(`calibrating ${mode}: ${p.step}, ${p.requests.toLocaleString('en-US')} requests`),
+    });
+    if (run.meta.error) throw new CannotMeasure(`calibration run (${mode}) failed: ${run.meta.error}`);
+    rows.push(...measured);
+  }
+  progress.clear();
+  if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else process.stdout.write(`${formatRows(rows)}\n`);
+  return rows.every((r) => r.withinTolerance) ? 0 : 1;
+}
+
+function formatRows(rows: CalibrationRow[]): string {
+  const head = ['mode', 'planned ms', 'truth ms', 'errorWindow ms', 'Δ', 'maxGap ms', 'Δ', 'tolerance', 'failed', ''];
+  const body = rows.map((r) => [
+    r.mode,
+    String(r.plannedMs),
+    r.truthMs.toFixed(2),
+    r.errorWindowMs.toFixed(2),
+    (r.errorWindowMs - r.truthMs).toFixed(2),
+    r.maxGapMs.toFixed(2),
+    (r.maxGapMs - r.truthMs).toFixed(2),
+    `±${tolerance(r.truthMs).toFixed(2)}`,
+    String(r.failedRequests),
+    r.withinTolerance ? 'ok' : 'OUT',
+  ]);
+  const all = [head, ...body];
+  const widths = head.map((_, c) => Math.max(...all.map((r) => r[c].length)));
+  return all.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+main().then((code) => process.exit(code), exitOnError);
