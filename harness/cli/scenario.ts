@@ -28,7 +28,8 @@ Options:
   -h, --help               this text
 
 Exit codes: 0 measured; 2 could not measure (bad input, a component that would not start,
-a switch that did not take effect); 130 stopped by Ctrl-C (what was measured is still written).
+a switch that did not take effect); 130 stopped by Ctrl-C, 143 by SIGTERM (what was measured
+is still written).
 
 Examples:
   npm run scenario keepalive-60s
@@ -72,15 +73,16 @@ async function main(): Promise<number> {
 
   const progress = progressLine();
   const abort = new AbortController();
-  let interrupted = false;
-  process.on('SIGINT', () => {
-    if (interrupted) process.exit(130); // second Ctrl-C: the exit handler kills every child
-    interrupted = true;
+  let interrupted: number | null = null;
+  const onSignal = (code: number) => () => {
+    if (interrupted !== null) process.exit(code); // a second signal: the exit handler kills every child
+    interrupted = code;
     progress.clear();
     process.stderr.write('stopping: ending the load, stopping nginx and the apps, writing what was measured…\n');
     abort.abort();
-  });
-  process.on('SIGTERM', () => abort.abort());
+  };
+  process.on('SIGINT', onSignal(130));
+  process.on('SIGTERM', onSignal(143));
 
   const run = await runScenario(scenario, switchPlan(scenario), {
     signal: abort.signal,
@@ -96,7 +98,7 @@ async function main(): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else print(formatSummary(report, relative(process.cwd(), join(dir, 'report.html')) || dir));
 
-  if (interrupted) return 130;
+  if (interrupted !== null) return interrupted;
   if (run.meta.error) throw new CannotMeasure(`the run could not complete: ${run.meta.error} (partial results in ${dir})`);
   if (report.analysis.problems.length) throw new CannotMeasure(`${report.analysis.problems.join('; ')} (results in ${dir})`);
   return 0;

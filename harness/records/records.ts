@@ -4,12 +4,10 @@
 
 export const OUTCOME = { ok: 0, httpError: 1, transportError: 2 } as const;
 export type OutcomeCode = (typeof OUTCOME)[keyof typeof OUTCOME];
-export const OUTCOME_NAMES = ['ok', 'http_error', 'transport_error'] as const;
 
 /** Colour index 0 means the response named no colour (or there was no response). */
 export const COLOURS = ['', 'blue', 'green'] as const;
 export type Colour = 'blue' | 'green';
-export const colourIndex = (c: string): number => (c === 'blue' ? 1 : c === 'green' ? 2 : 0);
 
 export interface RecordSet {
   count: number;

@@ -147,7 +147,7 @@ new Chart(document.getElementById('latency'), {
   ] },
   options: { animation: false, maintainAspectRatio: false,
     scales: { x: { type: 'logarithmic', min: 1, title: { display: true, text: 'percentile' },
-        ticks: { callback: (v) => { const p = 100 * (1 - 1 / v); return [0, 90, 99, 99.9, 99.99, 99.999].some((q) => Math.abs(q - p) < 1e-6) ? p.toFixed(p < 99 ? 0 : 3).replace(/\\.?0+$/, '') + '%' : ''; } } },
+        ticks: { callback: (v) => { const p = 100 * (1 - 1 / v); const q = [0, 90, 99, 99.9, 99.99, 99.999].find((q) => Math.abs(q - p) < 1e-6); return q === undefined ? '' : q + '%'; } } },
       y: { type: 'logarithmic', title: { display: true, text: 'latency ms' } } } },
 });
 `;

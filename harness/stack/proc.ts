@@ -20,12 +20,3 @@ const parsePids = (text: string) =>
     .filter(Boolean)
     .map(Number)
     .sort((a, b) => a - b);
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,0 +1,41 @@
+// npm run report -- <run-dir>: re-analyse a stored run from its records and rewrite its report
+// files, without re-running anything (after a change to the analysis or the reporters).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CannotMeasure } from '../errors.ts';
+import { formatSummary } from '../report/summary.ts';
+import { reportRun } from '../run/store.ts';
+import { exitOnError } from './exit.ts';
+
+const HELP = `Usage: npm run report -- <run-dir> [--json]
+
+Re-analyses a stored run (run.json + records.bin) and rewrites report.json, summary.txt and
+report.html in that directory, then prints the summary (or, with --json, report.json).
+
+Example:
+  npm run report -- reports/20261124-221718-keepalive-60s`;
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (err) {
+    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new CannotMeasure(`name one run directory.\n\n${HELP}`);
+  const dir = positionals[0];
+  for (const file of ['run.json', 'records.bin']) {
+    if (!existsSync(join(dir, file))) throw new CannotMeasure(`${dir} is not a run directory: it has no ${file}`);
+  }
+  const report = await reportRun(dir);
+  process.stdout.write(`${values.json ? JSON.stringify(report) : formatSummary(report, join(dir, 'report.html'))}\n`);
+  return 0;
+}
+
+main().then((code) => process.exit(code), exitOnError);
