@@ -71,21 +71,24 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     windows[owner] = { from: Math.min(w?.from ?? Infinity, set.start[i]), to: Math.max(w?.to ?? -Infinity, set.end[i]) };
   }
 
-  const gapReferenceUs = steadyGapReference(okEnds, inAnyHorizon);
+  // The reference is steady state: outside every horizon and after the warm-up.
+  const steadyFrom = opts.warmupMs * 1000;
+  const gapReferenceUs = steadyGapReference(okEnds, (t) => t < steadyFrom || inAnyHorizon(t));
   for (const [index, f] of figures.entries()) {
     const w = windows[index];
     if (w) {
       f.errorWindowMs = ms(w.to - w.from);
       f.errorWindow = { fromMs: ms(w.from), toMs: ms(w.to) };
     }
-    const gap = longestGap(okEnds, horizons[index], loadEnd);
+    // Where the next horizon begins, the time is the next disruption's (as its failures are).
+    const nextFrom = horizons[index + 1]?.from ?? Infinity;
+    const gap = longestGap(okEnds, { from: horizons[index].from, to: Math.min(horizons[index].to, nextFrom) }, loadEnd);
     f.maxGapMs = ms(gap.length);
     f.maxGap = gap.length > 0 ? { fromMs: ms(gap.from), toMs: ms(gap.from + gap.length) } : null;
-    f.excessGapMs = Math.max(0, ms(gap.length - (Number.isNaN(gapReferenceUs) ? 0 : gapReferenceUs)));
+    f.excessGapMs = Number.isNaN(gapReferenceUs) ? null : Math.max(0, ms(gap.length - gapReferenceUs));
     const d = disruptions[index];
     if (d.kind === 'switch' && d.from && d.to) {
-      const nextFrom = horizons[index + 1]?.from ?? loadEnd;
-      f.crossover = crossover(set, d, horizons[index], nextFrom);
+      f.crossover = crossover(set, d, horizons[index], Math.min(nextFrom, loadEnd));
     }
   }
 
@@ -97,13 +100,13 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
 
   return {
     totals,
-    gapReferenceMs: Number.isNaN(gapReferenceUs) ? 0 : ms(gapReferenceUs),
+    gapReferenceMs: Number.isNaN(gapReferenceUs) ? null : ms(gapReferenceUs),
     disruptions: figures,
     switchStats: {
       failedRequests: summarize(switches.map((f) => f.failedRequests)),
       errorWindowMs: summarize(switches.map((f) => f.errorWindowMs)),
       maxGapMs: summarize(switches.map((f) => f.maxGapMs)),
-      excessGapMs: summarize(switches.map((f) => f.excessGapMs)),
+      excessGapMs: summarize(switches.flatMap((f) => (f.excessGapMs === null ? [] : [f.excessGapMs]))),
     },
     timeline: buildTimeline(set, opts.bucketMs, loadEnd, failureCode),
     latency: latencyHistograms(set, inAnyHorizon),
@@ -127,7 +130,7 @@ function emptyFigures(d: Disruption, index: number, h: Horizon): DisruptionFigur
     errorWindow: null,
     maxGapMs: 0,
     maxGap: null,
-    excessGapMs: 0,
+    excessGapMs: null,
     crossover: null,
   };
 }
@@ -156,11 +159,11 @@ export function longestGap(okEnds: Float64Array, h: Horizon, loadEnd: number): {
   return best;
 }
 
-/** p99.9 of the intervals between consecutive successful completions outside every horizon. */
-export function steadyGapReference(okEnds: Float64Array, inAnyHorizon: (t: number) => boolean): number {
+/** p99.9 of the intervals between consecutive successful completions in steady state; NaN if none. */
+export function steadyGapReference(okEnds: Float64Array, excluded: (t: number) => boolean): number {
   const gaps: number[] = [];
   for (let k = 1; k < okEnds.length; k++) {
-    if (!inAnyHorizon(okEnds[k - 1]) && !inAnyHorizon(okEnds[k])) gaps.push(okEnds[k] - okEnds[k - 1]);
+    if (!excluded(okEnds[k - 1]) && !excluded(okEnds[k])) gaps.push(okEnds[k] - okEnds[k - 1]);
   }
   return percentileSorted(Float64Array.from(gaps).sort(), 99.9);
 }

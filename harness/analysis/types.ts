@@ -14,6 +14,8 @@ export interface Disruption {
 export interface AnalysisOptions {
   settleMs: number;
   bucketMs: number;
+  /** load before this is warm-up: not part of the steady-state reference */
+  warmupMs: number;
 }
 
 export interface Summary {
@@ -50,7 +52,8 @@ export interface DisruptionFigures {
   errorWindow: { fromMs: number; toMs: number } | null;
   maxGapMs: number;
   maxGap: { fromMs: number; toMs: number } | null;
-  excessGapMs: number;
+  /** null when the run had no steady state to take a reference from */
+  excessGapMs: number | null;
   crossover: Crossover | null;
 }
 
@@ -93,8 +96,8 @@ export interface Analysis {
     okPerSecond: number;
     connections: number;
   };
-  /** p99.9 of the interval between successful completions outside every horizon */
-  gapReferenceMs: number;
+  /** p99.9 of the interval between successful completions after warm-up, outside every horizon; null if none */
+  gapReferenceMs: number | null;
   disruptions: DisruptionFigures[];
   /** across switches: failedRequests, errorWindowMs, maxGapMs, excessGapMs */
   switchStats: Record<'failedRequests' | 'errorWindowMs' | 'maxGapMs' | 'excessGapMs', Summary>;

@@ -6,6 +6,7 @@ import type { OutageMode } from '../run/plans.ts';
 import { parseOverride } from '../scenario/resolve.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
+import { stopOnSignals } from './signals.ts';
 
 const MODES: OutageMode[] = ['503', 'reset', 'refuse'];
 const HELP = `Usage: npm run calibrate -- [options]
@@ -52,12 +53,23 @@ async function main(): Promise<number> {
   const overrides = (values.set ?? []).map(parseOverride);
 
   const progress = progressLine();
+  const abort = new AbortController();
+  const stopped = stopOnSignals(() => {
+    progress.clear();
+    process.stderr.write('stopping: ending the load, stopping nginx and the app…\n');
+    abort.abort();
+  });
   const rows: CalibrationRow[] = [];
   for (const mode of modes) {
-    const { run, rows: measured } = await calibrate(mode, durations, overrides, {
+    const { run, rows: measured, backgroundFailures } = await calibrate(mode, durations, overrides, {
+      signal: abort.signal,
       onProgress: (p) => progress.update(`calibrating ${mode}: ${p.step}, ${p.requests.toLocaleString('en-US')} requests`),
     });
+    if (stopped.exitCode !== null) return stopped.exitCode;
     if (run.meta.error) throw new CannotMeasure(`calibration run (${mode}) failed: ${run.meta.error}`);
+    if (backgroundFailures > 0) {
+      throw new CannotMeasure(`calibration run (${mode}): ${backgroundFailures} failures outside every outage; the baseline is not clean`);
+    }
     rows.push(...measured);
   }
   progress.clear();

@@ -9,6 +9,7 @@ import { formatSummary } from '../report/summary.ts';
 import { listScenarios, parseOverride, resolveScenario, type Override } from '../scenario/resolve.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
+import { stopOnSignals } from './signals.ts';
 
 const HELP = `Usage: npm run scenario -- <scenario> [options]
 
@@ -28,8 +29,8 @@ Options:
   -h, --help               this text
 
 Exit codes: 0 measured; 2 could not measure (bad input, a component that would not start,
-a switch that did not take effect); 130 stopped by Ctrl-C, 143 by SIGTERM (what was measured
-is still written).
+a switch that did not take effect); 130 stopped by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP
+(what was measured is still written).
 
 Examples:
   npm run scenario keepalive-60s
@@ -73,16 +74,11 @@ async function main(): Promise<number> {
 
   const progress = progressLine();
   const abort = new AbortController();
-  let interrupted: number | null = null;
-  const onSignal = (code: number) => () => {
-    if (interrupted !== null) process.exit(code); // a second signal: the exit handler kills every child
-    interrupted = code;
+  const stopped = stopOnSignals(() => {
     progress.clear();
     process.stderr.write('stopping: ending the load, stopping nginx and the apps, writing what was measured…\n');
     abort.abort();
-  };
-  process.on('SIGINT', onSignal(130));
-  process.on('SIGTERM', onSignal(143));
+  });
 
   const run = await runScenario(scenario, switchPlan(scenario), {
     signal: abort.signal,
@@ -98,7 +94,7 @@ async function main(): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else print(formatSummary(report, relative(process.cwd(), join(dir, 'report.html')) || dir));
 
-  if (interrupted !== null) return interrupted;
+  if (stopped.exitCode !== null) return stopped.exitCode;
   if (run.meta.error) throw new CannotMeasure(`the run could not complete: ${run.meta.error} (partial results in ${dir})`);
   if (report.analysis.problems.length) throw new CannotMeasure(`${report.analysis.problems.join('; ')} (results in ${dir})`);
   return 0;

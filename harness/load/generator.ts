@@ -50,7 +50,16 @@ export async function startLoad(options: LoadOptions): Promise<RunningLoad> {
     progress,
     stop() {
       worker.postMessage({ type: 'stop' });
-      return done;
+      // The worker cuts its own requests at timeoutMs + 2 s; past that it is stuck.
+      const limitMs = options.timeoutMs + 10_000;
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          void worker.terminate();
+          reject(new Error(`the load worker did not hand over its records within ${limitMs} ms of being stopped`));
+        }, limitMs);
+      });
+      return Promise.race([done, stuck]).finally(() => clearTimeout(timer));
     },
   };
 }

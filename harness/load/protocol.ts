@@ -15,6 +15,8 @@ export interface LoadOptions {
   /** hard bounds: the worker stops itself past either, whatever the orchestrator does */
   maxDurationMs: number;
   maxRequests: number;
+  /** records to allocate up front */
+  capacityHint: number;
 }
 
 export type WorkerMessage =

@@ -16,7 +16,7 @@ export interface RecordSet {
   /** last byte of the response, or the error, µs since origin */
   end: Float64Array;
   outcome: Uint8Array;
-  /** HTTP status, 0 when there was no complete response */
+  /** HTTP status; 0 when no response head arrived (a transport error after the head keeps it) */
   status: Uint16Array;
   /** index into errorCodes; 0 = no error */
   error: Uint8Array;
@@ -52,7 +52,7 @@ export interface RecordInput {
   colour: number;
 }
 
-/** Append-only, amortised O(1) growth; no allocation per record. */
+/** Append-only columns; give the expected count up front, since growing copies every column. */
 export class RecordWriter {
   count = 0;
   private cols: { [K in ColumnName]: InstanceType<Extract<(typeof COLUMNS)[number], readonly [K, unknown]>[1]> };

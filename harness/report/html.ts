@@ -70,7 +70,7 @@ pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:12px}
 </style></head><body>
 <h1>${esc(s.name)}</h1>
 <div class="meta">${esc(s.description)}<br>${esc(meta.proxy.version)} · ${s.load.connections} connections · ${(t.durationMs / 1000).toFixed(1)} s ·
-${t.okPerSecond.toLocaleString('en-US')} ok/s · ${esc(meta.startedAt)} · ${esc(meta.machine.hostname)} (${meta.machine.cpus} cpu, ${esc(meta.machine.cpuModel)}) · node ${esc(meta.node)}</div>
+${t.okPerSecond.toLocaleString('en-US')} ok/s · ${esc(meta.startedAt)} · ${esc(meta.machine.hostname)} (${meta.machine.cpus} cpu, ${esc(meta.machine.cpuModel)}) · node ${esc(meta.node)} · undici ${esc(meta.undici)}</div>
 <div class="verdict ${t.failed ? 'bad' : 'good'}">${esc(verdict)}</div>
 ${tookEffect ? '' : `<div class="verdict bad">${a.problems.map(esc).join('<br>')}</div>`}
 ${t.backgroundFailures ? `<div class="verdict warn">${t.backgroundFailures} background failures outside every switch: the baseline is not healthy</div>` : ''}
@@ -81,9 +81,9 @@ ${meta.error ? `<div class="verdict warn">Run ended early: ${esc(meta.error)}</d
 <div class="chart"><canvas id="timeline"></canvas></div>
 <h2>Per switch</h2>
 <table><tr><th></th><th>failed</th><th>on reused</th><th>errorWindow ms</th><th>maxGap ms</th><th>excessGap ms</th><th>new colour after</th><th>codes</th></tr>
-${a.disruptions.map((d) => row([d.label, d.failedRequests, d.failedOnReused, d.errorWindowMs.toFixed(2), d.maxGapMs.toFixed(2), d.excessGapMs.toFixed(2), d.crossover ? pct(d.crossover.newShareAfter) : '-', codes(d.byCode)])).join('\n')}
+${a.disruptions.map((d) => row([d.label, d.failedRequests, d.failedOnReused, d.errorWindowMs.toFixed(2), d.maxGapMs.toFixed(2), d.excessGapMs === null ? 'n/a' : d.excessGapMs.toFixed(2), d.crossover ? pct(d.crossover.newShareAfter) : '-', codes(d.byCode)])).join('\n')}
 </table>
-<p class="meta">Steady-state reference for gaps (p99.9 of the interval between successful responses outside switches): ${a.gapReferenceMs.toFixed(2)} ms.</p>
+<p class="meta">Steady-state reference for gaps (p99.9 of the interval between successful responses outside switches, after warm-up): ${a.gapReferenceMs === null ? 'n/a (no steady state)' : `${a.gapReferenceMs.toFixed(2)} ms`}.</p>
 <h2>Totals</h2>
 <table>
 ${row(['requests', t.requests])}${row(['ok', t.ok])}${row(['failed', t.failed])}${row(['transport errors', t.transportErrors])}${row(['HTTP errors', t.httpErrors])}

@@ -2,7 +2,7 @@
 import type { Report } from './report.ts';
 
 const n = (v: number) => v.toLocaleString('en-US');
-const f2 = (v: number) => v.toFixed(2);
+const f2 = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
 
 function table(rows: string[][], rightAligned: boolean[]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -56,7 +56,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
     }
   }
   if (rows.length > 1) out.push(table(rows, [false, true, true, true, true, true, true, false]));
-  out.push(`steady-state gap reference (p99.9 between successes): ${f2(a.gapReferenceMs)} ms`);
+  out.push(`steady-state gap reference (p99.9 between successes after warm-up, outside switches): ${f2(a.gapReferenceMs)} ms`);
   const l = a.latency;
   out.push(
     `latency ms (ok): p50 ${f2(l.overall.p50)}  p99 ${f2(l.overall.p99)}  p99.9 ${f2(l.overall.p999)}  max ${f2(l.overall.max)}` +

@@ -1,11 +1,12 @@
 // Calibration: the meter against outages whose length is known because the harness made them
 // (MEASUREMENT.md, "Calibration"). The live app fails for D ms; the measured errorWindowMs and
 // maxGapMs must match D within max(2 ms, 5 %).
-import { analyze } from '../analysis/analyze.ts';
+import type { Analysis } from '../analysis/types.ts';
 import { resolveScenario, type Override } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { outageAction, type OutageMode } from './plans.ts';
 import { runScenario, type RunHooks, type RunOutput } from './run.ts';
+import { analyzeRun } from './store.ts';
 
 export const tolerance = (truthMs: number) => Math.max(2, truthMs * 0.05);
 
@@ -24,6 +25,13 @@ export interface CalibrationRow {
   withinTolerance: boolean;
 }
 
+export interface Calibration {
+  run: RunOutput;
+  rows: CalibrationRow[];
+  /** failures outside every outage: the meter's baseline must be clean for the rows to count */
+  backgroundFailures: number;
+}
+
 /** One run per mode: outages of each length in turn, steady load between them. */
 export function calibrationScenario(durationsMs: number[], overrides: Override[] = []): Scenario {
   const total = WARMUP_MS + durationsMs.reduce((sum, d) => sum + d + SPACING_MS, 0) + SPACING_MS;
@@ -36,7 +44,7 @@ export function calibrationScenario(durationsMs: number[], overrides: Override[]
   ]);
 }
 
-export async function calibrate(mode: OutageMode, durationsMs: number[], overrides: Override[] = [], hooks: RunHooks = {}) {
+export async function calibrate(mode: OutageMode, durationsMs: number[], overrides: Override[] = [], hooks: RunHooks = {}): Promise<Calibration> {
   const scenario = calibrationScenario(durationsMs, overrides);
   let due = WARMUP_MS;
   const plan = durationsMs.map((d) => {
@@ -45,16 +53,14 @@ export async function calibrate(mode: OutageMode, durationsMs: number[], overrid
     return action;
   });
   const run = await runScenario(scenario, plan, hooks);
-  return { run, rows: evaluate(run, mode, durationsMs, scenario) };
+  const analysis = analyzeRun(run.records, run.disruptions, scenario);
+  return { run, rows: evaluate(analysis, mode, durationsMs), backgroundFailures: analysis.totals.backgroundFailures };
 }
 
-export function evaluate(run: RunOutput, mode: OutageMode, durationsMs: number[], scenario: Scenario): CalibrationRow[] {
-  const analysis = analyze(run.records, run.disruptions, {
-    settleMs: scenario.switches.settleMs,
-    bucketMs: scenario.analysis.bucketMs,
-  });
+export function evaluate(analysis: Analysis, mode: OutageMode, durationsMs: number[]): CalibrationRow[] {
   return analysis.disruptions.map((d, i) => {
-    const truthMs = Math.round((d.events[1].atMs - d.events[0].atMs) * 1000) / 1000;
+    const at = (name: string) => d.events.find((e) => e.name === name)!.atMs;
+    const truthMs = Math.round((at('outage-end') - at('outage-start')) * 1000) / 1000;
     const tol = tolerance(truthMs);
     return {
       mode,

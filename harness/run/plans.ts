@@ -1,18 +1,30 @@
 // What a run does to the service while the load runs: blue/green switches for a scenario, or
 // injected outages of known length for calibration.
 import { request } from 'node:http';
+import { nowNs } from '../clock.ts';
 import { CannotMeasure } from '../errors.ts';
 import { switchSchedule, type Scenario } from '../scenario/schema.ts';
+import { otherColour } from '../stack/stack.ts';
+import type { TimedEvent } from '../switch/events.ts';
 import { performSwitch } from '../switch/switcher.ts';
-import type { PlannedAction } from './run.ts';
+import { ActionFailed, type PlannedAction } from './run.ts';
 
 export function switchPlan(scenario: Scenario): PlannedAction[] {
   return switchSchedule(scenario).map((dueMs, i) => ({
     dueMs,
     label: `switch ${i + 1}/${scenario.switches.count}`,
     async act(stack) {
-      const s = await performSwitch(stack, scenario.switches.drainMs);
-      return { kind: 'switch', label: `switch ${i + 1}: ${s.from} → ${s.to}`, from: s.from, to: s.to, events: s.events };
+      const from = stack.live.colour;
+      const to = otherColour(from);
+      const events: TimedEvent[] = [];
+      const disruption = { kind: 'switch' as const, label: `switch ${i + 1}: ${from} → ${to}`, from, to, events };
+      try {
+        await performSwitch(stack, scenario.switches.drainMs, events);
+      } catch (err) {
+        throw new ActionFailed(err as Error, disruption);
+      }
+      events.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0));
+      return disruption;
     },
   }));
 }
@@ -26,6 +38,9 @@ export function outageAction(dueMs: number, mode: OutageMode, ms: number): Plann
     label: `outage ${mode} ${ms} ms`,
     async act(stack) {
       const port = stack.live.port;
+      // The horizon opens when the harness asks, so requests already on their way to the app
+      // when it starts failing belong to the outage, not to the background.
+      const requestedNs = nowNs();
       const { id } = (await fetchJson(port, `/__outage?mode=${mode}&ms=${ms}`, 'POST')) as { id: number };
       // Ask for the truth once the outage is over (a refusing app cannot answer before).
       for (let waited = 0; ; waited += 10) {
@@ -37,6 +52,7 @@ export function outageAction(dueMs: number, mode: OutageMode, ms: number): Plann
             kind: 'outage',
             label: `outage ${mode} ${ms} ms`,
             events: [
+              { name: 'outage-requested', atNs: requestedNs },
               { name: 'outage-start', atNs: BigInt(o.startNs) },
               { name: 'outage-end', atNs: BigInt(o.endNs) },
             ],
@@ -57,6 +73,7 @@ function fetchJson(port: number, path: string, method: 'GET' | 'POST'): Promise<
         res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new CannotMeasure(`${method} ${path}: ${res.statusCode} ${body}`)),
       );
     });
+    req.setTimeout(5000, () => req.destroy(new CannotMeasure(`${method} ${path}: the app did not answer within 5 s`)));
     req.on('error', reject);
     req.end();
   });

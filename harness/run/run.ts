@@ -1,6 +1,7 @@
 // One measured run: stack up, load on, disruptions at their times, steady cool-down, load off,
 // stack down. This is the orchestrator's thread; the load runs in its own worker thread.
 // After the load has started, nothing is lost: a failure or Ctrl-C still returns every record.
+import { createRequire } from 'node:module';
 import { cpus, hostname, platform, release } from 'node:os';
 import { nowNs, usSince } from '../clock.ts';
 import type { Disruption } from '../analysis/types.ts';
@@ -23,10 +24,22 @@ export interface PlannedAction {
   act(stack: Stack): Promise<RawDisruption>;
 }
 
+/** An action that failed part-way; `partial` holds the events it got to, for attribution. */
+export class ActionFailed extends Error {
+  constructor(
+    override readonly cause: Error,
+    readonly partial: RawDisruption,
+  ) {
+    super(cause.message);
+  }
+}
+
 export interface RunMeta {
   startedAt: string;
   proxy: { kind: string; version: string };
   node: string;
+  /** the client's version matters: how it handles a socket closed while idle shifts the figures */
+  undici: string;
   machine: { hostname: string; platform: string; release: string; cpus: number; cpuModel: string };
   aborted: boolean;
   error: string | null;
@@ -79,6 +92,7 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
       // The orchestrator stops it; this bound holds if the orchestrator cannot.
       maxDurationMs: scenario.load.durationMs * 2 + 60_000,
       maxRequests: scenario.load.maxRequests,
+      capacityHint: Math.min(scenario.load.maxRequests, Math.ceil(scenario.load.durationMs * EXPECTED_MAX_RATE_PER_MS)),
     });
     const origin = load.originNs;
     for (const action of plan) {
@@ -94,6 +108,7 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
     proxyFiles = await stack.proxy.configFiles();
   } catch (err) {
     error = (err as Error).message;
+    if (err instanceof ActionFailed && err.partial.events.length > 0) raw.push(err.partial);
   } finally {
     clearInterval(tick);
   }
@@ -111,6 +126,7 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
       startedAt,
       proxy: { kind: stack.proxy.kind, version: stack.proxy.version },
       node: process.version,
+      undici: UNDICI_VERSION,
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
       aborted: signal?.aborted ?? false,
       error,
@@ -120,6 +136,11 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
     proxyFiles,
   };
 }
+
+const UNDICI_VERSION = (createRequire(import.meta.url)('undici/package.json') as { version: string }).version;
+
+/** Above what a 2-core machine sends through nginx (~20k req/s); a faster one grows the arrays. */
+const EXPECTED_MAX_RATE_PER_MS = 40;
 
 const lastEventUs = (d: RawDisruption, origin: bigint) => usSince(origin, d.events[d.events.length - 1].atNs);
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { readRecords, writeRecords } from '../records/file.ts';
+import type { RecordSet } from '../records/records.ts';
 import { renderHtml } from '../report/html.ts';
 import { buildReport, SCHEMA_VERSION, type Report } from '../report/report.ts';
 import { formatSummary } from '../report/summary.ts';
@@ -37,14 +38,19 @@ export async function storeRun(dir: string, run: RunOutput): Promise<Report> {
   return reportRun(dir);
 }
 
+/** The analysis with the scenario's own settings. */
+export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenario: Scenario) =>
+  analyze(records, disruptions, {
+    settleMs: scenario.switches.settleMs,
+    bucketMs: scenario.analysis.bucketMs,
+    warmupMs: scenario.load.warmupMs,
+  });
+
 /** Re-analyses a stored run from its records and rewrites report.json, summary.txt, report.html. */
 export async function reportRun(dir: string): Promise<Report> {
   const runFile = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunFile;
   const records = await readRecords(join(dir, 'records.bin'));
-  const analysis = analyze(records, runFile.disruptions, {
-    settleMs: runFile.scenario.switches.settleMs,
-    bucketMs: runFile.scenario.analysis.bucketMs,
-  });
+  const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario);
   const report = buildReport(runFile.meta, runFile.scenario, analysis);
   await writeFile(join(dir, 'report.json'), JSON.stringify(report));
   await writeFile(join(dir, 'summary.txt'), `${formatSummary(report)}\n`);

@@ -42,6 +42,13 @@ export async function startApp(colour: Colour, apps: Scenario['apps'], port: num
       reject(new CannotMeasure(`${colour} app exited (code ${code}) before listening: ${stderr.trim() || '(no output)'}`)),
     );
     child.once('error', (err) => reject(new CannotMeasure(`${colour} app could not start: ${err.message}`)));
+    setTimeout(
+      () => reject(new CannotMeasure(`${colour} app did not listen within ${apps.healthTimeoutMs} ms (apps.healthTimeoutMs)`)),
+      apps.healthTimeoutMs,
+    ).unref();
+  }).catch(async (err) => {
+    await stopChild(child, 'SIGKILL');
+    throw err;
   });
   return {
     colour,

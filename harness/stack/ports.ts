@@ -1,11 +1,36 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { CannotMeasure } from '../errors.ts';
 
 /**
- * Binds 127.0.0.1:port (0 = any free port) and releases it, returning the port. A fixed port
- * that is taken fails here, named by its field, before anything has started on it.
+ * Binds 127.0.0.1:port and releases it, returning the port. A fixed port that is taken fails
+ * here, named by its field, before anything has started on it. Port 0 picks a free port
+ * *below* the kernel's ephemeral range: the load's and nginx's outgoing connections draw from
+ * that range, and a colour's port is released and bound again at every switch.
  */
-export function claimPort(port: number, field: string): Promise<number> {
+export async function claimPort(port: number, field: string): Promise<number> {
+  if (port !== 0) return bind(port, field);
+  const [low] = ephemeralRange();
+  const from = Math.max(1024, Math.min(20_000, low - 5000));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const candidate = from + Math.floor(Math.random() * (low - from));
+    const bound = await bind(candidate, field).catch(() => null);
+    if (bound !== null) return bound;
+  }
+  return bind(0, field);
+}
+
+function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (lo > 1024 && hi > lo) return [lo, hi];
+  } catch {
+    // not Linux: the IANA range
+  }
+  return [49152, 65535];
+}
+
+function bind(port: number, field: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', (err: NodeJS.ErrnoException) =>

@@ -44,15 +44,24 @@ export function killAllNow(): void {
 
 process.on('exit', killAllNow);
 
-/** Run a command to completion and collect its output (nginx -t, nginx -s reload, nginx -v). */
-export function runCommand(command: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Run a command to completion and collect its output (nginx -t, nginx -s reload, nginx -v).
+ * A command that hangs is killed after `timeoutMs` and reported as failed.
+ */
+export function runCommand(
+  command: string,
+  args: string[],
+  timeoutMs = 15_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on('close', (code, signal) =>
+      resolve({ code: code ?? 1, stdout, stderr: signal ? `${stderr}(killed: no answer within ${timeoutMs} ms)` : stderr }),
+    );
   });
 }

@@ -2,24 +2,20 @@
 // healthy, rewrite the upstream include, test the config, reload, wait the drain time, stop
 // the old colour. Runs on the orchestrator's thread, never the load thread.
 import { nowNs } from '../clock.ts';
-import type { Colour } from '../records/records.ts';
 import { otherColour, type Stack } from '../stack/stack.ts';
 import type { SwitchEventName, TimedEvent } from './events.ts';
-
-export interface SwitchResult {
-  from: Colour;
-  to: Colour;
-  events: TimedEvent[];
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** How long to keep watching for old workers to exit before giving up on that event. */
 const WORKER_WATCH_LIMIT_MS = 60_000;
-const WORKER_POLL_MS = 2;
+const WORKER_POLL_MS = 5;
 
-export async function performSwitch(stack: Stack, drainMs: number): Promise<SwitchResult> {
-  const events: TimedEvent[] = [];
+/**
+ * `events` is the caller's: a switch that fails halfway leaves there what it did, so its
+ * failures still have a horizon to belong to.
+ */
+export async function performSwitch(stack: Stack, drainMs: number, events: TimedEvent[]): Promise<void> {
   const mark = (name: SwitchEventName) => events.push({ name, atNs: nowNs() });
   const old = stack.live;
   const to = otherColour(old.colour);
@@ -38,17 +34,24 @@ export async function performSwitch(stack: Stack, drainMs: number): Promise<Swit
   const reloadedAt = performance.now();
   stack.live = next;
 
-  const watching = watchWorkers(stack, oldWorkers, mark);
+  // Settled at once, so a failing watch cannot become an unhandled rejection during the drain.
+  const watching = watchWorkers(stack, oldWorkers, mark).then(
+    () => null,
+    (err: Error) => err,
+  );
   await sleep(Math.max(0, drainMs - (performance.now() - reloadedAt)));
   mark('old-colour-stopping');
   await old.stop();
   mark('old-colour-exited');
-  await watching;
-  events.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0));
-  return { from: old.colour, to, events };
+  const watchError = await watching;
+  if (watchError) throw watchError;
 }
 
-/** Observes the master's children: new generation up, old generation gone. */
+/**
+ * Observes the master's children: new generation up, old generation gone. "Gone" asks about
+ * each old pid itself: the master's children list can briefly omit live children while
+ * others exit, which is exactly what happens during a reload.
+ */
 async function watchWorkers(stack: Stack, oldWorkers: number[], mark: (n: SwitchEventName) => void): Promise<void> {
   const old = new Set(oldWorkers);
   const deadline = performance.now() + WORKER_WATCH_LIMIT_MS;
@@ -59,7 +62,8 @@ async function watchWorkers(stack: Stack, oldWorkers: number[], mark: (n: Switch
       mark('new-workers-up');
       upSeen = true;
     }
-    if (!now.some((p) => old.has(p))) {
+    const alive = await Promise.all([...old].map((pid) => stack.proxy.isWorker(pid)));
+    if (!alive.includes(true)) {
       mark('old-workers-gone');
       return;
     }

@@ -1,12 +1,13 @@
 // The CLI's contract with its users: clear messages and exit code 2 for what it cannot measure,
 // Ctrl-C that still writes what was measured, and nothing left running in any case.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../harness/records/file.ts';
-import { harnessProcesses, runCli, startCli } from './helpers.ts';
+import { harnessProcesses, ROOT, runCli, startCli } from './helpers.ts';
 
 const quick = ['--duration', '4s', '--switches', '1', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s'];
 const outDir = () => mkdtempSync(join(tmpdir(), 'downtime-test-reports-'));
@@ -42,6 +43,11 @@ describe('scenario CLI', () => {
     expect(report.analysis.totals.requests).toBe(records.count);
     expect(report.meta.proxy.version).toMatch(/^nginx\/\d/);
     expect(readFileSync(join(out, dir, 'service-url.inc'), 'utf8')).toContain('set $service_url');
+
+    // Re-analysed from its stored records alone, the run gives the same figures.
+    const again = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/report.ts', join(out, dir), '--json'], { cwd: ROOT, encoding: 'utf8' });
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout).analysis).toEqual(report.analysis);
   });
 
   it('--help and --list exit 0', async () => {
@@ -91,6 +97,14 @@ describe('scenario CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('blue app on port');
     expect(r.stderr).toContain('did not become healthy within 500 ms (apps.healthTimeoutMs)');
+  });
+
+  it('a switch that does not take effect: exit 2, whatever the error count', async () => {
+    // A location-level `set` pins every request to blue, overriding the include a switch rewrites.
+    const r = await runCli(['keepalive-60s', ...quick, '--out', outDir(), '--set', 'proxy.extraLocation=["set $service_url http://blue;"]']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('switch 1: blue → green did not take effect');
+    expect(r.stdout).toContain('NOT TAKEN');
   });
 
   it('Ctrl-C: stops every process, still writes what was measured, exits 130', async () => {

@@ -28,24 +28,43 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: 
 
 export const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args, env).result;
 
-/**
- * Processes that belong to a harness run: nginx masters with the harness's prefix, any nginx
- * worker, and app fixtures. Tests run one file at a time, so any found after a run is a leak.
- */
-export function harnessProcesses(): string[] {
-  const found: string[] = [];
+interface Proc {
+  pid: number;
+  ppid: number;
+  cmdline: string;
+}
+
+function processes(): Proc[] {
+  const out: Proc[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let cmdline = '';
-    let state = '';
     try {
-      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0] ?? '';
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state !== 'Z') out.push({ pid: Number(entry), ppid: Number(ppid), cmdline }); // a zombie is already dead
     } catch {
-      continue; // exited while we looked
+      // exited while we looked
     }
-    if (state === 'Z') continue; // a zombie is already dead, waiting for its parent to reap it
-    if (/downtime-nginx-|nginx: worker process|nginx: master process|fixture\/app\.mjs/.test(cmdline)) found.push(`${entry} ${cmdline}`);
   }
-  return found;
+  return out;
+}
+
+/**
+ * Processes a harness run started: nginx masters with the harness's prefix, their workers (or
+ * orphaned nginx workers), and this checkout's app fixtures. A system nginx does not count.
+ * Tests run one file at a time, so any found after a run is a leak.
+ */
+export function harnessProcesses(): string[] {
+  const all = processes();
+  const masters = new Set(all.filter((p) => p.cmdline.includes('downtime-nginx-')).map((p) => p.pid));
+  const fixture = `${ROOT}harness/stack/fixture/app.mjs`;
+  return all
+    .filter(
+      (p) =>
+        masters.has(p.pid) ||
+        (p.cmdline.startsWith('nginx: worker process') && (masters.has(p.ppid) || p.ppid === 1)) ||
+        p.cmdline.includes(fixture),
+    )
+    .map((p) => `${p.pid} ${p.cmdline}`);
 }

@@ -1,9 +1,10 @@
 // The seed's story against a real nginx: keep-alive loses requests at every reload,
 // Connection: close loses none, every switch takes effect, and nothing is left running.
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../harness/analysis/analyze.ts';
+import { decodeRecords, encodeRecords } from '../../harness/records/file.ts';
 import { switchPlan } from '../../harness/run/plans.ts';
 import { runScenario } from '../../harness/run/run.ts';
+import { analyzeRun } from '../../harness/run/store.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 import { SWITCH_EVENTS } from '../../harness/switch/events.ts';
 import { harnessProcesses } from './helpers.ts';
@@ -14,7 +15,7 @@ async function measure(name: string) {
   const scenario = resolveScenario(name, short);
   const run = await runScenario(scenario, switchPlan(scenario));
   expect(run.meta.error).toBeNull();
-  return { run, analysis: analyze(run.records, run.disruptions, { settleMs: 1000, bucketMs: 10 }) };
+  return { run, analysis: analyzeRun(run.records, run.disruptions, scenario) };
 }
 
 describe('switching behind a real nginx', () => {
@@ -44,6 +45,9 @@ describe('switching behind a real nginx', () => {
       expect(at['old-colour-stopping']).toBeLessThanOrEqual(at['old-colour-exited']);
     }
     expect(run.proxyFiles['nginx.conf']).toContain('keepalive_timeout 60s;');
+    // What records.bin keeps is enough to get the same figures again.
+    const stored = decodeRecords(encodeRecords(run.records));
+    expect(analyzeRun(stored, run.disruptions, run.scenario)).toEqual(a);
     expect(harnessProcesses()).toEqual([]);
   });
 

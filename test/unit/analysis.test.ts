@@ -3,7 +3,7 @@ import { analyze, attribute, longestGap } from '../../harness/analysis/analyze.t
 import type { Disruption } from '../../harness/analysis/types.ts';
 import { OUTCOME, recordSetOf, type RecordInput } from '../../harness/records/records.ts';
 
-const opts = { settleMs: 1000, bucketMs: 10 };
+const opts = { settleMs: 1000, bucketMs: 10, warmupMs: 0 };
 const ms = (v: number) => v * 1000; // records and events are in µs
 
 /** One ok request every `everyMs` from `fromMs` to `toMs` (exclusive), 1 ms long, colour by time. */
@@ -75,6 +75,24 @@ describe('analyze', () => {
     expect(a.disruptions[0].maxGapMs).toBe(42);
     expect(a.disruptions[0].maxGap).toEqual({ fromMs: 2100, toMs: 2142 });
     expect(a.disruptions[0].excessGapMs).toBe(41);
+  });
+
+  it('gives a gap where horizons overlap to the newer switch only', () => {
+    // No success between 2900 and 2950: inside switch 1's settle time, but after switch 2 began.
+    const rows = steady(0, 6000, 1, (t) => (t < 2100 ? 1 : t < 2850 ? 2 : 1)).filter((r) => r.start < ms(2900) || r.start > ms(2950));
+    const a = analyze(recordSetOf(rows), [switchAt(2000, 2200), switchAt(2800, 3000, 'green', 'blue')], opts);
+    expect(a.disruptions[0].maxGapMs).toBe(1);
+    expect(a.disruptions[1].maxGapMs).toBe(52);
+  });
+
+  it('takes the gap reference from steady state after warm-up, and has none without one', () => {
+    // A slow start: one success per 20 ms during the first second, then one per ms.
+    const rows = [...steady(0, 1000, 20, () => 1), ...steady(1000, 5000, 1, () => 1)];
+    expect(analyze(recordSetOf(rows), [], { ...opts, warmupMs: 1000 }).gapReferenceMs).toBe(1);
+    expect(analyze(recordSetOf(rows), [], { ...opts, warmupMs: 0 }).gapReferenceMs).toBe(20);
+    const all = analyze(recordSetOf(rows), [switchAt(0, 4500, 'blue', 'blue')], opts);
+    expect(all.gapReferenceMs).toBeNull();
+    expect(all.disruptions[0].excessGapMs).toBeNull();
   });
 
   it('clips gaps to the horizon and to the end of the load', () => {

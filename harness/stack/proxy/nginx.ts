@@ -8,7 +8,7 @@ import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { isRunning, runCommand, spawnTracked, stopChild } from '../processes.ts';
-import { childPids } from '../proc.ts';
+import { childPids, isLiveChild } from '../proc.ts';
 import { renderNginxConf, renderUpstream, UPSTREAM_FILE } from './nginx-config.ts';
 import type { Proxy } from './proxy.ts';
 
@@ -104,6 +104,10 @@ export class Nginx implements Proxy {
   async workers(): Promise<number[]> {
     const pid = this.master?.pid;
     return pid && this.master && isRunning(this.master) ? childPids(pid) : [];
+  }
+
+  async isWorker(pid: number): Promise<boolean> {
+    return this.master?.pid !== undefined && isLiveChild(pid, this.master.pid);
   }
 
   async configFiles(): Promise<Record<string, string>> {

@@ -18,6 +18,8 @@ export interface Proxy {
   reload(): Promise<void>;
   /** pids of the current worker processes (old generations included, until they exit) */
   workers(): Promise<number[]>;
+  /** whether `pid` is still a live worker of this proxy */
+  isWorker(pid: number): Promise<boolean>;
   /** The configuration files in force, by name, to store beside the report. */
   configFiles(): Promise<Record<string, string>>;
   stop(): Promise<void>;
