@@ -7,6 +7,8 @@ import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { exitOnError } from '../harness/cli/exit.ts';
+import { CannotMeasure } from '../harness/errors.ts';
 import { startLoad } from '../harness/load/generator.ts';
 import { resolveScenario } from '../harness/scenario/resolve.ts';
 import { spawnTracked, stopChild } from '../harness/stack/processes.ts';
@@ -21,20 +23,24 @@ the other, against the fixture app directly and/or through nginx (scenario keepa
   --connections N           keep-alive connections, every tool (default 32)
   --duration S              measured seconds per tool, whole seconds (default 5)
   --json                    print the rows as JSON instead of a Markdown table
-  --help                    this text`;
-const WARMUP_S = 1; // unmeasured run before each measured one: JIT, connections, nginx workers
+  --help                    this text
+
+autocannon reports latency in whole milliseconds (truncated); wrk and ours are finer.`;
+const WARMUP_S = 1; // unmeasured, before each measurement: JIT, connections, nginx workers
 const FIXTURE = fileURLToPath(new URL('../harness/stack/fixture/app.mjs', import.meta.url));
 
 interface Measure { rps: number; p50Ms: number; p99Ms: number; errors: number; seconds: number }
 interface Row extends Partial<Measure> { tool: string; target: string; connections: number; duration: number; note?: string }
-type Tool = (url: string, connections: number, seconds: number, signal: AbortSignal) => Promise<Measure | string>;
+/** A measured run after `warmupS` unmeasured seconds; a string says why there is no measure. */
+type Tool = (url: string, connections: number, warmupS: number, seconds: number, signal: AbortSignal) => Promise<Measure | string>;
 
 // autocannon ships no types; this is the slice of its API we use.
 interface AutocannonResult { requests: { total: number }; latency: { p50: number; p99: number }; duration: number; errors: number; non2xx: number }
 type Autocannon = (opts: object, cb: (err: Error | null, res: AutocannonResult) => void) => { stop(): void };
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-class Usage extends Error {}
+// Bad input: exitOnError prints the message alone and exits 2.
+const usage = (message: string) => new CannotMeasure(`${message} (see --help)`);
 
 function parseFlags(argv: string[]) {
   let values;
@@ -44,14 +50,14 @@ function parseFlags(argv: string[]) {
       duration: { type: 'string', default: '5' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     } }));
   } catch (err) {
-    throw new Usage((err as Error).message);
+    throw usage((err as Error).message);
   }
   const whole = (flag: string, v: string, max: number) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new Usage(`--${flag} ${v}: expected a whole number from 1 to ${max}`);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw usage(`--${flag} ${v}: expected a whole number from 1 to ${max}`);
     return n;
   };
-  if (!['app', 'nginx', 'both'].includes(values.target)) throw new Usage(`--target ${values.target}: expected app, nginx or both`);
+  if (!['app', 'nginx', 'both'].includes(values.target)) throw usage(`--target ${values.target}: expected app, nginx or both`);
   return {
     targets: values.target === 'both' ? ['app', 'nginx'] : [values.target],
     connections: whole('connections', values.connections, 10_000),
@@ -62,28 +68,32 @@ function parseFlags(argv: string[]) {
 
 const percentile = (sorted: Float64Array, q: number) => (sorted.length ? sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] : NaN);
 
-const ours: Tool = async (url, connections, seconds, signal) => {
+// Warm-up inside the same worker: a worker thread has its own JIT, so a separate warm-up run
+// would warm the target but not our client.
+const ours: Tool = async (url, connections, warmupS, seconds, signal) => {
   const load = await startLoad({
     url, connections, timeoutMs: 5000, clientKeepAlive: true, successMin: 200, successMax: 399,
-    maxDurationMs: seconds * 1000 + 30_000, maxRequests: 100_000_000, // the worker's own bounds
+    maxDurationMs: (warmupS + seconds) * 1000 + 30_000, maxRequests: 100_000_000, // the worker's own bounds
+    capacityHint: (warmupS + seconds) * 60_000, // above any rate seen here: growing mid-run stalls the worker
   });
-  await sleep(seconds * 1000, undefined, { signal }).catch(() => {}); // Ctrl-C: stop early
+  await sleep((warmupS + seconds) * 1000, undefined, { signal }).catch(() => {}); // Ctrl-C: stop early
   const r = await load.stop();
-  const latencyUs = new Float64Array(r.count);
-  let first = Infinity, last = -Infinity, errors = 0;
+  const from = warmupS * 1e6; // µs since the load origin
+  const latencyUs: number[] = [];
+  let last = from, errors = 0;
   for (let i = 0; i < r.count; i++) {
-    latencyUs[i] = r.end[i] - r.start[i];
-    first = Math.min(first, r.start[i]);
+    if (r.start[i] < from) continue;
+    latencyUs.push(r.end[i] - r.start[i]);
     last = Math.max(last, r.end[i]);
     if (r.outcome[i] !== 0) errors++;
   }
-  latencyUs.sort();
-  const span = (last - first) / 1e6; // the records' own span: worker start-up is not counted
-  return { rps: r.count / span, p50Ms: percentile(latencyUs, 0.5) / 1000, p99Ms: percentile(latencyUs, 0.99) / 1000, errors, seconds: span };
+  const sorted = Float64Array.from(latencyUs).sort();
+  const span = (last - from) / 1e6; // the records' own span, from the end of the warm-up
+  return { rps: sorted.length / span, p50Ms: percentile(sorted, 0.5) / 1000, p99Ms: percentile(sorted, 0.99) / 1000, errors, seconds: span };
 };
 
-const cannon: Tool = (url, connections, seconds, signal) =>
-  new Promise((resolve, reject) => {
+const cannonRun = (url: string, connections: number, seconds: number, signal: AbortSignal) =>
+  new Promise<Measure>((resolve, reject) => {
     const run = autocannon({ url, connections, duration: seconds, pipelining: 1, timeout: 5 }, (err, res) => {
       signal.removeEventListener('abort', halt);
       if (err) return reject(err);
@@ -94,7 +104,7 @@ const cannon: Tool = (url, connections, seconds, signal) =>
   });
 
 const UNIT_MS: Record<string, number> = { us: 1e-3, ms: 1, s: 1000, m: 60_000 };
-const wrk: Tool = async (url, connections, seconds, signal) => {
+const wrkRun = async (url: string, connections: number, seconds: number, signal: AbortSignal): Promise<Measure | string> => {
   const out: string[] = [];
   const child = spawnTracked('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
   const ended = await new Promise<string | null>((resolve) => {
@@ -119,7 +129,12 @@ const wrk: Tool = async (url, connections, seconds, signal) => {
   return { rps: num(/Requests\/sec:\s+([\d.]+)/), p50Ms: latency('50'), p99Ms: latency('99'), errors, seconds: num(/requests in ([\d.]+)s/) };
 };
 
-const TOOLS: [string, Tool][] = [['ours', ours], ['autocannon', cannon], ['wrk', wrk]];
+// autocannon and wrk: the warm-up is a separate run of the same tool, its result discarded.
+const warmedUp = (run: typeof wrkRun): Tool => async (url, connections, warmupS, seconds, signal) => {
+  const warm = await run(url, connections, warmupS, signal);
+  return typeof warm === 'string' || signal.aborted ? warm : run(url, connections, seconds, signal);
+};
+const TOOLS: [string, Tool][] = [['ours', ours], ['autocannon', warmedUp(cannonRun)], ['wrk', warmedUp(wrkRun)]];
 
 /** Starts a target; returns its URL and how to stop it. */
 async function openTarget(target: string): Promise<{ url: string; close: () => Promise<void> }> {
@@ -171,13 +186,13 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   try {
     for (const target of flags.targets) {
+      if (abort.signal.aborted) break;
       const { url, close } = await openTarget(target);
       try {
         for (const [tool, run] of TOOLS) {
           if (abort.signal.aborted) break;
           process.stderr.write(`${tool} → ${target} (${url}): warm-up ${WARMUP_S} s, then ${flags.duration} s\n`);
-          const warm = await run(url, flags.connections, WARMUP_S, abort.signal);
-          const m = typeof warm === 'string' || abort.signal.aborted ? warm : await run(url, flags.connections, flags.duration, abort.signal);
+          const m = await run(url, flags.connections, WARMUP_S, flags.duration, abort.signal);
           const row: Row = { tool, target, connections: flags.connections, duration: flags.duration };
           rows.push(typeof m === 'string' ? { ...row, note: m } : { ...row, ...m, note: abort.signal.aborted ? 'interrupted' : undefined });
         }
@@ -193,8 +208,4 @@ async function main(): Promise<number> {
   return abort.signal.aborted ? 130 : 0;
 }
 
-main().then((code) => process.exit(code), (err) => {
-  if (err instanceof Usage) process.stderr.write(`error: ${err.message} (see --help)\n`);
-  else process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(err instanceof Usage ? 2 : 1);
-});
+main().then((code) => process.exit(code), exitOnError);
