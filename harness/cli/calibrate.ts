@@ -61,14 +61,14 @@ async function main(): Promise<number> {
   });
   const rows: CalibrationRow[] = [];
   for (const mode of modes) {
-    const { run, rows: measured, backgroundFailures } = await calibrate(mode, durations, overrides, {
+    const { run, rows: measured, unrelatedFailures } = await calibrate(mode, durations, overrides, {
       signal: abort.signal,
       onProgress: (p) => progress.update(`calibrating ${mode}: ${p.step}, ${p.requests.toLocaleString('en-US')} requests`),
     });
     if (stopped.exitCode !== null) return stopped.exitCode;
     if (run.meta.error) throw new CannotMeasure(`calibration run (${mode}) failed: ${run.meta.error}`);
-    if (backgroundFailures > 0) {
-      throw new CannotMeasure(`calibration run (${mode}): ${backgroundFailures} failures outside every outage; the baseline is not clean`);
+    if (unrelatedFailures > 0) {
+      throw new CannotMeasure(`calibration run (${mode}): ${unrelatedFailures} failures unrelated to any outage; the baseline is not clean`);
     }
     rows.push(...measured);
   }

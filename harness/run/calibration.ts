@@ -2,6 +2,7 @@
 // (MEASUREMENT.md, "Calibration"). The live app fails for D ms; the measured errorWindowMs and
 // maxGapMs must match D within max(2 ms, 5 %).
 import type { Analysis } from '../analysis/types.ts';
+import { OUTCOME, type RecordSet } from '../records/records.ts';
 import { resolveScenario, type Override } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { outageAction, type OutageMode } from './plans.ts';
@@ -28,8 +29,12 @@ export interface CalibrationRow {
 export interface Calibration {
   run: RunOutput;
   rows: CalibrationRow[];
-  /** failures outside every outage: the meter's baseline must be clean for the rows to count */
-  backgroundFailures: number;
+  /**
+   * failures whose request overlapped no outage at all: the baseline must be clean for the rows
+   * to count. (A request already in flight when an outage began is a background failure by
+   * MEASUREMENT.md's start-based attribution, but the outage did cause it.)
+   */
+  unrelatedFailures: number;
 }
 
 /** One run per mode: outages of each length in turn, steady load between them. */
@@ -54,7 +59,17 @@ export async function calibrate(mode: OutageMode, durationsMs: number[], overrid
   });
   const run = await runScenario(scenario, plan, hooks);
   const analysis = analyzeRun(run.records, run.disruptions, scenario);
-  return { run, rows: evaluate(analysis, mode, durationsMs), backgroundFailures: analysis.totals.backgroundFailures };
+  return { run, rows: evaluate(analysis, mode, durationsMs), unrelatedFailures: unrelatedFailures(run.records, analysis) };
+}
+
+function unrelatedFailures(records: RecordSet, analysis: Analysis): number {
+  const horizons = analysis.disruptions.map((d) => ({ from: d.horizon.fromMs * 1000, to: d.horizon.toMs * 1000 }));
+  let count = 0;
+  for (let i = 0; i < records.count; i++) {
+    if (records.outcome[i] === OUTCOME.ok) continue;
+    if (!horizons.some((h) => records.start[i] <= h.to && records.end[i] >= h.from)) count++;
+  }
+  return count;
 }
 
 export function evaluate(analysis: Analysis, mode: OutageMode, durationsMs: number[]): CalibrationRow[] {
