@@ -1,7 +1,7 @@
 // Benchmark: our load generator's request rate beside autocannon's and wrk's on the same target,
 // to show whether our meter is a fast enough client (a slow client would hide gaps, not cause them).
 //
-//   npx tsx scripts/bench.ts [--target app|nginx|both] [--connections 32] [--duration 5] [--json]
+//   npm run bench -- [--target app|nginx|both] [--connections 32] [--duration 5] [--json]
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,7 +14,7 @@ import { resolveScenario } from '../harness/scenario/resolve.ts';
 import { spawnTracked, stopChild } from '../harness/stack/processes.ts';
 import { startLocalStack } from '../harness/stack/stack.ts';
 
-const HELP = `usage: npx tsx scripts/bench.ts [options]
+const HELP = `usage: npm run bench -- [options]
 
 Measures requests/s and p50/p99 latency of our load generator, autocannon and wrk, one after
 the other, against the fixture app directly and/or through nginx (scenario keepalive-60s).
