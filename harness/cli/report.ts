@@ -1,17 +1,21 @@
 // npm run report -- <run-dir>: re-analyse a stored run from its records and rewrite its report
 // files, without re-running anything (after a change to the analysis or the reporters).
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CannotMeasure } from '../errors.ts';
+import { writeIndex } from '../report/index-page.ts';
 import { formatSummary } from '../report/summary.ts';
 import { reportRun } from '../run/store.ts';
 import { exitOnError } from './exit.ts';
 
 const HELP = `Usage: npm run report -- <run-dir> [--json]
 
-Re-analyses a stored run (run.json + records.bin) and rewrites report.json, summary.txt and
-report.html in that directory, then prints the summary (or, with --json, report.json).
+Re-analyses a stored run (run.json + records.bin) and re-renders it without re-running: rewrites
+report.json, summary.txt, report.html and charts/*.png in that directory (and the index.html of
+the directory above, if it has one), then prints the summary (or, with --json, report.json).
+
+Exit codes: 0 written; 2 not a run directory, or bad arguments.
 
 Example:
   npm run report -- reports/20261124-221718-keepalive-60s`;
@@ -34,6 +38,7 @@ async function main(): Promise<number> {
     if (!existsSync(join(dir, file))) throw new CannotMeasure(`${dir} is not a run directory: it has no ${file}`);
   }
   const report = await reportRun(dir);
+  if (existsSync(join(dirname(dir), 'index.html'))) await writeIndex(dirname(dir));
   process.stdout.write(`${values.json ? JSON.stringify(report) : formatSummary(report, join(dir, 'report.html'))}\n`);
   return 0;
 }

@@ -5,10 +5,12 @@ import { CannotMeasure } from '../errors.ts';
 import { switchPlan } from '../run/plans.ts';
 import { runScenario } from '../run/run.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
+import { writeIndex } from '../report/index-page.ts';
 import { formatSummary } from '../report/summary.ts';
-import { listScenarios, parseOverride, resolveScenario, type Override } from '../scenario/resolve.ts';
+import { listScenarios, resolveScenario } from '../scenario/resolve.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
+import { overridesFrom, SCENARIO_OPTIONS } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
 const HELP = `Usage: npm run scenario -- <scenario> [options]
@@ -44,11 +46,7 @@ async function main(): Promise<number> {
       allowPositionals: true,
       options: {
         list: { type: 'boolean' },
-        set: { type: 'string', multiple: true },
-        duration: { type: 'string' },
-        connections: { type: 'string' },
-        switches: { type: 'string' },
-        out: { type: 'string', default: 'reports' },
+        ...SCENARIO_OPTIONS,
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -61,16 +59,7 @@ async function main(): Promise<number> {
   if (values.list) return print(listScenarios());
   if (positionals.length !== 1) throw new CannotMeasure(`name one scenario.\n\n${HELP}`);
 
-  const overrides: Override[] = (values.set ?? []).map(parseOverride);
-  const number = (flag: string, v: string) => {
-    const parsed = Number(v);
-    if (!Number.isInteger(parsed)) throw new CannotMeasure(`--${flag} ${v}: expected a whole number`);
-    return parsed;
-  };
-  if (values.duration) overrides.push({ path: 'load.durationMs', value: values.duration });
-  if (values.connections) overrides.push({ path: 'load.connections', value: number('connections', values.connections) });
-  if (values.switches) overrides.push({ path: 'switches.count', value: number('switches', values.switches) });
-  const scenario = resolveScenario(positionals[0], overrides);
+  const scenario = resolveScenario(positionals[0], overridesFrom(values));
 
   const progress = progressLine();
   const abort = new AbortController();
@@ -91,6 +80,7 @@ async function main(): Promise<number> {
   progress.clear();
   const dir = await newRunDir(values.out!, scenario.name);
   const report = await storeRun(dir, run);
+  await writeIndex(values.out!);
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else print(formatSummary(report, relative(process.cwd(), join(dir, 'report.html')) || dir));
 

@@ -1,153 +1,171 @@
-// report.html: one self-contained page (Chart.js inlined from node_modules, data inlined as
-// JSON), so it opens offline from disk and can be attached to a CI run as it is.
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import * as hdr from 'hdr-histogram-js';
-import type { LatencySummary } from '../analysis/types.ts';
+// report.html: one self-contained page (Chart.js inlined from node_modules, chart specs inlined
+// as JSON), so it opens offline from disk and can be attached to a CI run as it is. Verdict
+// first, then the timeline, a zoomed panel per switch, the tables, latency and errors.
+import type { DisruptionFigures, LatencySummary } from '../analysis/types.ts';
+import { figuresOf } from '../gate/figures.ts';
+import { declaresThresholds, evaluateThresholds } from '../gate/thresholds.ts';
+import { ScenarioSchema } from '../scenario/schema.ts';
+import type { ZoomWindow } from './chart-data.ts';
+import { codeColour, latencySpec, timelineSpec, zoomSpec } from './charts.ts';
+import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 
-// The UMD build is not in chart.js's exports map: find it beside the package's main file.
-const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
-/** Charts stay light whatever the run's length: buckets are merged (summed, so spikes stay). */
-const MAX_TIMELINE_POINTS = 3000;
-const PERCENTILES = [0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.995, 99.999, 100];
+export interface HtmlExtras {
+  /** per switch, built from the records (run/store.ts); without them, no zoomed panels */
+  zooms?: ZoomWindow[];
+  /** nginx.conf and service-url.inc as nginx used them */
+  proxyFiles?: Record<string, string>;
+  /** PNG charts beside the report, relative to it */
+  pngs?: string[];
+}
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-/** Safe to put inside <script>: no "</script" can close the element early. */
-const inlineScript = (s: string) => s.replace(/<\/(script)/gi, '<\\/$1');
+/** What each failure code means in the reload story. */
+export const CODE_EXPLANATIONS: Record<string, string> = {
+  UND_ERR_SOCKET:
+    'undici "other side closed": the server closed the keep-alive connection while this request was on it. At a reload, an old nginx worker closes its idle keep-alive connections as it exits; a request sent just before the close is lost.',
+  ECONNRESET:
+    'The connection was reset (TCP RST): the request reached a socket the old worker had already closed, or closed with unread data, so the kernel answered with a reset.',
+  ECONNREFUSED: 'Nothing was listening on the port when a new connection was attempted (the proxy or app was down).',
+  EPIPE: 'The request was written to a connection the other side had already closed.',
+  UND_ERR_HEADERS_TIMEOUT: 'No response head arrived within load.timeoutMs.',
+  UND_ERR_BODY_TIMEOUT: 'The response body stalled for longer than load.timeoutMs.',
+  UND_ERR_CONNECT_TIMEOUT: 'The TCP connection could not be established within the timeout.',
+  'HTTP 502': 'Bad gateway: nginx could not get a response from the upstream app (it was stopping, or not yet listening).',
+  'HTTP 503': 'Service unavailable: the upstream (or the proxy) refused to serve the request.',
+  'HTTP 504': 'Gateway timeout: the upstream app did not answer in time.',
+};
 
-export function mergeBuckets(series: number[], factor: number): number[] {
-  if (factor <= 1) return series;
-  const out: number[] = [];
-  for (let i = 0; i < series.length; i += factor) out.push(series.slice(i, i + factor).reduce((a, b) => a + b, 0));
+export const explainCode = (code: string) =>
+  CODE_EXPLANATIONS[code] ?? (code.startsWith('HTTP ') ? 'A complete response whose status is outside the success range (load.successStatus).' : 'A transport error with no complete response.');
+
+/** Fields of the scenario that differ from the schema's defaults, as dotted paths. */
+export function nonDefaults(scenario: Report['scenario']): [string, unknown][] {
+  let defaults: Record<string, unknown>;
+  try {
+    defaults = ScenarioSchema.parse({ name: scenario.name, description: '' }) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const out: [string, unknown][] = [];
+  const walk = (v: unknown, d: unknown, path: string) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v)) walk(x, (d as Record<string, unknown> | undefined)?.[k], path ? `${path}.${k}` : k);
+    } else if (JSON.stringify(v) !== JSON.stringify(d)) out.push([path, v]);
+  };
+  // thresholds are shown with the verdict
+  const { name: _n, description: _d, expect: _e, ...rest } = scenario as Record<string, unknown>;
+  walk(rest, defaults, '');
   return out;
 }
 
-/** [percentile, ms] points of a latency histogram, for an HdrHistogram-style plot. */
-export function percentileCurve(l: LatencySummary): [number, number][] {
-  if (l.count === 0) return [];
-  const h = hdr.decodeFromCompressedBase64(l.encoded);
-  return PERCENTILES.map((p) => [p, (p === 100 ? h.maxValue : h.getValueAtPercentile(p)) / 1000]);
+/** pass / fail against the scenario's thresholds (the gate's own rules), or measured only. */
+export function verdictOf(report: Report): { status: 'pass' | 'fail' | 'measured' | 'invalid'; lines: string[] } {
+  const a = report.analysis;
+  if (a.problems.length || report.meta.error) return { status: 'invalid', lines: [...a.problems, ...(report.meta.error ? [`run ended early: ${report.meta.error}`] : [])] };
+  const expect = (report.scenario as { expect?: Parameters<typeof evaluateThresholds>[0] }).expect;
+  if (!declaresThresholds(expect)) return { status: 'measured', lines: ['no thresholds in this scenario: measured, not gated'] };
+  const results = evaluateThresholds(expect!, [figuresOf(report)]);
+  const lines = results.map((r) => `${r.status === 'pass' ? '✓' : '✗'} ${r.message}`);
+  if (expect!.knownBad) lines.unshift(`known-bad reference: ${expect!.knownBad}`);
+  return { status: results.every((r) => r.status === 'pass') ? 'pass' : 'fail', lines };
 }
 
-export async function renderHtml(report: Report): Promise<string> {
-  const { analysis: a, scenario: s, meta } = report;
-  const tl = a.timeline;
-  const factor = Math.ceil(tl.ok.length / MAX_TIMELINE_POINTS);
-  const data = {
-    bucketMs: tl.bucketMs * factor,
-    ok: mergeBuckets(tl.ok, factor),
-    blue: mergeBuckets(tl.blue, factor),
-    green: mergeBuckets(tl.green, factor),
-    failed: mergeBuckets(tl.failed, factor),
-    markers: a.disruptions.flatMap((d) =>
-      d.events.filter((e) => ['reload-signalled', 'old-workers-gone', 'outage-start'].includes(e.name)).map((e) => ({ atMs: e.atMs, name: e.name, label: d.label })),
-    ),
-    latency: { steady: percentileCurve(a.latency.steady), switching: percentileCurve(a.latency.switching) },
-  };
-  const t = a.totals;
-  const tookEffect = a.problems.length === 0;
-  const verdict = `${t.failed === 0 ? 'no failed requests' : `${t.failed.toLocaleString('en-US')} failed requests`}` +
-    `, worst error window ${a.switchStats.errorWindowMs.max.toFixed(2)} ms, worst gap ${a.switchStats.maxGapMs.max.toFixed(2)} ms`;
-  const row = (cells: (string | number)[]) => `<tr>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
-  const codes = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
-  const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'none' : `${(v * 100).toFixed(1)}%`);
-  const lat = (name: string, l: LatencySummary) =>
-    row([name, l.count, l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => (typeof v === 'number' ? +v.toFixed(3) : v)));
+/** Every chart of a run's report, by canvas id: the same specs the PNGs are drawn from. */
+export function runCharts(report: Report, zooms: ZoomWindow[] = []): PageChart[] {
+  return [
+    { id: 'timeline', spec: timelineSpec(report) },
+    ...zooms.map((w, i) => ({ id: `zoom-${i + 1}`, spec: zoomSpec(w) })),
+    { id: 'latency', spec: latencySpec(report) },
+  ];
+}
 
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<title>${esc(s.name)} — downtime report</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1200px;padding:0 16px;color:#1b1f24}
-h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px}
-.verdict{padding:10px 14px;border-radius:6px;font-weight:600;margin:12px 0}
-.bad{background:#fde8e8;color:#8a1c1c}.good{background:#e6f6ea;color:#17602c}.warn{background:#fff4d6;color:#6b4b00}
-table{border-collapse:collapse;font-variant-numeric:tabular-nums}td,th{padding:3px 10px;border-bottom:1px solid #e3e6ea;text-align:right}
-td:first-child,th:first-child{text-align:left} .meta{color:#57606a} .chart{position:relative;height:340px}
-pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:12px}
-</style></head><body>
-<h1>${esc(s.name)}</h1>
-<div class="meta">${esc(s.description)}<br>${esc(meta.proxy.version)} · ${s.load.connections} connections · ${(t.durationMs / 1000).toFixed(1)} s ·
-${t.okPerSecond.toLocaleString('en-US')} ok/s · ${esc(meta.startedAt)} · ${esc(meta.machine.hostname)} (${meta.machine.cpus} cpu, ${esc(meta.machine.cpuModel)}) · node ${esc(meta.node)} · undici ${esc(meta.undici)}</div>
-<div class="verdict ${t.failed ? 'bad' : 'good'}">${esc(verdict)}</div>
-${tookEffect ? '' : `<div class="verdict bad">${a.problems.map(esc).join('<br>')}</div>`}
-${t.backgroundFailures ? `<div class="verdict warn">${t.backgroundFailures} background failures outside every switch: the baseline is not healthy</div>` : ''}
+export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promise<string> {
+  const { analysis: a, scenario: s, meta } = report;
+  const t = a.totals;
+  const zooms = extras.zooms ?? [];
+  const charts = runCharts(report, zooms);
+  const verdict = verdictOf(report);
+  const worst = worstSwitch(a.disruptions);
+  const switches = a.disruptions.filter((d) => d.kind === 'switch').length;
+  const row = (cells: (string | number)[], cls = '') => `<tr${cls ? ` class="${cls}"` : ''}>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
+  const codes = (m: Record<string, number>) => Object.entries(m).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
+  const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'none' : `${(v * 100).toFixed(1)}%`);
+  const lat = (name: string, l: LatencySummary) => row([name, int(l.count), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => fmt(v, 3))]);
+  const changed = nonDefaults(s);
+  const knownBad = Boolean((s as { expect?: { knownBad?: string } }).expect?.knownBad);
+  const verdictText = { pass: knownBad ? 'PASS (known-bad reference: its failures are expected)' : 'PASS', fail: 'FAIL', measured: 'MEASURED', invalid: 'COULD NOT MEASURE' }[verdict.status];
+  const verdictClass = { pass: 'good', fail: 'bad', measured: t.failed ? 'warn' : 'good', invalid: 'bad' }[verdict.status];
+  const fig = (v: string, k: string) => `<div class="fig"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`;
+
+  const body = `
+<h1>${esc(s.name)} <span class="meta" style="font-size:14px;font-weight:normal">downtime report</span></h1>
+<div class="meta">${esc(s.description)}</div>
+<div class="verdict ${verdictClass}"><b>${verdictText}</b> — ${t.failed === 0 ? 'no failed requests' : `${int(t.failed)} failed requests`} over ${switches} switches;
+worst error window ${fmt(a.switchStats.errorWindowMs.max)} ms, worst gap ${fmt(a.switchStats.maxGapMs.max)} ms
+<div style="font-size:13px;margin-top:4px">${verdict.lines.map(esc).join('<br>')}</div></div>
+${t.backgroundFailures ? `<div class="verdict warn">${int(t.backgroundFailures)} background failures outside every switch: the baseline is not healthy</div>` : ''}
 ${meta.aborted ? '<div class="verdict warn">Run stopped early (Ctrl-C): partial results.</div>' : ''}
-${meta.error ? `<div class="verdict warn">Run ended early: ${esc(meta.error)}</div>` : ''}
-<h2>Timeline</h2>
-<p class="meta">Successful responses per ${data.bucketMs} ms by colour (left axis), failed requests (right axis); dashed lines mark reloads signalled, dotted ones old workers gone.</p>
-<div class="chart"><canvas id="timeline"></canvas></div>
-<h2>Per switch</h2>
-<table><tr><th></th><th>failed</th><th>on reused</th><th>errorWindow ms</th><th>maxGap ms</th><th>excessGap ms</th><th>new colour after</th><th>codes</th></tr>
-${a.disruptions.map((d) => row([d.label, d.failedRequests, d.failedOnReused, d.errorWindowMs.toFixed(2), d.maxGapMs.toFixed(2), d.excessGapMs === null ? 'n/a' : d.excessGapMs.toFixed(2), d.crossover ? pct(d.crossover.newShareAfter) : '-', codes(d.byCode)])).join('\n')}
-</table>
-<p class="meta">Steady-state reference for gaps (p99.9 of the interval between successful responses outside switches, after warm-up): ${a.gapReferenceMs === null ? 'n/a (no steady state)' : `${a.gapReferenceMs.toFixed(2)} ms`}.</p>
-<h2>Totals</h2>
+<div class="figs">
+${fig(int(t.failed), 'failed requests')}
+${fig(`${fmt(a.switchStats.errorWindowMs.max)} ms`, 'worst error window')}
+${fig(`${fmt(a.switchStats.maxGapMs.max)} ms`, `worst gap (steady reference ${fmt(a.gapReferenceMs)} ms)`)}
+${fig(int(t.okPerSecond), 'successful requests / s')}
+${fig(`${fmt(a.latency.overall.p99)} ms`, 'p99 latency')}
+${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connections')}
+</div>
 <table>
-${row(['requests', t.requests])}${row(['ok', t.ok])}${row(['failed', t.failed])}${row(['transport errors', t.transportErrors])}${row(['HTTP errors', t.httpErrors])}
-${row(['failed on reused connections', t.failedOnReused])}${row(['background failures', t.backgroundFailures])}${row(['connections opened', t.connections])}
-${row(['failed by code', codes(t.byCode)])}
+<tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map(([k, v]) => `<code>${esc(k)}=${esc(JSON.stringify(v))}</code>`).join(' ')}` : ' (defaults otherwise)'}</td></tr>
+<tr><td class="l">load</td><td class="l">${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${fmt(t.durationMs / 1000, 1)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
+<tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>
+<tr><td class="l">machine</td><td class="l">${esc(meta.machine.hostname)}: ${meta.machine.cpus} cpu (${esc(meta.machine.cpuModel)}), ${esc(meta.machine.platform)} ${esc(meta.machine.release)}, node ${esc(meta.node)}, undici ${esc(meta.undici)}</td></tr>
+<tr><td class="l">date</td><td class="l">${esc(meta.startedAt)}</td></tr>
 </table>
+
+<h2>Timeline</h2>
+<p class="meta">Successful responses per second by colour (left axis; the blue→green crossover at each switch), failed requests per ${a.timeline.bucketMs} ms by error code (bars, right axis), every switch's events as vertical lines and its longest gap shaded grey. Lines are at most 1,000 buckets (longer runs are downsampled keeping each slice's minimum and maximum, so a dip still shows); the milliseconds are in the panels below.</p>
+${canvas('timeline')}
+
+<h2>Each switch up close</h2>
+${zooms.length ? `<p class="meta">±${fmt((zooms[0].toMs - zooms[0].fromMs) / 2, 0)} ms around each reload signal in ${zooms[0].bucketMs} ms buckets: successes by colour, failures by code (bars, right axis), the error window shaded red, the longest gap without a success shaded grey.${worst ? ` Worst: ${esc(worst.label)}.` : ''}</p>
+<div class="zooms">${zooms.map((_, i) => canvas(`zoom-${i + 1}`)).join('\n')}</div>` : '<p class="meta">No switches, or the records were not available to zoom in.</p>'}
+
+<h2>Per switch</h2>
+<table class="switches"><tr><th></th><th>failed</th><th>on reused</th><th>errorWindow ms</th><th>maxGap ms</th><th>excessGap ms</th><th>last old → first new (ms)</th><th>new colour after</th><th class="l">codes</th></tr>
+${a.disruptions.map((d) => row([d.label, d.failedRequests, `${d.failedOnReused}${d.failedRequests ? (d.failedOnReused === d.failedRequests ? ' (all)' : '') : ''}`, fmt(d.errorWindowMs), fmt(d.maxGapMs), d.excessGapMs === null ? 'n/a' : fmt(d.excessGapMs), d.crossover ? `${fmt(d.crossover.lastOldMs, 1)} → ${fmt(d.crossover.firstNewMs, 1)}` : '-', d.crossover ? `${pct(d.crossover.newShareAfter)}${d.crossover.tookEffect ? '' : ' NOT TAKEN'}` : '-', codes(d.byCode)], d === worst ? 'worst' : '')).join('\n')}
+${a.switchStats.failedRequests.count > 1 ? (['median', 'mean', 'max'] as const).map((k) => `<tr><th>${k}</th><th>${fmt(a.switchStats.failedRequests[k], k === 'mean' ? 1 : 0)}</th><th></th><th>${fmt(a.switchStats.errorWindowMs[k])}</th><th>${fmt(a.switchStats.maxGapMs[k])}</th><th>${fmt(a.switchStats.excessGapMs[k])}</th><th></th><th></th><th></th></tr>`).join('') : ''}
+</table>
+<p class="meta">maxGap is the longest interval in the switch's horizon with no successful response on any connection; the steady-state reference (p99.9 of that interval outside switches, after warm-up) is ${a.gapReferenceMs === null ? 'n/a (no steady state)' : `${fmt(a.gapReferenceMs)} ms`}, and excessGap is maxGap minus it.</p>
+
+<h2>Errors</h2>
+${t.failed === 0 ? '<p>No failed requests.</p>' : `<table><tr><th>code</th><th>count</th><th>share</th><th class="l">what it means</th></tr>
+${Object.entries(t.byCode).sort((x, y) => y[1] - x[1]).map(([code, n]) => `<tr><td class="nw"><span style="color:${codeColour(code)}">■</span> ${esc(code)}</td><td>${int(n)}</td><td>${((100 * n) / t.failed).toFixed(1)}%</td><td class="l">${esc(explainCode(code))}</td></tr>`).join('\n')}
+</table>
+<p class="meta">By outcome: ${int(t.transportErrors)} transport errors (no complete response), ${int(t.httpErrors)} HTTP errors; ${int(t.failedOnReused)} of ${int(t.failed)} on keep-alive connections that had served before; ${int(t.backgroundFailures)} outside every switch.</p>`}
+
 <h2>Latency of successful requests</h2>
-<div class="chart"><canvas id="latency"></canvas></div>
+${canvas('latency')}
 <table><tr><th>ms</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>p99.99</th><th>max</th></tr>
 ${lat('overall', a.latency.overall)}${lat('steady', a.latency.steady)}${lat('during switches', a.latency.switching)}</table>
-<h2>Scenario</h2>
-<pre>${esc(JSON.stringify(s, null, 2))}</pre>
-<script>${inlineScript(await readFile(CHART_JS, 'utf8'))}</script>
-<script id="data" type="application/json">${inlineScript(JSON.stringify(data))}</script>
-<script>${inlineScript(PAGE_SCRIPT)}</script>
-</body></html>
-`;
+
+<h2>Totals</h2>
+<table>
+${row(['requests', int(t.requests)])}${row(['ok', int(t.ok)])}${row(['failed', int(t.failed)])}${row(['transport errors', int(t.transportErrors)])}${row(['HTTP errors', int(t.httpErrors)])}
+${row(['failed on reused connections', int(t.failedOnReused)])}${row(['background failures', int(t.backgroundFailures)])}${row(['connections opened', int(t.connections)])}
+</table>
+${extras.pngs?.length ? `<p class="meta">PNG charts: ${extras.pngs.map((p) => `<a href="${esc(p)}">${esc(p)}</a>`).join(' · ')}</p>` : ''}
+
+<h2>Configuration</h2>
+${Object.entries(extras.proxyFiles ?? {}).map(([name, text]) => `<details><summary>${esc(name)}</summary><pre>${esc(text)}</pre></details>`).join('\n')}
+<details><summary>scenario (resolved)</summary><pre>${esc(JSON.stringify(s, null, 2))}</pre></details>
+<p class="meta"><a href="../index.html">all runs</a></p>`;
+  return page(`${s.name} — downtime report`, body, charts);
 }
 
-// Runs in the browser. Kept as plain text so the page needs nothing but itself.
-const PAGE_SCRIPT = `
-const d = JSON.parse(document.getElementById('data').textContent);
-const xs = d.ok.map((_, i) => (i * d.bucketMs) / 1000);
-const pts = (ys) => ys.map((y, i) => ({ x: xs[i], y }));
-const markers = {
-  id: 'markers',
-  afterDatasetsDraw(chart) {
-    const { ctx, chartArea: a, scales: { x } } = chart;
-    ctx.save();
-    for (const m of d.markers) {
-      const px = x.getPixelForValue(m.atMs / 1000);
-      if (px < a.left || px > a.right) continue;
-      ctx.strokeStyle = m.name === 'old-workers-gone' ? '#8250df' : '#57606a';
-      ctx.setLineDash(m.name === 'old-workers-gone' ? [2, 3] : [6, 4]);
-      ctx.beginPath(); ctx.moveTo(px, a.top); ctx.lineTo(px, a.bottom); ctx.stroke();
-    }
-    ctx.restore();
-  },
-};
-new Chart(document.getElementById('timeline'), {
-  type: 'line',
-  data: { datasets: [
-    { label: 'ok (blue)', data: pts(d.blue), borderColor: '#0969da', borderWidth: 1, pointRadius: 0, stepped: true, yAxisID: 'y' },
-    { label: 'ok (green)', data: pts(d.green), borderColor: '#1a7f37', borderWidth: 1, pointRadius: 0, stepped: true, yAxisID: 'y' },
-    { label: 'failed', data: pts(d.failed), borderColor: '#cf222e', backgroundColor: 'rgba(207,34,46,.35)', fill: true, borderWidth: 1.5, pointRadius: 0, stepped: true, yAxisID: 'y2' },
-  ] },
-  options: { animation: false, maintainAspectRatio: false, parsing: false, normalized: true, interaction: { mode: 'nearest', axis: 'x', intersect: false },
-    scales: { x: { type: 'linear', title: { display: true, text: 'seconds since load start' } },
-      y: { beginAtZero: true, title: { display: true, text: 'ok per ' + d.bucketMs + ' ms' } },
-      y2: { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: 'failed per ' + d.bucketMs + ' ms' } } } },
-  plugins: [markers],
-});
-// HdrHistogram-style percentile plot: x is 1/(1-p), log-scaled, labelled as percentiles.
-const px = (p) => 1 / (1 - Math.min(p, 99.9999) / 100);
-const curve = (c) => c.map(([p, ms]) => ({ x: px(p), y: ms }));
-new Chart(document.getElementById('latency'), {
-  type: 'line',
-  data: { datasets: [
-    { label: 'steady', data: curve(d.latency.steady), borderColor: '#0969da', pointRadius: 2 },
-    { label: 'during switches', data: curve(d.latency.switching), borderColor: '#cf222e', pointRadius: 2 },
-  ] },
-  options: { animation: false, maintainAspectRatio: false,
-    scales: { x: { type: 'logarithmic', min: 1, title: { display: true, text: 'percentile' },
-        ticks: { callback: (v) => { const p = 100 * (1 - 1 / v); const q = [0, 90, 99, 99.9, 99.99, 99.999].find((q) => Math.abs(q - p) < 1e-6); return q === undefined ? '' : q + '%'; } } },
-      y: { type: 'logarithmic', title: { display: true, text: 'latency ms' } } } },
-});
-`;
+/** The switch with the most failures (then the widest error window, then the longest gap). */
+export function worstSwitch(ds: DisruptionFigures[]): DisruptionFigures | null {
+  let best: DisruptionFigures | null = null;
+  for (const d of ds) {
+    if (!best || d.failedRequests > best.failedRequests || (d.failedRequests === best.failedRequests && (d.errorWindowMs > best.errorWindowMs || (d.errorWindowMs === best.errorWindowMs && d.maxGapMs > best.maxGapMs)))) best = d;
+  }
+  return best;
+}

@@ -7,7 +7,10 @@ import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { readRecords, writeRecords } from '../records/file.ts';
 import type { RecordSet } from '../records/records.ts';
-import { renderHtml } from '../report/html.ts';
+import { zoomWindows } from '../report/chart-data.ts';
+import { latencySpec, timelineSpec, zoomSpec } from '../report/charts.ts';
+import { renderHtml, worstSwitch } from '../report/html.ts';
+import { PNG_SIZE, pngUnavailable, writePngs } from '../report/png.ts';
 import { buildReport, SCHEMA_VERSION, type Report } from '../report/report.ts';
 import { formatSummary } from '../report/summary.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -46,14 +49,44 @@ export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenar
     warmupMs: scenario.load.warmupMs,
   });
 
-/** Re-analyses a stored run from its records and rewrites report.json, summary.txt, report.html. */
+/**
+ * Re-analyses a stored run from its records and rewrites report.json, summary.txt, report.html
+ * and charts/*.png (the zoomed per-switch views are built from the records here).
+ */
 export async function reportRun(dir: string): Promise<Report> {
   const runFile = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunFile;
   const records = await readRecords(join(dir, 'records.bin'));
   const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario);
   const report = buildReport(runFile.meta, runFile.scenario, analysis);
+  const zooms = zoomWindows(records, analysis.disruptions);
   await writeFile(join(dir, 'report.json'), JSON.stringify(report));
   await writeFile(join(dir, 'summary.txt'), `${formatSummary(report)}\n`);
-  await writeFile(join(dir, 'report.html'), await renderHtml(report));
+  const proxyFiles: Record<string, string> = {};
+  for (const name of ['nginx.conf', 'service-url.inc']) {
+    if (existsSync(join(dir, name))) proxyFiles[name] = await readFile(join(dir, name), 'utf8');
+  }
+  const pngs = await writeRunPngs(dir, report, zooms);
+  await writeFile(join(dir, 'report.html'), await renderHtml(report, { zooms, proxyFiles, pngs }));
   return report;
+}
+
+/**
+ * charts/timeline.png, charts/latency.png, charts/switch-NN.png per switch and
+ * charts/worst-switch.png: the report's own chart specs. Returns the files (relative to dir).
+ */
+async function writeRunPngs(dir: string, report: Report, zooms: ReturnType<typeof zoomWindows>): Promise<string[]> {
+  const why = await pngUnavailable();
+  if (why) {
+    process.stderr.write(`${why}\n`);
+    return [];
+  }
+  const worst = worstSwitch(report.analysis.disruptions);
+  const worstZoom = worst ? zooms[report.analysis.disruptions.indexOf(worst)] : undefined;
+  const written = await writePngs(join(dir, 'charts'), [
+    { name: 'timeline', spec: timelineSpec(report), size: PNG_SIZE.timeline },
+    { name: 'latency', spec: latencySpec(report), size: PNG_SIZE.latency },
+    ...(worstZoom ? [{ name: 'worst-switch', spec: zoomSpec(worstZoom), size: PNG_SIZE.zoom }] : []),
+    ...zooms.map((w, i) => ({ name: `switch-${String(i + 1).padStart(2, '0')}`, spec: zoomSpec(w), size: PNG_SIZE.zoom })),
+  ]);
+  return written.map((f) => `charts/${f}`);
 }

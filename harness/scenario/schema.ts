@@ -88,6 +88,52 @@ const SwitchesSchema = z
 
 const AnalysisSchema = z.object({ bucketMs: ms.pipe(z.number().min(1).max(1000)).default(10) }).strict();
 
+/** The statistic a threshold applies to, across every switch of every repeat (or every repeat). */
+export const STATS = ['max', 'min', 'median', 'mean', 'p95'] as const;
+export type Stat = (typeof STATS)[number];
+
+/** What `expect` may hold: the gate's thresholds (harness/gate/thresholds.ts says what each measures). */
+export const THRESHOLD_NAMES = [
+  'maxFailed',
+  'minFailed',
+  'maxFailedPerSwitch',
+  'maxErrorWindowMs',
+  'maxGapMs',
+  'maxExcessGapMs',
+  'maxBackgroundFailures',
+  'minThroughput',
+  'p99LatencyMs',
+] as const;
+export type ThresholdName = (typeof THRESHOLD_NAMES)[number];
+
+/** `0`, or `{ limit: 0, stat: 'median' }`; a bare number takes the default statistic. */
+const threshold = z.preprocess(
+  (v) => (typeof v === 'number' ? { limit: v } : v),
+  z
+    .object(
+      {
+        limit: z
+          .number({ error: 'expected a number' })
+          .refine(Number.isFinite, { error: 'expected a finite number' })
+          .refine((v) => v >= 0, { error: 'expected a number >= 0' }),
+        stat: z.enum(STATS, { error: `expected one of ${STATS.join(', ')}` }).optional(),
+      },
+      { error: 'expected a number, or { limit, stat }' },
+    )
+    .strict(),
+);
+
+const ExpectSchema = z
+  .object({
+    ...(Object.fromEntries(THRESHOLD_NAMES.map((name) => [name, threshold.optional()])) as Record<ThresholdName, z.ZodOptional<typeof threshold>>),
+    /** why a scenario is a known-bad reference: its thresholds record the failure it must show */
+    knownBad: z.string().optional(),
+  })
+  .strict();
+
+export type Threshold = { limit: number; stat?: Stat };
+export type Expectations = z.output<typeof ExpectSchema>;
+
 /** Smallest spacing between switch starts that leaves room for a switch and its settle time. */
 export const MIN_SWITCH_SPACING_MS = 500;
 
@@ -100,6 +146,8 @@ export const ScenarioSchema = z
     load: LoadSchema.default(LoadSchema.parse({})),
     switches: SwitchesSchema.default(SwitchesSchema.parse({})),
     analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
+    /** thresholds for `npm run gate`; none: the scenario is measured, not gated */
+    expect: ExpectSchema.default({}),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -127,7 +175,10 @@ export const ScenarioSchema = z
   });
 
 export type Scenario = z.output<typeof ScenarioSchema>;
-export type ScenarioInput = z.input<typeof ScenarioSchema>;
+/** What a scenario file may write: typed here, since the threshold's preprocess takes anything. */
+export type ScenarioInput = Omit<z.input<typeof ScenarioSchema>, 'expect'> & {
+  expect?: Partial<Record<ThresholdName, number | Threshold>> & { knownBad?: string };
+};
 export type ProxySettings = Scenario['proxy'];
 
 /** Milliseconds between switch starts, and the times (from load start) they are due. */

@@ -36,7 +36,7 @@ describe('scenario CLI', () => {
     const [dir] = readdirSync(out);
     expect(dir).toMatch(/^\d{8}-\d{6}-keepalive-60s$/);
     const files = readdirSync(join(out, dir)).sort();
-    expect(files).toEqual(['nginx.conf', 'records.bin', 'report.html', 'report.json', 'run.json', 'service-url.inc', 'summary.txt']);
+    expect(files).toEqual(['charts', 'nginx.conf', 'records.bin', 'report.html', 'report.json', 'run.json', 'service-url.inc', 'summary.txt']);
     const report = JSON.parse(readFileSync(join(out, dir, 'report.json'), 'utf8'));
     const records = decodeRecords(readFileSync(join(out, dir, 'records.bin')));
     expect(report.schemaVersion).toBe(1);

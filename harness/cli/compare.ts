@@ -1,0 +1,169 @@
+// npm run compare -- <scenario-or-run> ... : run several scenarios (or load stored runs) and
+// write one comparison report, with repeats shown as ranges.
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CannotMeasure } from '../errors.ts';
+import { buildComparison, renderCompare, type CompareGroup, type CompareRun } from '../report/compare.ts';
+import { writeIndex } from '../report/index-page.ts';
+import type { Report } from '../report/report.ts';
+import { switchPlan } from '../run/plans.ts';
+import { runScenario } from '../run/run.ts';
+import { newRunDir, storeRun } from '../run/store.ts';
+import { resolveScenario } from '../scenario/resolve.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { exitOnError } from './exit.ts';
+import { progressLine } from './progress.ts';
+import { overridesFrom, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
+import { stopOnSignals } from './signals.ts';
+
+const HELP = `Usage: npm run compare -- <scenario-or-run> [<scenario-or-run> ...] [options]
+
+Writes one comparison report (compare.html + compare.json in <out>/<date>-<time>-compare/): a
+table and bar charts of failed requests, errorWindowMs, maxGapMs, throughput and p99 latency
+per scenario, repeats and switches shown as ranges (min–max) with the median marked.
+
+Each argument is either
+  a scenario name        run it now (--repeat times), stored like \`npm run scenario\` runs, or
+  a run directory        a stored run (its report.json), e.g. reports/20261124-230130-keepalive-60s
+Runs of the same scenario are grouped as repeats, in the order the arguments name them.
+
+Options (for the scenarios run now):
+  --repeat <n>             runs per scenario (default 1)
+  --duration <time>        whole run, e.g. 15s (load.durationMs)
+  --switches <n>           number of switches (switches.count)
+  --connections <n>        keep-alive connections (load.connections)
+  --set <field=value>      override any scenario field, repeatable
+  --out <dir>              where run and comparison directories go (default: reports)
+  --json                   print compare.json to stdout
+  -h, --help               this text
+
+Exit codes: 0 written; 2 could not measure (unknown scenario or directory, bad option, a run
+that could not complete or whose switch did not take effect); 130/143/129 stopped by a signal.
+
+Examples:
+  npm run compare -- keepalive-60s tuned-3s-1s connection-close
+  npm run compare -- workers-1 workers-2 workers-4 --repeat 3 --duration 15s
+  npm run compare -- reports/20261124-230130-keepalive-60s reports/20261124-230157-connection-close`;
+
+type Source = { kind: 'run'; dir: string } | { kind: 'scenario'; scenario: Scenario };
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      options: {
+        repeat: { type: 'string', default: '1' },
+        ...SCENARIO_OPTIONS,
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (positionals.length === 0) throw new CannotMeasure(`name at least one scenario or run directory.\n\n${HELP}`);
+  const repeat = wholeNumber('repeat', values.repeat!, 1);
+  const overrides = overridesFrom(values);
+
+  // Every argument is checked before anything runs: a typo must not cost the runs before it.
+  const sources: Source[] = positionals.map((arg) => {
+    if (existsSync(arg)) {
+      if (!statSync(arg).isDirectory() || !existsSync(join(arg, 'report.json'))) {
+        throw new CannotMeasure(`${arg} is not a run directory: it has no report.json (run \`npm run report -- ${arg}\` if it has records.bin)`);
+      }
+      return { kind: 'run', dir: arg };
+    }
+    if (arg.includes('/')) throw new CannotMeasure(`${arg}: no such run directory`);
+    return { kind: 'scenario', scenario: resolveScenario(arg, overrides) };
+  });
+
+  const progress = progressLine();
+  const abort = new AbortController();
+  const stopped = stopOnSignals(() => {
+    progress.clear();
+    process.stderr.write('stopping: ending the current run, stopping nginx and the apps, writing what was measured…\n');
+    abort.abort();
+  });
+
+  const groups = new Map<string, CompareRun[]>();
+  const add = (run: CompareRun) => {
+    const label = run.report.scenario.name;
+    groups.set(label, [...(groups.get(label) ?? []), run]);
+  };
+  const runsNow = sources.filter((s) => s.kind === 'scenario').length * repeat;
+  let done = 0;
+  for (const source of sources) {
+    if (source.kind === 'run') {
+      add({ dir: source.dir, report: await loadReport(source.dir) });
+      continue;
+    }
+    for (let i = 0; i < repeat; i++) {
+      const scenario = source.scenario;
+      const tag = `[${++done}/${runsNow}] ${scenario.name}${repeat > 1 ? ` (repeat ${i + 1}/${repeat})` : ''}`;
+      const run = await runScenario(scenario, switchPlan(scenario), {
+        signal: abort.signal,
+        onProgress: (p) =>
+          progress.update(`${tag}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`),
+      });
+      progress.clear();
+      const dir = await newRunDir(values.out!, scenario.name);
+      const report = await storeRun(dir, run);
+      await writeIndex(values.out!);
+      process.stderr.write(`${tag}: ${report.analysis.totals.failed.toLocaleString('en-US')} failed, ${report.analysis.totals.okPerSecond.toLocaleString('en-US')} ok/s (${dir})\n`);
+      if (stopped.exitCode !== null) return stopped.exitCode;
+      if (run.meta.error) throw new CannotMeasure(`${scenario.name}: the run could not complete: ${run.meta.error} (partial results in ${dir})`);
+      if (report.analysis.problems.length) throw new CannotMeasure(`${scenario.name}: ${report.analysis.problems.join('; ')} (results in ${dir})`);
+      add({ dir, report });
+    }
+  }
+
+  await mkdir(values.out!, { recursive: true });
+  const outDir = await newRunDir(values.out!, 'compare');
+  const groupList: CompareGroup[] = [...groups].map(([label, runs]) => ({ label, runs }));
+  const comparison = buildComparison(groupList, outDir);
+  await writeFile(join(outDir, 'compare.json'), JSON.stringify(comparison, null, 2));
+  await writeFile(join(outDir, 'compare.html'), renderCompare(comparison));
+  await writeIndex(values.out!);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(comparison)}\n`);
+    return 0;
+  }
+  const rows = [['scenario', 'runs', 'failed/run', 'errorWindow ms max', 'maxGap ms max', 'ok/s median', 'p99 ms median']];
+  for (const g of comparison.groups) {
+    const f = g.figures;
+    const r = (v: number | undefined, d = 0) => (v === undefined ? 'n/a' : v.toLocaleString('en-US', { maximumFractionDigits: d }));
+    rows.push([
+      g.label,
+      String(g.runs.length),
+      f.failed ? (f.failed.min === f.failed.max ? r(f.failed.min) : `${r(f.failed.min)}–${r(f.failed.max)}`) : 'n/a',
+      r(f.errorWindowMs?.max, 2),
+      r(f.maxGapMs?.max, 2),
+      r(f.okPerSecond?.median),
+      r(f.p99LatencyMs?.median, 2),
+    ]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  process.stdout.write(`${rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n')}\n`);
+  process.stdout.write(`comparison: ${relative(process.cwd(), join(outDir, 'compare.html')) || outDir}\n`);
+  return 0;
+}
+
+async function loadReport(dir: string): Promise<Report> {
+  try {
+    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report;
+    if (!report.analysis || !report.scenario) throw new Error('not a report.json');
+    return report;
+  } catch (err) {
+    throw new CannotMeasure(`${dir}/report.json cannot be read: ${(err as Error).message}`);
+  }
+}
+
+main().then((code) => process.exit(code), exitOnError);

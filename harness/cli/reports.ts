@@ -1,0 +1,111 @@
+// npm run reports: rebuild reports/index.html and serve reports/ on 127.0.0.1 (node:http only),
+// so every run's report, its PNGs and the comparisons are a click away.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CannotMeasure } from '../errors.ts';
+import { writeIndex } from '../report/index-page.ts';
+import { exitOnError } from './exit.ts';
+
+const HELP = `Usage: npm run reports -- [options]
+
+Rebuilds <dir>/index.html (every run, newest first, and every comparison) and serves <dir> on
+http://127.0.0.1:<port>/ until Ctrl-C. Only this machine can connect.
+
+Options:
+  --dir <dir>     the reports directory (default: reports)
+  --port <n>      port (default: 8080; 0 picks a free one)
+  --index-only    rebuild index.html and exit without serving
+  -h, --help      this text
+
+Exit codes: 0 index written (--index-only); 2 bad input or the port cannot be bound; 130 after Ctrl-C.`;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
+  '.conf': 'text/plain; charset=utf-8',
+  '.inc': 'text/plain; charset=utf-8',
+  '.bin': 'application/octet-stream',
+};
+
+async function main(): Promise<number | null> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        dir: { type: 'string', default: 'reports' },
+        port: { type: 'string', default: '8080' },
+        'index-only': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CannotMeasure(`--port ${values.port}: expected a port number 0–65535`);
+  const root = resolve(values.dir!);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new CannotMeasure(`${values.dir} is not a directory; run a scenario first (npm run scenario keepalive-60s)`);
+  }
+  const index = await writeIndex(root);
+  if (values['index-only']) {
+    process.stdout.write(`${index}\n`);
+    return 0;
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      let path: string;
+      try {
+        path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      } catch {
+        res.writeHead(400).end('bad request');
+        return;
+      }
+      if (path === '/' || path === '/index.html') await writeIndex(root); // always what is on disk now
+      let file = resolve(join(root, path));
+      if (file !== root && !file.startsWith(root + sep)) {
+        res.writeHead(403).end('forbidden');
+        return;
+      }
+      if (existsSync(file) && statSync(file).isDirectory()) file = join(file, existsSync(join(file, 'report.html')) ? 'report.html' : existsSync(join(file, 'compare.html')) ? 'compare.html' : 'index.html');
+      if (!existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      createReadStream(file).pipe(res);
+    })().catch((err) => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end(String(err));
+    });
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(new CannotMeasure(`--port ${port}: cannot listen on 127.0.0.1:${port} (${err.code ?? err.message}); try --port 0 for any free port`)),
+    );
+    server.listen(port, '127.0.0.1', ok);
+  });
+  const actual = (server.address() as { port: number }).port;
+  process.stdout.write(`serving ${values.dir} at http://127.0.0.1:${actual}/  (Ctrl-C to stop)\n`);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.on(signal, () => {
+      server.close();
+      process.exit(code);
+    });
+  }
+  return null; // keeps serving
+}
+
+main().then((code) => {
+  if (code !== null) process.exit(code);
+}, exitOnError);

@@ -1,0 +1,26 @@
+// The options every command that runs scenarios shares (scenario, compare, gate), parsed one way.
+import { CannotMeasure } from '../errors.ts';
+import { parseOverride, type Override } from '../scenario/resolve.ts';
+
+export const SCENARIO_OPTIONS = {
+  set: { type: 'string', multiple: true },
+  duration: { type: 'string' },
+  connections: { type: 'string' },
+  switches: { type: 'string' },
+  out: { type: 'string', default: 'reports' },
+} as const;
+
+export function wholeNumber(flag: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new CannotMeasure(`--${flag} ${v}: expected a whole number >= ${min}`);
+  return n;
+}
+
+/** --set, --duration, --connections, --switches as scenario overrides, in that order. */
+export function overridesFrom(values: { set?: string[]; duration?: string; connections?: string; switches?: string }): Override[] {
+  const overrides = (values.set ?? []).map(parseOverride);
+  if (values.duration) overrides.push({ path: 'load.durationMs', value: values.duration });
+  if (values.connections) overrides.push({ path: 'load.connections', value: wholeNumber('connections', values.connections, 1) });
+  if (values.switches) overrides.push({ path: 'switches.count', value: wholeNumber('switches', values.switches, 0) });
+  return overrides;
+}

@@ -1,0 +1,125 @@
+// What turns a chart spec (plain JSON from charts.ts) into a Chart.js configuration: the
+// plugin that draws switch events and shaded spans, and the tick formats a spec names. One
+// source for both renderers: report.html inlines this file's text as it is (no build step),
+// and png.ts requires it. Plain ES2020 in CommonJS form, no dependencies, no Node APIs.
+'use strict';
+
+/** @typedef {any} ChartJs a Chart.js chart, its options, or a spec: typed by Chart.js, not here */
+
+/** Vertical lines (switch events) and shaded spans (error window, longest gap) on the x axis. */
+const markersPlugin = {
+  id: 'dtMarkers',
+  /** @param {ChartJs} chart @param {unknown} _args @param {ChartJs} opts */
+  beforeDatasetsDraw(chart, _args, opts) {
+    const spans = (opts && opts.spans) || [];
+    const { ctx, chartArea: a, scales } = chart;
+    const x = scales.x;
+    ctx.save();
+    for (const s of spans) {
+      const from = Math.max(a.left, x.getPixelForValue(s.from));
+      const to = Math.min(a.right, x.getPixelForValue(s.to));
+      if (to < a.left || from > a.right) continue;
+      ctx.fillStyle = s.color;
+      ctx.fillRect(from, a.top, Math.max(1, to - from), a.bottom - a.top);
+    }
+    ctx.restore();
+  },
+  /** @param {ChartJs} chart @param {unknown} _args @param {ChartJs} opts */
+  afterDatasetsDraw(chart, _args, opts) {
+    const lines = (opts && opts.lines) || [];
+    const { ctx, chartArea: a, scales } = chart;
+    const x = scales.x;
+    ctx.save();
+    ctx.font = '10px sans-serif';
+    ctx.textBaseline = 'top';
+    let row = 0;
+    for (const m of lines) {
+      const px = x.getPixelForValue(m.x);
+      if (px < a.left || px > a.right) continue;
+      ctx.strokeStyle = m.color;
+      ctx.lineWidth = m.width || 1;
+      ctx.setLineDash(m.dash || []);
+      ctx.beginPath();
+      ctx.moveTo(px, a.top);
+      ctx.lineTo(px, a.bottom);
+      ctx.stroke();
+      if (m.label) {
+        // Labels of events close together are staggered down the chart.
+        const y = a.top + 2 + (row++ % 4) * 12;
+        const w = ctx.measureText(m.label).width;
+        const left = px + 3 + w > a.right ? px - 3 - w : px + 3;
+        ctx.fillStyle = 'rgba(255,255,255,0.8)';
+        ctx.fillRect(left - 1, y - 1, w + 2, 12);
+        ctx.fillStyle = m.color;
+        ctx.fillText(m.label, left, y);
+      }
+    }
+    ctx.restore();
+  },
+};
+
+/** White behind the chart: a PNG is otherwise transparent, and unreadable on dark viewers. */
+const backgroundPlugin = {
+  id: 'dtBackground',
+  /** @param {ChartJs} chart */
+  beforeDraw(chart) {
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+const PERCENTILE_TICKS = [1, 10, 100, 1000, 10000, 100000, 1000000];
+/** @type {Record<string, (value: number | string) => string>} */
+const FORMATS = {
+  /** x = 1/(1-p): only the powers of ten are labelled, as percentiles */
+  percentile(value) {
+    const v = Number(value);
+    if (!PERCENTILE_TICKS.some((t) => Math.abs(t - v) / t < 1e-6)) return '';
+    const p = 100 * (1 - 1 / v);
+    return `${Number(p.toFixed(4))}%`;
+  },
+  /** log axes: 1, 2, 5 times a power of ten, nothing between */
+  log125(value) {
+    const v = Number(value);
+    const m = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+    return [1, 2, 5].some((k) => Math.abs(m - k) < 1e-6) ? String(Number(v.toPrecision(3))) : '';
+  },
+  thousands(value) {
+    return Number(value).toLocaleString('en-US');
+  },
+};
+
+/**
+ * A Chart.js configuration from a spec: a deep copy, tick formats named by `ticks.dtFormat`
+ * turned into callbacks, the plugins added. target: 'html' (responsive) or 'png' (fixed size).
+ */
+/** @param {ChartJs} spec @param {'html' | 'png'} target @returns {ChartJs} */
+function hydrate(spec, target) {
+  /** @type {ChartJs} */
+  const config = JSON.parse(JSON.stringify(spec));
+  /** @type {ChartJs} */
+  const options = (config.options = config.options || {});
+  options.animation = false;
+  if (target === 'png') {
+    options.responsive = false;
+    options.devicePixelRatio = 1;
+  } else {
+    options.responsive = true;
+    options.maintainAspectRatio = false;
+  }
+  for (const scale of /** @type {ChartJs[]} */ (Object.values(options.scales || {}))) {
+    const format = scale.ticks && scale.ticks.dtFormat;
+    if (format) {
+      delete scale.ticks.dtFormat;
+      scale.ticks.callback = FORMATS[format];
+    }
+  }
+  config.plugins = [markersPlugin, backgroundPlugin];
+  return config;
+}
+
+module.exports = { hydrate, FORMATS };

@@ -1,0 +1,117 @@
+// reports/index.html: every stored run, newest first (scenario, verdict, failed, worst error
+// window and gap, throughput, link to its report), and every comparison. Rebuilt from the run
+// directories' report.json files, so it is always what is on disk.
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { verdictOf } from './html.ts';
+import { esc, fmt, int, page } from './page.ts';
+import type { Report } from './report.ts';
+
+export interface IndexEntry {
+  dir: string;
+  kind: 'run' | 'compare';
+  startedAt: string;
+  title: string;
+  verdict: string;
+  failed: number | null;
+  worstErrorWindowMs: number | null;
+  worstGapMs: number | null;
+  okPerSecond: number | null;
+  switches: number | null;
+  durationS: number | null;
+  note: string;
+}
+
+/** Every run and comparison directory under root, newest first; unreadable ones are listed as such. */
+export async function indexEntries(root: string): Promise<IndexEntry[]> {
+  const out: IndexEntry[] = [];
+  for (const dir of existsSync(root) ? await readdir(root, { withFileTypes: true }) : []) {
+    if (!dir.isDirectory()) continue;
+    const path = join(root, dir.name);
+    if (existsSync(join(path, 'compare.json'))) {
+      try {
+        const c = JSON.parse(await readFile(join(path, 'compare.json'), 'utf8')) as { createdAt: string; groups: { label: string; runs: unknown[] }[] };
+        out.push({
+          dir: dir.name,
+          kind: 'compare',
+          startedAt: c.createdAt,
+          title: c.groups.map((g) => `${g.label}${g.runs.length > 1 ? ` ×${g.runs.length}` : ''}`).join(' · '),
+          verdict: 'comparison',
+          failed: null,
+          worstErrorWindowMs: null,
+          worstGapMs: null,
+          okPerSecond: null,
+          switches: null,
+          durationS: null,
+          note: '',
+        });
+      } catch (err) {
+        out.push(broken(dir.name, 'compare', err));
+      }
+      continue;
+    }
+    if (!existsSync(join(path, 'report.json'))) continue;
+    try {
+      const r = JSON.parse(await readFile(join(path, 'report.json'), 'utf8')) as Report;
+      const a = r.analysis;
+      const v = verdictOf(r);
+      out.push({
+        dir: dir.name,
+        kind: 'run',
+        startedAt: r.meta.startedAt,
+        title: r.scenario.name,
+        verdict: v.status,
+        failed: a.totals.failed,
+        worstErrorWindowMs: a.switchStats.errorWindowMs.max,
+        worstGapMs: a.switchStats.maxGapMs.max,
+        okPerSecond: a.totals.okPerSecond,
+        switches: a.disruptions.length,
+        durationS: a.totals.durationMs / 1000,
+        note: [r.meta.aborted ? 'stopped early' : '', a.totals.backgroundFailures ? `${a.totals.backgroundFailures} background failures` : '', ...a.problems].filter(Boolean).join('; '),
+      });
+    } catch (err) {
+      out.push(broken(dir.name, 'run', err));
+    }
+  }
+  // Newest first; run directories are named by their start time, so the name breaks ties.
+  return out.sort((x, y) => (y.startedAt || '').localeCompare(x.startedAt || '') || y.dir.localeCompare(x.dir));
+}
+
+function broken(dir: string, kind: 'run' | 'compare', err: unknown): IndexEntry {
+  return { dir, kind, startedAt: '', title: dir, verdict: 'unreadable', failed: null, worstErrorWindowMs: null, worstGapMs: null, okPerSecond: null, switches: null, durationS: null, note: (err as Error).message };
+}
+
+const VERDICT_CLASS: Record<string, string> = { pass: 'good', fail: 'bad', invalid: 'bad', unreadable: 'bad', measured: 'neutral', comparison: 'neutral' };
+
+export function renderIndex(entries: IndexEntry[]): string {
+  const runs = entries.filter((e) => e.kind === 'run');
+  const compares = entries.filter((e) => e.kind === 'compare');
+  const when = (iso: string) => (iso ? esc(iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')) : '');
+  const body = `
+<h1>Downtime runs</h1>
+<p class="meta">${runs.length} run${runs.length === 1 ? '' : 's'}, ${compares.length} comparison${compares.length === 1 ? '' : 's'}, newest first. Open a run for its timeline, each switch up close, latency and errors. Regenerated after every run; <code>npm run reports</code> serves this directory.</p>
+${compares.length ? `<h2>Comparisons</h2>
+<table><tr><th class="l">created</th><th class="l">scenarios</th><th class="l">report</th></tr>
+${compares.map((e) => `<tr><td class="l">${when(e.startedAt)}</td><td class="l">${esc(e.title)}</td><td class="l">${e.verdict === 'unreadable' ? esc(e.note) : `<a href="${encodeURIComponent(e.dir)}/compare.html">${esc(e.dir)}</a>`}</td></tr>`).join('\n')}
+</table>` : ''}
+<h2>Runs</h2>
+${runs.length ? `<table><tr><th class="l">started</th><th class="l">scenario</th><th class="l">verdict</th><th>failed</th><th>worst errorWindow ms</th><th>worst maxGap ms</th><th>ok/s</th><th>switches</th><th>s</th><th class="l">report</th><th class="l">notes</th></tr>
+${runs
+  .map(
+    (e) =>
+      `<tr><td class="l nw">${when(e.startedAt)}</td><td class="l nw"><b>${esc(e.title)}</b></td><td class="l"><span class="verdict ${VERDICT_CLASS[e.verdict] ?? 'neutral'}" style="padding:1px 8px;margin:0;font-size:12px">${esc(e.verdict)}</span></td>` +
+      `<td>${e.failed === null ? '' : int(e.failed)}</td><td>${fmt(e.worstErrorWindowMs)}</td><td>${fmt(e.worstGapMs)}</td><td>${e.okPerSecond === null ? '' : int(e.okPerSecond)}</td><td>${e.switches ?? ''}</td><td>${fmt(e.durationS, 1)}</td>` +
+      `<td class="l nw">${e.verdict === 'unreadable' ? '' : `<a href="${encodeURIComponent(e.dir)}/report.html">${esc(e.dir)}</a>`}</td><td class="l meta">${esc(e.note)}</td></tr>`,
+  )
+  .join('\n')}
+</table>` : '<p>No runs yet: <code>npm run scenario keepalive-60s</code>.</p>'}`;
+  return page('Downtime runs', body);
+}
+
+/** Rewrites root/index.html from what is on disk; returns its path. */
+export async function writeIndex(root: string): Promise<string> {
+  const path = join(root, 'index.html');
+  await writeFile(path, renderIndex(await indexEntries(root)));
+  return path;
+}

@@ -1,0 +1,87 @@
+// What every generated page shares: escaping, the style sheet, and the charts (Chart.js and
+// chart-runtime.cjs inlined from disk, the specs as JSON), so each page opens offline alone.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChartSpec } from './charts.ts';
+
+// The UMD build is not in chart.js's exports map: find it beside the package's main file.
+const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
+export const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), 'chart-runtime.cjs');
+
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+/** Safe to put inside <script>: no "</script" or "<!--" can end the element early. */
+export const inlineScript = (s: string) => s.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+
+export const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1280px;padding:0 16px;color:#1b1f24}
+h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:30px 0 8px;border-bottom:1px solid #e3e6ea;padding-bottom:4px}
+a{color:#0969da}
+.verdict{padding:12px 16px;border-radius:6px;margin:12px 0;font-size:15px}
+.verdict b{font-size:17px}
+.bad{background:#fde8e8;color:#8a1c1c}.good{background:#e6f6ea;color:#17602c}.warn{background:#fff4d6;color:#6b4b00}.neutral{background:#eef2f6;color:#24292f}
+.figs{display:flex;gap:12px;flex-wrap:wrap;margin:10px 0}
+.fig{border:1px solid #e3e6ea;border-radius:6px;padding:8px 14px;min-width:150px}
+.fig .v{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums}.fig .k{color:#57606a;font-size:12px}
+table{border-collapse:collapse;font-variant-numeric:tabular-nums;margin:6px 0}
+td,th{padding:3px 10px;border-bottom:1px solid #e3e6ea;text-align:right;vertical-align:top}
+th{background:#f6f8fa;font-weight:600}
+td:first-child,th:first-child,td.l,th.l{text-align:left}
+tr.worst td{background:#fff8f8}
+.switches td:last-child{text-align:left} .nw,.cmp td{white-space:nowrap}
+.meta{color:#57606a} .chart{position:relative;height:360px;margin:8px 0}
+.zooms{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:14px}
+.zooms .chart{height:270px;border:1px solid #e3e6ea;border-radius:6px;padding:4px}
+.bars{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:14px}
+.bars .chart{height:300px}
+pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:12px;max-height:420px}
+details{margin:6px 0} summary{cursor:pointer;color:#0969da}
+code{background:#f6f8fa;padding:0 3px;border-radius:3px}
+`;
+
+export interface PageChart {
+  id: string;
+  spec: ChartSpec;
+}
+
+/** The canvas for a chart, in its sized container. */
+export const canvas = (id: string, cls = 'chart') => `<div class="${cls}"><canvas id="${esc(id)}" role="img"></canvas></div>`;
+
+/** Chart.js, the runtime and the specs, and the loop that draws them; errors go to the console. */
+export function chartScripts(charts: PageChart[]): string {
+  const runtime = readFileSync(RUNTIME, 'utf8');
+  return `<script>${inlineScript(readFileSync(CHART_JS, 'utf8'))}</script>
+<script>window.DowntimeCharts = (function (module) {\n${inlineScript(runtime)}\nreturn module.exports;\n})({ exports: {} });</script>
+<script id="chart-specs" type="application/json">${inlineScript(JSON.stringify(charts))}</script>
+<script>
+// One chart per task, in page order: the verdict and the first chart show at once, the rest
+// follow without blocking the page; window.chartsDrawn is set when every chart is drawn.
+(function () {
+  const charts = JSON.parse(document.getElementById('chart-specs').textContent);
+  let i = 0;
+  function next() {
+    const c = charts[i++];
+    if (!c) { window.chartsDrawn = true; document.documentElement.dataset.chartsDrawn = 'true'; return; }
+    try { new Chart(document.getElementById(c.id), window.DowntimeCharts.hydrate(c.spec, 'html')); }
+    catch (err) { console.error('chart ' + c.id + ': ' + err); }
+    setTimeout(next, 0);
+  }
+  next();
+})();
+</script>`;
+}
+
+export function page(title: string, body: string, charts: PageChart[] = []): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${esc(title)}</title>
+<style>${CSS}</style></head><body>
+${body}
+${charts.length ? chartScripts(charts) : ''}
+</body></html>
+`;
+}
+
+export const fmt = (v: number | null | undefined, digits = 2) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+export const int = (v: number) => v.toLocaleString('en-US');

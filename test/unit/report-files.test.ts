@@ -1,0 +1,187 @@
+// A stored run's views from the synthetic run (no nginx): PNG charts that are real PNGs of the
+// expected size and not blank, a self-contained report.html carrying the same chart specs, the
+// run index and the comparison report.
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { timelineSpec, zoomSpec, latencySpec } from '../../harness/report/charts.ts';
+import { buildComparison, renderCompare } from '../../harness/report/compare.ts';
+import { runCharts } from '../../harness/report/html.ts';
+import { indexEntries, writeIndex } from '../../harness/report/index-page.ts';
+import { PNG_SIZE } from '../../harness/report/png.ts';
+import type { Report } from '../../harness/report/report.ts';
+import { RUNTIME } from '../../harness/report/page.ts';
+import { newRunDir, storeRun } from '../../harness/run/store.ts';
+import { syntheticRun } from './report-fixture.ts';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Width, height and the share of pixels that differ from the first one (decoded from IDAT). */
+function inspectPng(buf: Buffer): { width: number; height: number; varied: number } {
+  expect(buf.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  expect(buf.toString('latin1', 12, 16)).toBe('IHDR');
+  const width = buf.readUInt32BE(16);
+  const height = buf.readUInt32BE(20);
+  const bitDepth = buf[24];
+  const colourType = buf[25];
+  expect(bitDepth).toBe(8);
+  const channels = { 2: 3, 6: 4 }[colourType as 2 | 6];
+  expect(channels).toBeDefined();
+  const idat: Buffer[] = [];
+  for (let off = 8; off < buf.length; ) {
+    const len = buf.readUInt32BE(off);
+    if (buf.toString('latin1', off + 4, off + 8) === 'IDAT') idat.push(buf.subarray(off + 8, off + 8 + len));
+    off += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  // Undo the per-row filters (PNG spec 9.2) to compare real pixel values.
+  const stride = width * channels!;
+  const prev = Buffer.alloc(stride);
+  const cur = Buffer.alloc(stride);
+  let varied = 0;
+  let first: string | null = null;
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= channels! ? cur[i - channels!] : 0;
+      const b = prev[i];
+      const c = i >= channels! ? prev[i - channels!] : 0;
+      const p = a + b - c;
+      const pred = [0, a, b, Math.floor((a + b) / 2), Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a : Math.abs(p - b) <= Math.abs(p - c) ? b : c][filter];
+      cur[i] = (row[i] + pred) & 0xff;
+    }
+    for (let x = 0; x < width; x++) {
+      const px = cur.subarray(x * channels!, x * channels! + 3).toString('hex');
+      first ??= px;
+      if (px !== first) varied++;
+    }
+    cur.copy(prev);
+  }
+  return { width, height, varied: varied / (width * height) };
+}
+
+let dir: string;
+let root: string;
+let report: Report;
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'downtime-report-test-'));
+  dir = await newRunDir(root, 'keepalive-60s', new Date('2026-11-24T12:00:00Z'));
+  report = await storeRun(dir, syntheticRun());
+}, 60_000);
+
+describe('PNG charts', () => {
+  it('are written for the timeline, latency and each switch: valid PNGs, expected sizes, not blank', () => {
+    const files = readdirSync(join(dir, 'charts')).sort();
+    expect(files).toEqual(['latency.png', 'switch-01.png', 'timeline.png', 'worst-switch.png']);
+    const expected = { 'timeline.png': PNG_SIZE.timeline, 'latency.png': PNG_SIZE.latency, 'switch-01.png': PNG_SIZE.zoom, 'worst-switch.png': PNG_SIZE.zoom };
+    for (const [file, size] of Object.entries(expected)) {
+      const png = inspectPng(readFileSync(join(dir, 'charts', file)));
+      expect({ file, width: png.width, height: png.height }).toEqual({ file, ...size });
+      // White background plus axes, lines and text: a blank or one-colour image fails.
+      expect(png.varied, file).toBeGreaterThan(0.01);
+      expect(png.varied, file).toBeLessThan(0.9);
+    }
+  });
+});
+
+describe('report.html', () => {
+  it('is self-contained: Chart.js, the runtime and every chart spec inlined, no external URL loaded', () => {
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<canvas id="timeline"');
+    expect(html).toContain('<canvas id="zoom-1"');
+    expect(html).toContain('<canvas id="latency"');
+    expect(html).toContain('window.DowntimeCharts');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+href=["']https?:/);
+    const specs = JSON.parse(/<script id="chart-specs" type="application\/json">([\s\S]*?)<\/script>/.exec(html)![1]);
+    expect(specs.map((c: { id: string }) => c.id)).toEqual(['timeline', 'zoom-1', 'latency']);
+    expect(html).toContain('UND_ERR_SOCKET');
+    expect(html).toContain('other side closed');
+    expect(html).toContain('charts/timeline.png');
+    expect(html).toContain('nginx.conf');
+    // verdict first: before the timeline
+    expect(html.indexOf('class="verdict')).toBeLessThan(html.indexOf('<canvas'));
+  });
+
+  it('chart specs are plain JSON, and the one runtime makes Chart.js configs of them for both renderers', () => {
+    const specs = runCharts(report, []).map((c) => c.spec);
+    for (const spec of [...specs, timelineSpec(report), latencySpec(report)]) {
+      expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
+    }
+    const runtime = createRequire(import.meta.url)(RUNTIME);
+    const html = runtime.hydrate(latencySpec(report), 'html');
+    const png = runtime.hydrate(latencySpec(report), 'png');
+    expect(html.options.responsive).toBe(true);
+    expect(png.options.responsive).toBe(false);
+    expect(typeof png.options.scales.x.ticks.callback).toBe('function');
+    expect(png.options.scales.x.ticks.callback(1000)).toBe('99.9%');
+    expect(png.options.scales.x.ticks.callback(1500)).toBe('');
+    expect(png.plugins.map((p: { id: string }) => p.id)).toContain('dtMarkers');
+  });
+
+  it('the timeline stays within its point budget for a long run', () => {
+    const long = structuredClone(report);
+    const n = 60_000; // 10 minutes at 10 ms
+    long.analysis.timeline = { ...long.analysis.timeline, ok: new Array(n).fill(100), blue: new Array(n).fill(100), green: new Array(n).fill(0), failed: new Array(n).fill(0), failedByCode: {} };
+    long.analysis.timeline.blue[33_333] = 0;
+    const spec = timelineSpec(long);
+    const blue = spec.data.datasets[0].data as [number, number][];
+    expect(blue.length).toBeLessThanOrEqual(2000);
+    expect(Math.min(...blue.map((p) => p[1]))).toBeLessThan(10_000); // the dip is still there
+  });
+
+  it('a zoom spec shades the error window and the gap and draws the reload', () => {
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const specs = JSON.parse(/<script id="chart-specs" type="application\/json">([\s\S]*?)<\/script>/.exec(html)![1]);
+    const zoom = specs[1].spec;
+    expect(zoom.options.plugins.dtMarkers.spans).toHaveLength(2);
+    expect(zoom.options.plugins.dtMarkers.lines.map((l: { label: string }) => l.label)).toContain('reload');
+    expect(zoomSpec).toBeTypeOf('function');
+  });
+});
+
+describe('edge cases', () => {
+  it('a run with no requests and no switches still gets its page and PNGs', async () => {
+    const run = syntheticRun();
+    run.records = { ...run.records, count: 0, start: new Float64Array(0), end: new Float64Array(0), outcome: new Uint8Array(0), status: new Uint16Array(0), error: new Uint8Array(0), conn: new Uint32Array(0), reused: new Uint8Array(0), colour: new Uint8Array(0) };
+    run.disruptions = [];
+    run.meta.error = 'stopped before the load';
+    const empty = await newRunDir(mkdtempSync(join(tmpdir(), 'downtime-report-empty-')), 'keepalive-60s');
+    const r = await storeRun(empty, run);
+    expect(r.analysis.totals.requests).toBe(0);
+    const html = readFileSync(join(empty, 'report.html'), 'utf8');
+    expect(html).toContain('COULD NOT MEASURE');
+    expect(readdirSync(join(empty, 'charts')).sort()).toEqual(['latency.png', 'timeline.png']);
+  });
+});
+
+describe('run index and comparison', () => {
+  it('index.html lists runs newest first with verdict, failed and links', async () => {
+    const older = await newRunDir(root, 'keepalive-60s', new Date('2026-11-24T11:00:00Z'));
+    const run = syntheticRun();
+    run.meta.startedAt = '2026-11-24T11:00:00.000Z';
+    await storeRun(older, run);
+    await writeIndex(root);
+    const entries = await indexEntries(root);
+    expect(entries.map((e) => e.startedAt)).toEqual(['2026-11-24T12:00:00.000Z', '2026-11-24T11:00:00.000Z']);
+    expect(entries[0].failed).toBe(6);
+    const html = readFileSync(join(root, 'index.html'), 'utf8');
+    expect(html).toContain('20261124-120000-keepalive-60s/report.html');
+    expect(html.indexOf('20261124-120000')).toBeLessThan(html.indexOf('20261124-110000'));
+  });
+
+  it('the comparison shows ranges over repeats and links each run', () => {
+    const out = join(root, 'cmp');
+    const c = buildComparison([{ label: 'keepalive-60s', runs: [{ dir, report }, { dir, report: { ...report, analysis: { ...report.analysis, totals: { ...report.analysis.totals, failed: 10 } } } }] }], out);
+    expect(c.groups[0].figures.failed).toMatchObject({ min: 6, max: 10, median: 8 });
+    const html = renderCompare(c);
+    expect(html).toContain('<canvas id="cmp-failed"');
+    expect(html).toContain('<canvas id="cmp-p99LatencyMs"');
+    expect(html).toContain('../20261124-120000-keepalive-60s/report.html');
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+  });
+});
