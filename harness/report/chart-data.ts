@@ -3,6 +3,7 @@
 // windows (1 ms buckets around each reload, built from the raw records). Pure: no I/O.
 import * as hdr from 'hdr-histogram-js';
 import { failureCode } from '../analysis/analyze.ts';
+import { lowerBound, sortedByEnd } from '../analysis/ordered.ts';
 import type { DisruptionFigures, LatencySummary } from '../analysis/types.ts';
 import { OUTCOME, type RecordSet } from '../records/records.ts';
 
@@ -122,8 +123,8 @@ export interface ZoomWindow {
  * bucketMs buckets by end. One pass over the records per window, from a binary search: the
  * records are sorted by end (the load worker appends in completion order).
  */
-export function zoomWindows(set: RecordSet, disruptions: readonly DisruptionFigures[], halfWidthMs = 500, bucketMs = 1): ZoomWindow[] {
-  const sorted = isSortedByEnd(set);
+export function zoomWindows(input: RecordSet, disruptions: readonly DisruptionFigures[], halfWidthMs = 500, bucketMs = 1): ZoomWindow[] {
+  const set = sortedByEnd(input);
   return disruptions.map((d) => {
     const centre = (d.events.find((e) => e.name === 'reload-signalled') ?? d.events.find((e) => e.name === 'outage-start') ?? d.events[0])?.atMs ?? 0;
     const fromMs = centre - halfWidthMs;
@@ -149,14 +150,9 @@ export function zoomWindows(set: RecordSet, disruptions: readonly DisruptionFigu
     };
     const fromUs = fromMs * 1000;
     const toUs = toMs * 1000;
-    const first = sorted ? firstAtOrAfter(set.end, fromUs) : 0;
-    for (let i = first; i < set.count; i++) {
+    for (let i = lowerBound(set.end, fromUs); i < set.count; i++) {
       const end = set.end[i];
-      if (end >= toUs) {
-        if (sorted) break;
-        continue;
-      }
-      if (end < fromUs) continue;
+      if (end >= toUs) break;
       const b = Math.min(n - 1, Math.floor((end / 1000 - fromMs) / bucketMs));
       if (set.outcome[i] === OUTCOME.ok) {
         const c = set.colour[i];
@@ -167,22 +163,6 @@ export function zoomWindows(set: RecordSet, disruptions: readonly DisruptionFigu
     }
     return w;
   });
-}
-
-function isSortedByEnd(set: RecordSet): boolean {
-  for (let i = 1; i < set.count; i++) if (set.end[i - 1] > set.end[i]) return false;
-  return true;
-}
-
-function firstAtOrAfter(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

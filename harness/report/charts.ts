@@ -118,19 +118,22 @@ export function timelineSpec(report: Report): ChartSpec {
       scales: {
         x: { type: 'linear', offset: false, min: 0, max: round3((tl.ok.length * tl.bucketMs) / 1000), ticks: { includeBounds: false }, title: { display: true, text: 'seconds since load start' } },
         y: { beginAtZero: true, title: { display: true, text: 'successful responses / s' }, ticks: { dtFormat: 'thousands' } },
-        y2: {
-          position: 'right',
-          beginAtZero: true,
-          stacked: true,
-          suggestedMax: 4,
-          grid: { drawOnChartArea: false },
-          ticks: { precision: 0, color: '#cf222e' },
-          title: { display: true, text: `failed per ${tl.bucketMs} ms`, color: '#cf222e' },
-        },
+        y2: failedAxis(tl.bucketMs),
       },
     },
   };
 }
+
+/** The right-hand axis both timelines draw failures against. */
+const failedAxis = (bucketMs: number) => ({
+  position: 'right',
+  beginAtZero: true,
+  stacked: true,
+  suggestedMax: 4,
+  grid: { drawOnChartArea: false },
+  ticks: { precision: 0, color: '#cf222e' },
+  title: { display: true, text: `failed per ${bucketMs} ms`, color: '#cf222e' },
+});
 
 /** ±halfWidth ms around one switch's reload at 1 ms buckets: where the seed's downtime lives. */
 export function zoomSpec(w: ZoomWindow): ChartSpec {
@@ -160,15 +163,7 @@ export function zoomSpec(w: ZoomWindow): ChartSpec {
       scales: {
         x: { type: 'linear', offset: false, min: -half, max: half, title: { display: true, text: `ms from reload signal (${w.bucketMs} ms buckets)` } },
         y: { beginAtZero: true, title: { display: true, text: `ok per ${w.bucketMs} ms` } },
-        y2: {
-          position: 'right',
-          beginAtZero: true,
-          stacked: true,
-          suggestedMax: 4,
-          grid: { drawOnChartArea: false },
-          ticks: { precision: 0, color: '#cf222e' },
-          title: { display: true, text: `failed per ${w.bucketMs} ms`, color: '#cf222e' },
-        },
+        y2: failedAxis(w.bucketMs),
       },
     },
   };
