@@ -1,9 +1,9 @@
 // npm run calibrate: checks the meter against outages the harness injects itself.
-import { parseArgs } from 'node:util';
 import { CannotMeasure } from '../errors.ts';
 import { calibrate, tolerance, type CalibrationRow } from '../run/calibration.ts';
 import type { OutageMode } from '../run/plans.ts';
 import { parseOverride } from '../scenario/resolve.ts';
+import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
 import { stopOnSignals } from './signals.ts';
@@ -26,25 +26,17 @@ Options:
 Exit codes: 0 every outage measured within tolerance, 1 some were not, 2 could not measure.`;
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        modes: { type: 'string', default: MODES.join(',') },
-        durations: { type: 'string', default: '20,50,200,1000,2000' },
-        set: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
-  }
+  const parsed = parseCommandLine(HELP, {
+    options: {
+      modes: { type: 'string', default: MODES.join(',') },
+      durations: { type: 'string', default: '20,50,200,1000,2000' },
+      set: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  if (values.help) return print(HELP);
   const modes = values.modes!.split(',') as OutageMode[];
   const bad = modes.find((m) => !MODES.includes(m));
   if (bad) throw new CannotMeasure(`--modes: unknown mode "${bad}" (known: ${MODES.join(', ')})`);
@@ -53,16 +45,11 @@ async function main(): Promise<number> {
   const overrides = (values.set ?? []).map(parseOverride);
 
   const progress = progressLine();
-  const abort = new AbortController();
-  const stopped = stopOnSignals(() => {
-    progress.clear();
-    process.stderr.write('stopping: ending the load, stopping nginx and the app…\n');
-    abort.abort();
-  });
+  const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the app…');
   const rows: CalibrationRow[] = [];
   for (const mode of modes) {
     const { run, rows: measured, unrelatedFailures } = await calibrate(mode, durations, overrides, {
-      signal: abort.signal,
+      signal: stopped.signal,
       onProgress: (p) => progress.update(`calibrating ${mode}: ${p.step}, ${p.requests.toLocaleString('en-US')} requests`),
     });
     if (stopped.exitCode !== null) return stopped.exitCode;

@@ -3,7 +3,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CannotMeasure } from '../errors.ts';
 import { buildComparison, renderCompare, type CompareGroup, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
@@ -13,6 +12,7 @@ import { runScenario } from '../run/run.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
 import { overridesFrom, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
@@ -50,25 +50,17 @@ Examples:
 type Source = { kind: 'run'; dir: string } | { kind: 'scenario'; scenario: Scenario };
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      allowPositionals: true,
-      options: {
-        repeat: { type: 'string', default: '1' },
-        ...SCENARIO_OPTIONS,
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
-  }
+  const args = parseCommandLine(HELP, {
+    allowPositionals: true,
+    options: {
+      repeat: { type: 'string', default: '1' },
+      ...SCENARIO_OPTIONS,
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const { values, positionals } = args;
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  if (values.help) return print(HELP);
   if (positionals.length === 0) throw new CannotMeasure(`name at least one scenario or run directory.\n\n${HELP}`);
   const repeat = wholeNumber('repeat', values.repeat!, 1);
   const overrides = overridesFrom(values);
@@ -86,12 +78,7 @@ async function main(): Promise<number> {
   });
 
   const progress = progressLine();
-  const abort = new AbortController();
-  const stopped = stopOnSignals(() => {
-    progress.clear();
-    process.stderr.write('stopping: ending the current run, stopping nginx and the apps, writing what was measured…\n');
-    abort.abort();
-  });
+  const stopped = stopOnSignals(progress, 'ending the current run, stopping nginx and the apps, writing what was measured…');
 
   const groups = new Map<string, CompareRun[]>();
   const add = (run: CompareRun) => {
@@ -109,7 +96,7 @@ async function main(): Promise<number> {
       const scenario = source.scenario;
       const tag = `[${++done}/${runsNow}] ${scenario.name}${repeat > 1 ? ` (repeat ${i + 1}/${repeat})` : ''}`;
       const run = await runScenario(scenario, switchPlan(scenario), {
-        signal: abort.signal,
+        signal: stopped.signal,
         onProgress: (p) =>
           progress.update(`${tag}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`),
       });

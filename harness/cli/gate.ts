@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CannotMeasure } from '../errors.ts';
 import { baselineEntry, compareBaseline, parseBaseline, parseTolerance, withEntry, type BaselineFile, type Tolerance } from '../gate/baseline.ts';
 import { FIGURE_NAMES, figuresOf, formatFigure, statistic, type FigureName } from '../gate/figures.ts';
@@ -18,6 +17,7 @@ import { newRunDir, storeRun } from '../run/store.ts';
 import { resolveScenario, scenarioNames } from '../scenario/resolve.ts';
 import { parseDurationMs, STATS, THRESHOLD_NAMES, type Scenario, type Stat, type ThresholdName } from '../scenario/schema.ts';
 import { scenarios as scenarioFiles } from '../../scenarios/index.ts';
+import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
 import { overridesFrom, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
@@ -84,30 +84,25 @@ Examples:
   npm run gate -- --all --junit reports/gate.xml`;
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      allowPositionals: true,
-      options: {
-        all: { type: 'boolean' },
-        list: { type: 'boolean' },
-        repeat: { type: 'string', default: '1' },
-        stat: { type: 'string' },
-        ...SCENARIO_OPTIONS,
-        baseline: { type: 'string' },
-        'save-baseline': { type: 'boolean' },
-        'max-regression': { type: 'string', multiple: true },
-        compare: { type: 'string' },
-        junit: { type: 'string' },
-        markdown: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
-      },
-    });
-  } catch (err) {
-    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
-  }
+  const args = parseCommandLine(HELP, {
+    allowPositionals: true,
+    options: {
+      all: { type: 'boolean' },
+      list: { type: 'boolean' },
+      repeat: { type: 'string', default: '1' },
+      stat: { type: 'string' },
+      ...SCENARIO_OPTIONS,
+      baseline: { type: 'string' },
+      'save-baseline': { type: 'boolean' },
+      'max-regression': { type: 'string', multiple: true },
+      compare: { type: 'string' },
+      junit: { type: 'string' },
+      markdown: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+    },
+  });
   const values = args.values as Record<string, string | string[] | boolean | undefined>;
   const positionals = args.positionals;
   const str = (k: string) => values[k] as string | undefined;
@@ -181,12 +176,7 @@ async function main(): Promise<number> {
   // Run: each scenario, each repeat, a fresh stack and its own run directory.
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
   const progress = progressLine();
-  const abort = new AbortController();
-  const stopped = stopOnSignals(() => {
-    progress.clear();
-    process.stderr.write('stopping: ending the load, stopping nginx and the apps, writing what was measured…\n');
-    abort.abort();
-  });
+  const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the apps, writing what was measured…');
   const gates: ScenarioGate[] = [];
   for (const scenario of scenarios) {
     if (stopped.exitCode !== null) break;
@@ -194,7 +184,7 @@ async function main(): Promise<number> {
     const unmeasured: string[] = [];
     for (let i = 1; i <= repeat && stopped.exitCode === null; i++) {
       const tag = `${scenario.name} repeat ${i}/${repeat}`;
-      const result = await measureOnce(scenario, tag, str('out')!, abort.signal, progress);
+      const result = await measureOnce(scenario, tag, str('out')!, stopped.signal, progress);
       progress.clear();
       if ('error' in result) {
         unmeasured.push(`${tag}: ${result.error}`);
@@ -332,9 +322,5 @@ function listGated(): string {
     .join('\n');
 }
 
-function print(text: string): number {
-  process.stdout.write(`${text}\n`);
-  return 0;
-}
 
 main().then((code) => process.exit(code), exitOnError);

@@ -2,11 +2,11 @@
 // files, without re-running anything (after a change to the analysis or the reporters).
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CannotMeasure } from '../errors.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { formatSummary } from '../report/summary.ts';
 import { reportRun } from '../run/store.ts';
+import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 
 const HELP = `Usage: npm run report -- <run-dir> [--json]
@@ -21,17 +21,9 @@ Example:
   npm run report -- reports/20261124-221718-keepalive-60s`;
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
-  }
+  const parsed = parseCommandLine(HELP, { allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  if (values.help) return print(HELP);
   if (positionals.length !== 1) throw new CannotMeasure(`name one run directory.\n\n${HELP}`);
   const dir = positionals[0];
   for (const file of ['run.json', 'records.bin']) {

@@ -3,9 +3,9 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CannotMeasure } from '../errors.ts';
 import { writeIndex } from '../report/index-page.ts';
+import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 
 const HELP = `Usage: npm run reports -- [options]
@@ -32,24 +32,16 @@ const TYPES: Record<string, string> = {
 };
 
 async function main(): Promise<number | null> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        dir: { type: 'string', default: 'reports' },
-        port: { type: 'string', default: '8080' },
-        'index-only': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
-  }
+  const parsed = parseCommandLine(HELP, {
+    options: {
+      dir: { type: 'string', default: 'reports' },
+      port: { type: 'string', default: '8080' },
+      'index-only': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  if (values.help) return print(HELP);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CannotMeasure(`--port ${values.port}: expected a port number 0–65535`);
   const root = resolve(values.dir!);

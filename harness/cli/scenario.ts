@@ -1,5 +1,4 @@
 // npm run scenario -- <name> [options]: run one scenario against a real nginx and report it.
-import { parseArgs } from 'node:util';
 import { relative, join } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
 import { switchPlan } from '../run/plans.ts';
@@ -8,6 +7,7 @@ import { newRunDir, storeRun } from '../run/store.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { formatSummary } from '../report/summary.ts';
 import { listScenarios, resolveScenario } from '../scenario/resolve.ts';
+import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
 import { overridesFrom, SCENARIO_OPTIONS } from './scenario-options.ts';
@@ -40,20 +40,15 @@ Examples:
   npm run scenario -- tuned-3s-1s --set proxy.workerProcesses=1`;
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      allowPositionals: true,
-      options: {
-        list: { type: 'boolean' },
-        ...SCENARIO_OPTIONS,
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new CannotMeasure(`${(err as Error).message}\n\n${HELP}`);
-  }
+  const args = parseCommandLine(HELP, {
+    allowPositionals: true,
+    options: {
+      list: { type: 'boolean' },
+      ...SCENARIO_OPTIONS,
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const { values, positionals } = args;
   if (values.help) return print(HELP);
   if (values.list) return print(listScenarios());
@@ -62,15 +57,10 @@ async function main(): Promise<number> {
   const scenario = resolveScenario(positionals[0], overridesFrom(values));
 
   const progress = progressLine();
-  const abort = new AbortController();
-  const stopped = stopOnSignals(() => {
-    progress.clear();
-    process.stderr.write('stopping: ending the load, stopping nginx and the apps, writing what was measured…\n');
-    abort.abort();
-  });
+  const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the apps, writing what was measured…');
 
   const run = await runScenario(scenario, switchPlan(scenario), {
-    signal: abort.signal,
+    signal: stopped.signal,
     onProgress: (p) =>
       progress.update(
         `${scenario.name}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ` +
@@ -90,9 +80,5 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function print(text: string): number {
-  process.stdout.write(`${text}\n`);
-  return 0;
-}
 
 main().then((code) => process.exit(code), exitOnError);
