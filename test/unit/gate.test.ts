@@ -2,7 +2,7 @@
 // hand-made figures (missing ones, null and NaN included).
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { CannotMeasure } from '../../harness/errors.ts';
+import { messageOf } from './cannot-measure.ts';
 import { baselineEntry, compareBaseline, parseBaseline, parseTolerance, withEntry } from '../../harness/gate/baseline.ts';
 import { figuresOf, statistic, summarizeFigures, type RepeatFigures } from '../../harness/gate/figures.ts';
 import { junitXml, xmlEscape } from '../../harness/gate/junit.ts';
@@ -27,15 +27,6 @@ function repeat(f: Partial<RepeatFigures>): RepeatFigures {
   };
 }
 
-const messageOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CannotMeasure);
-    return (err as Error).message;
-  }
-  throw new Error('expected CannotMeasure');
-};
 
 describe('statistics', () => {
   const v = [5, 1, 4, 2, 3, 100, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];

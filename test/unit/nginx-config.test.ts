@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveScenario } from '../../harness/scenario/resolve.ts';
-import { parseOverride } from '../../harness/scenario/resolve.ts';
+import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 import { renderNginxConf, renderUpstream } from '../../harness/stack/proxy/nginx-config.ts';
 
 const layout = { prefix: '/tmp/run', listenPort: 8080, appPorts: { blue: 9001, green: 9002 }, runAsRoot: false };

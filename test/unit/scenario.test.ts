@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CannotMeasure } from '../../harness/errors.ts';
+import { messageOf } from './cannot-measure.ts';
 import { parseOverride, resolveScenario, scenarioNames } from '../../harness/scenario/resolve.ts';
 import { parseDurationMs, switchSchedule } from '../../harness/scenario/schema.ts';
 
-const messageOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(CannotMeasure);
-    return (err as Error).message;
-  }
-  throw new Error('expected CannotMeasure');
-};
 
 describe('scenarios', () => {
   it('ships the seed story, each valid', () => {
