@@ -38,7 +38,7 @@ export async function storeRun(dir: string, run: RunOutput): Promise<Report> {
   await writeRecords(join(dir, 'records.bin'), run.records);
   await writeFile(join(dir, 'run.json'), JSON.stringify(runFile, null, 2));
   for (const [name, text] of Object.entries(run.proxyFiles)) await writeFile(join(dir, name), text);
-  return reportRun(dir);
+  return writeReport(dir, runFile, run.records, run.proxyFiles);
 }
 
 /** The analysis with the scenario's own settings. */
@@ -56,15 +56,20 @@ export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenar
 export async function reportRun(dir: string): Promise<Report> {
   const runFile = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunFile;
   const records = await readRecords(join(dir, 'records.bin'));
+  const proxyFiles: Record<string, string> = {};
+  for (const name of ['nginx.conf', 'service-url.inc']) {
+    if (existsSync(join(dir, name))) proxyFiles[name] = await readFile(join(dir, name), 'utf8');
+  }
+  return writeReport(dir, runFile, records, proxyFiles);
+}
+
+/** Analyses a run and writes every view of it into dir. */
+async function writeReport(dir: string, runFile: RunFile, records: RecordSet, proxyFiles: Record<string, string>): Promise<Report> {
   const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario);
   const report = buildReport(runFile.meta, runFile.scenario, analysis);
   const zooms = zoomWindows(records, analysis.disruptions);
   await writeFile(join(dir, 'report.json'), JSON.stringify(report));
   await writeFile(join(dir, 'summary.txt'), `${formatSummary(report)}\n`);
-  const proxyFiles: Record<string, string> = {};
-  for (const name of ['nginx.conf', 'service-url.inc']) {
-    if (existsSync(join(dir, name))) proxyFiles[name] = await readFile(join(dir, name), 'utf8');
-  }
   const pngs = await writeRunPngs(dir, report, zooms);
   await writeFile(join(dir, 'report.html'), await renderHtml(report, { zooms, proxyFiles, pngs }));
   return report;
