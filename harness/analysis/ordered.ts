@@ -48,10 +48,15 @@ export function percentileSorted(a: ArrayLike<number>, p: number): number {
   return a[Math.min(a.length - 1, Math.max(0, rank - 1))];
 }
 
+/** Median of an ascending array (the mean of the middle two for an even count); NaN when empty. */
+export function medianSorted(a: ArrayLike<number>): number {
+  if (a.length === 0) return Number.NaN;
+  const mid = a.length >> 1;
+  return a.length % 2 ? a[mid] : (a[mid - 1] + a[mid]) / 2;
+}
+
 export function summarize(values: number[]): { count: number; min: number; median: number; mean: number; max: number } {
   if (values.length === 0) return { count: 0, min: 0, median: 0, mean: 0, max: 0 };
   const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { count: s.length, min: s[0], median, mean: s.reduce((a, b) => a + b, 0) / s.length, max: s[s.length - 1] };
+  return { count: s.length, min: s[0], median: medianSorted(s), mean: s.reduce((a, b) => a + b, 0) / s.length, max: s[s.length - 1] };
 }

@@ -1,5 +1,6 @@
 // The figures a gate judges, taken from each repeat's report, and their statistics across
 // switches and repeats. Pure: no I/O.
+import { medianSorted, percentileSorted } from '../analysis/ordered.ts';
 import type { Report } from '../report/report.ts';
 import type { Stat } from '../scenario/schema.ts';
 
@@ -58,12 +59,10 @@ export function statistic(values: readonly (number | null | undefined)[], stat: 
       return v[0];
     case 'mean':
       return v.reduce((s, x) => s + x, 0) / v.length;
-    case 'median': {
-      const mid = v.length >> 1;
-      return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-    }
+    case 'median':
+      return medianSorted(v);
     case 'p95':
-      return v[Math.min(v.length - 1, Math.max(0, Math.ceil(0.95 * v.length) - 1))];
+      return percentileSorted(v, 95);
   }
 }
 
