@@ -26,6 +26,7 @@ Options:
   --duration <time>        whole run, e.g. 30s (load.durationMs)
   --connections <n>        keep-alive connections (load.connections)
   --switches <n>           number of switches (switches.count)
+  --driver <local|docker>  run the stack as local processes or as containers (driver)
   --out <dir>              where run directories go (default: reports)
   --json                   print report.json to stdout instead of the summary
   -h, --help               this text

@@ -26,6 +26,10 @@ export function formatSummary(report: Report, reportPath?: string): string {
       `${a.disruptions.length} ${a.disruptions.every((d) => d.kind === 'switch') ? 'switches' : 'disruptions'}, ${f2(t.durationMs / 1000)} s` +
       (meta.aborted ? '  [STOPPED EARLY: partial results]' : ''),
   );
+  if (meta.stack) {
+    const images = meta.stack.images ? `, ${meta.stack.images.proxy} + ${meta.stack.images.apps}` : '';
+    out.push(`stack: ${meta.stack.driver}${images}; traffic ${meta.stack.path}`);
+  }
   out.push(
     `requests ${n(t.requests)}   ok ${n(t.ok)}   failed ${n(t.failed)} (transport ${n(t.transportErrors)}, http ${n(t.httpErrors)})   ` +
       `${n(t.okPerSecond)} ok/s   connections ${n(t.connections)}`,

@@ -8,7 +8,8 @@ import type { Disruption } from '../analysis/types.ts';
 import { startLoad, type RunningLoad } from '../load/generator.ts';
 import type { RecordSet } from '../records/records.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { startLocalStack, type Stack } from '../stack/stack.ts';
+import { startStack } from '../stack/drivers.ts';
+import type { Stack, StackInfo } from '../stack/stack.ts';
 import type { TimedEvent } from '../switch/events.ts';
 
 /** A disruption as an action produces it, on the raw clock. */
@@ -37,6 +38,8 @@ export class ActionFailed extends Error {
 export interface RunMeta {
   startedAt: string;
   proxy: { kind: string; version: string };
+  /** the driver, the path the traffic took, the images (Docker); absent in runs stored before drivers */
+  stack?: StackInfo;
   node: string;
   /** the client's version matters: how it handles a socket closed while idle shifts the figures */
   undici: string;
@@ -55,6 +58,8 @@ export interface RunOutput {
 
 export interface RunHooks {
   signal?: AbortSignal;
+  /** lines about setting up (e.g. an image being built), for stderr */
+  log?: (line: string) => void;
   onProgress?: (state: { elapsedMs: number; totalMs: number; requests: number; failed: number; step: string }) => void;
 }
 
@@ -64,7 +69,7 @@ export interface RunHooks {
  */
 export async function runScenario(scenario: Scenario, plan: PlannedAction[], hooks: RunHooks = {}): Promise<RunOutput> {
   const startedAt = new Date().toISOString();
-  const stack = await startLocalStack(scenario);
+  const stack = await startStack(scenario, hooks.log ?? ((line) => process.stderr.write(`${line}\n`)));
   let load: RunningLoad | null = null;
   let error: string | null = null;
   let proxyFiles: Record<string, string> = {};
@@ -125,6 +130,7 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
     meta: {
       startedAt,
       proxy: { kind: stack.proxy.kind, version: stack.proxy.version },
+      stack: stack.info,
       node: process.version,
       undici: UNDICI_VERSION,
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },

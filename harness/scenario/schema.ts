@@ -18,6 +18,8 @@ const nginxTime = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)?$/, { error: 'expected an nginx time such as 60s, 500ms or 75' });
 
+export const DRIVERS = ['local', 'docker'] as const;
+
 const port = z.number().int().min(0).max(65535);
 const directives = z.array(z.string()).default([]);
 
@@ -30,6 +32,11 @@ const ProxySchema = z
     keepaliveTimeout: nginxTime.default('60s'),
     keepaliveRequests: z.number().int().positive().optional(),
     workerShutdownTimeout: nginxTime.optional(),
+    /**
+     * nginx >= 1.27.4: after a response a connection is not idle for this long, so a reload's
+     * sweep leaves it open and its next request is answered with `Connection: close`
+     */
+    keepaliveMinTimeout: nginxTime.optional(),
     /** the seed's fix: `add_header Connection "close";` in the location */
     connectionClose: z.boolean().default(false),
     /**
@@ -38,8 +45,10 @@ const ProxySchema = z
      */
     upstreamKeepalive: z.number().int().min(0).max(10_000).default(32),
     accessLog: z.boolean().default(false),
-    /** 0: any free port on 127.0.0.1 */
+    /** 0: any free port on 127.0.0.1 (with the Docker driver: the published port) */
     port: port.default(0),
+    /** Docker driver: the nginx image (ours: downtime-nginx:bookworm|trixie|sid, built here; or any image with nginx and sh) */
+    image: z.string().min(1).default('downtime-nginx:bookworm'),
     /** raw directives, for trying one's own configuration */
     extraMain: directives,
     extraHttp: directives,
@@ -57,6 +66,8 @@ const AppsSchema = z
     healthyAfterMs: ms.default(0),
     bluePort: port.default(0),
     greenPort: port.default(0),
+    /** Docker driver: the app image (ours: downtime-app:bookworm, the fixture) */
+    image: z.string().min(1).default('downtime-app:bookworm'),
   })
   .strict();
 
@@ -141,6 +152,8 @@ export const ScenarioSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'lower-case letters, digits and dashes' }),
     description: z.string(),
+    /** where the stack runs: `local` processes on 127.0.0.1, or `docker` containers on a network of their own */
+    driver: z.enum(DRIVERS, { error: `expected one of ${DRIVERS.join(', ')}` }).default('local'),
     proxy: ProxySchema.default(ProxySchema.parse({})),
     apps: AppsSchema.default(AppsSchema.parse({})),
     load: LoadSchema.default(LoadSchema.parse({})),

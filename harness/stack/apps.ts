@@ -69,9 +69,10 @@ async function waitHealthy(colour: Colour, port: number, timeoutMs: number, chil
   throw new CannotMeasure(`${colour} app on port ${port} did not become healthy within ${timeoutMs} ms (apps.healthTimeoutMs)`);
 }
 
-function healthStatus(port: number): Promise<number> {
+/** The app's /__health status; 0 when it does not answer. */
+export function healthStatus(port: number, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/__health', agent: false, timeout: 1000 }, (res) => {
+    const req = request({ host, port, path: '/__health', agent: false, timeout: 1000 }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });

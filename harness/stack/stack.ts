@@ -1,5 +1,5 @@
-// A stack: one proxy in front of the live colour of a blue/green pair. The local driver runs
-// real processes on 127.0.0.1; a Docker driver would implement the same shape.
+// A stack: one proxy in front of the live colour of a blue/green pair. The local driver (here)
+// runs real processes on 127.0.0.1; the Docker driver (docker/docker-stack.ts) runs containers.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,16 @@ export interface Stack {
   startApp(colour: Colour): Promise<RunningApp>;
   /** Stop everything; safe to call more than once. */
   stop(): Promise<void>;
+  info: StackInfo;
+}
+
+/** What ran, for the report: the driver, the way the traffic took, and the images if any. */
+export interface StackInfo {
+  driver: 'local' | 'docker';
+  /** e.g. "127.0.0.1:8080 → docker-proxy → nginx container :80" */
+  path: string;
+  images?: { proxy: string; apps: string };
+  engine?: string;
 }
 
 export const otherColour = (c: Colour): Colour => (c === 'blue' ? 'green' : 'blue');
@@ -52,6 +62,7 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
       live,
       startApp: launch,
       stop,
+      info: { driver: 'local', path: `127.0.0.1:${port} → nginx (a local process)` },
     };
   } catch (err) {
     await stop();

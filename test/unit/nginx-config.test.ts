@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 import { renderNginxConf, renderUpstream } from '../../harness/stack/proxy/nginx-config.ts';
 
-const layout = { prefix: '/tmp/run', listenPort: 8080, appPorts: { blue: 9001, green: 9002 }, runAsRoot: false };
+const layout = { prefix: '/tmp/run', listen: '127.0.0.1:8080', apps: { blue: '127.0.0.1:9001', green: '127.0.0.1:9002' }, runAsRoot: false };
 const proxyOf = (name: string, ...sets: string[]) => resolveScenario(name, sets.map(parseOverride)).proxy;
 
 describe('nginx config', () => {
@@ -24,13 +24,13 @@ describe('nginx config', () => {
     const conf = renderNginxConf(p, layout);
     expect(conf).toMatch(/upstream green \{\s+server 127\.0\.0\.1:9002;\s+keepalive 32;/);
     expect(conf).toContain('proxy_http_version 1.1;');
-    expect(renderUpstream(p, 'green', layout.appPorts)).toBe('set $service_url http://green;\n');
+    expect(renderUpstream(p, 'green', layout)).toBe('set $service_url http://green;\n');
   });
 
   it('renders the seed\'s literal upstream when upstream keep-alive is off', () => {
     const p = proxyOf('keepalive-60s', 'proxy.upstreamKeepalive=0');
     expect(renderNginxConf(p, layout)).not.toContain('upstream ');
-    expect(renderUpstream(p, 'blue', layout.appPorts)).toBe('set $service_url http://127.0.0.1:9001;\n');
+    expect(renderUpstream(p, 'blue', layout)).toBe('set $service_url http://127.0.0.1:9001;\n');
   });
 
   it('renders the seed\'s fix and tuning', () => {

@@ -40,6 +40,7 @@ export class Nginx implements Proxy {
   private master: ChildProcess | null = null;
   private stderr = '';
   private readonly confPath: string;
+  private readonly apps: Record<Colour, string>;
 
   private constructor(
     private readonly bin: string,
@@ -47,9 +48,10 @@ export class Nginx implements Proxy {
     private readonly settings: ProxySettings,
     private readonly prefix: string,
     readonly port: number,
-    private readonly appPorts: Record<Colour, number>,
+    appPorts: Record<Colour, number>,
   ) {
     this.confPath = join(prefix, 'nginx.conf');
+    this.apps = { blue: `127.0.0.1:${appPorts.blue}`, green: `127.0.0.1:${appPorts.green}` };
   }
 
   static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<Nginx> {
@@ -65,8 +67,8 @@ export class Nginx implements Proxy {
     for (const dir of ['logs', 'conf.d', 'temp']) await mkdir(join(this.prefix, dir), { recursive: true });
     const conf = renderNginxConf(this.settings, {
       prefix: this.prefix,
-      listenPort: this.port,
-      appPorts: this.appPorts,
+      listen: `127.0.0.1:${this.port}`,
+      apps: this.apps,
       runAsRoot: process.getuid?.() === 0,
     });
     await writeFile(this.confPath, conf);
@@ -87,7 +89,7 @@ export class Nginx implements Proxy {
   async writeUpstream(colour: Colour): Promise<void> {
     // Write then rename, so a reload never reads half a file.
     const path = join(this.prefix, UPSTREAM_FILE);
-    await writeFile(`${path}.tmp`, renderUpstream(this.settings, colour, this.appPorts));
+    await writeFile(`${path}.tmp`, renderUpstream(this.settings, colour, { apps: this.apps }));
     await rename(`${path}.tmp`, path);
   }
 
