@@ -75,6 +75,21 @@ describe.skipIf(!engineUp && !process.env.CI)('Docker driver', () => {
     expect(report.analysis.totals.failed).toBe(0);
   }, 180_000);
 
+  it('runs any image with nginx and sh in it: a user\'s own tag, here nginx 1.26', async () => {
+    const own = 'downtime-test-user/nginx:prod';
+    expect(await ensureImage(nginxImage('trixie'), () => {})).toBeTypeOf('boolean');
+    spawnSync('docker', ['tag', nginxImage('trixie'), own]);
+    try {
+      const r = await runCli(['keepalive-60s', ...docker, '--set', `proxy.image=${own}`, ...short(1, '5s'), '--out', outDir()]);
+      expect(r.code, r.stderr).toBe(0);
+      const report = reportOf(r.stdout);
+      expect(report.meta.stack.images.proxy).toBe(own);
+      expect(report.meta.proxy.version).toMatch(/^nginx\/1\.26\./);
+    } finally {
+      spawnSync('docker', ['rmi', own]);
+    }
+  }, 300_000);
+
   it('a directive the image\'s nginx lacks: exit 2 with nginx\'s own words, nothing left', async () => {
     const r = await runCli(['keepalive-min-timeout', '--set', 'proxy.image=downtime-nginx:bookworm', ...short(1, '5s'), '--out', outDir()]);
     expect(r.code).toBe(2);
