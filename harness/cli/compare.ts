@@ -34,6 +34,7 @@ Options (for the scenarios run now):
   --duration <time>        whole run, e.g. 15s (load.durationMs)
   --switches <n>           number of switches (switches.count)
   --driver <local|docker>  run the stack as local processes or as containers (driver)
+  --nginx-conf <file>      your own nginx.conf or server block (proxy.configFile)
   --connections <n>        keep-alive connections (load.connections)
   --set <field=value>      override any scenario field, repeatable
   --out <dir>              where run and comparison directories go (default: reports)

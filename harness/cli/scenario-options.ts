@@ -8,6 +8,7 @@ export const SCENARIO_OPTIONS = {
   connections: { type: 'string' },
   switches: { type: 'string' },
   driver: { type: 'string' },
+  'nginx-conf': { type: 'string' },
   out: { type: 'string', default: 'reports' },
 } as const;
 
@@ -17,12 +18,20 @@ export function wholeNumber(flag: string, v: string, min: number): number {
   return n;
 }
 
-/** --set, --duration, --connections, --switches, --driver as scenario overrides, in that order. */
-export function overridesFrom(values: { set?: string[]; duration?: string; connections?: string; switches?: string; driver?: string }): Override[] {
+/** --set, --duration, --connections, --switches, --driver, --nginx-conf as scenario overrides, in that order. */
+export function overridesFrom(values: {
+  set?: string[];
+  duration?: string;
+  connections?: string;
+  switches?: string;
+  driver?: string;
+  'nginx-conf'?: string;
+}): Override[] {
   const overrides = (values.set ?? []).map(parseOverride);
   if (values.duration) overrides.push({ path: 'load.durationMs', value: values.duration });
   if (values.connections) overrides.push({ path: 'load.connections', value: wholeNumber('connections', values.connections, 1) });
   if (values.switches) overrides.push({ path: 'switches.count', value: wholeNumber('switches', values.switches, 0) });
   if (values.driver) overrides.push({ path: 'driver', value: values.driver });
+  if (values['nginx-conf']) overrides.push({ path: 'proxy.configFile', value: values['nginx-conf'] });
   return overrides;
 }

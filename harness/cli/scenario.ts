@@ -27,6 +27,7 @@ Options:
   --connections <n>        keep-alive connections (load.connections)
   --switches <n>           number of switches (switches.count)
   --driver <local|docker>  run the stack as local processes or as containers (driver)
+  --nginx-conf <file>      your own nginx.conf or server block (proxy.configFile)
   --out <dir>              where run directories go (default: reports)
   --json                   print report.json to stdout instead of the summary
   -h, --help               this text

@@ -49,6 +49,21 @@ const ProxySchema = z
     port: port.default(0),
     /** Docker driver: the nginx image (ours: downtime-nginx:bookworm|trixie|sid, built here; or any image with nginx and sh) */
     image: z.string().min(1).default('downtime-nginx:bookworm'),
+    /**
+     * your own nginx.conf, or a file holding your server block: the harness takes over where it
+     * listens, its pid/log/temp paths and the include a switch rewrites, and lists what it changed
+     */
+    configFile: z.string().min(1).optional(),
+    /** the file name of the include that sets the upstream, in your configFile */
+    upstreamInclude: z
+      .string()
+      .regex(/^[^/]+$/, { error: 'a file name, without a directory' })
+      .default('service-url.inc'),
+    /**
+     * what a switch writes into that include with your configFile: {address} is the colour's
+     * host:port, {colour} blue or green, {port} its port
+     */
+    upstreamTemplate: z.string().min(1).default('set $service_url http://{address};'),
     /** raw directives, for trying one's own configuration */
     extraMain: directives,
     extraHttp: directives,

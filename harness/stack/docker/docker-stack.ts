@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Colour } from '../../records/records.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { RunningApp } from '../apps.ts';
-import type { Stack } from '../stack.ts';
+import { configNote, type Stack } from '../stack.ts';
 import { startAppContainer } from './app-container.ts';
 import { docker, OWNER_LABEL, ownerMark, removeRun, removeRunNow, requireEngine, RUN_LABEL, sweepDeadRuns } from './engine.ts';
 import { ensureImage } from './images.ts';
@@ -58,6 +58,7 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
         path: trafficPath(proxy.port),
         images: { proxy: scenario.proxy.image, apps: scenario.apps.image },
         engine: `Docker ${engine}`,
+        config: configNote(scenario),
       },
     };
   } catch (err) {

@@ -9,7 +9,8 @@ import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { childPids, isLiveChild } from '../proc.ts';
-import { renderNginxConf, renderUpstream, UPSTREAM_FILE, type NginxLayout } from '../proxy/nginx-config.ts';
+import { UPSTREAM_FILE, type NginxLayout } from '../proxy/nginx-config.ts';
+import { nginxConf, upstreamInclude } from '../proxy/nginx-files.ts';
 import type { Proxy } from '../proxy/proxy.ts';
 import { APP_PORT, containerState, inspectPid } from './app-container.ts';
 import { docker, dockerOk } from './engine.ts';
@@ -46,10 +47,9 @@ export class NginxContainer implements Proxy {
   }
 
   async start(colour: Colour): Promise<void> {
-    this.files = {
-      'nginx.conf': renderNginxConf(this.settings, this.layout),
-      'service-url.inc': renderUpstream(this.settings, colour, this.layout),
-    };
+    // A configFile of yours resolves its relative includes against the image's /etc/nginx.
+    const { conf, extra } = nginxConf(this.settings, { ...this.layout, confDir: '/etc/nginx', includesReadable: false });
+    this.files = { 'nginx.conf': conf, 'service-url.inc': upstreamInclude(this.settings, colour, this.layout), ...extra };
     const staging = await mkdtemp(join(tmpdir(), 'downtime-docker-conf-'));
     try {
       for (const dir of ['logs', 'conf.d', 'temp']) await mkdir(join(staging, dir), { recursive: true });
@@ -113,7 +113,7 @@ export class NginxContainer implements Proxy {
   }
 
   async writeUpstream(colour: Colour): Promise<void> {
-    const text = renderUpstream(this.settings, colour, this.layout);
+    const text = upstreamInclude(this.settings, colour, this.layout);
     const path = `${PREFIX}/${UPSTREAM_FILE}`;
     // Write then rename, so a reload never reads half a file.
     await this.exec(['sh', '-c', `cat > ${path}.tmp && mv -f ${path}.tmp ${path}`], `writing ${UPSTREAM_FILE}`, text);

@@ -9,7 +9,8 @@ import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { isRunning, runCommand, spawnTracked, stopChild } from '../processes.ts';
 import { childPids, isLiveChild } from '../proc.ts';
-import { renderNginxConf, renderUpstream, UPSTREAM_FILE } from './nginx-config.ts';
+import { UPSTREAM_FILE } from './nginx-config.ts';
+import { nginxConf, upstreamInclude } from './nginx-files.ts';
 import type { Proxy } from './proxy.ts';
 
 export const NGINX_INSTALL_HINT =
@@ -41,6 +42,8 @@ export class Nginx implements Proxy {
   private stderr = '';
   private readonly confPath: string;
   private readonly apps: Record<Colour, string>;
+  /** with your own configFile: it as you wrote it, and the lines the harness changed */
+  private extraFiles: Record<string, string> = {};
 
   private constructor(
     private readonly bin: string,
@@ -65,12 +68,14 @@ export class Nginx implements Proxy {
 
   async start(colour: Colour): Promise<void> {
     for (const dir of ['logs', 'conf.d', 'temp']) await mkdir(join(this.prefix, dir), { recursive: true });
-    const conf = renderNginxConf(this.settings, {
+    const { conf, extra } = nginxConf(this.settings, {
       prefix: this.prefix,
       listen: `127.0.0.1:${this.port}`,
       apps: this.apps,
       runAsRoot: process.getuid?.() === 0,
+      includesReadable: true,
     });
+    this.extraFiles = extra;
     await writeFile(this.confPath, conf);
     await this.writeUpstream(colour);
     await this.test();
@@ -89,7 +94,7 @@ export class Nginx implements Proxy {
   async writeUpstream(colour: Colour): Promise<void> {
     // Write then rename, so a reload never reads half a file.
     const path = join(this.prefix, UPSTREAM_FILE);
-    await writeFile(`${path}.tmp`, renderUpstream(this.settings, colour, { apps: this.apps }));
+    await writeFile(`${path}.tmp`, upstreamInclude(this.settings, colour, { apps: this.apps }));
     await rename(`${path}.tmp`, path);
   }
 
@@ -116,6 +121,7 @@ export class Nginx implements Proxy {
     return {
       'nginx.conf': await readFile(this.confPath, 'utf8'),
       'service-url.inc': await readFile(join(this.prefix, UPSTREAM_FILE), 'utf8'),
+      ...this.extraFiles,
     };
   }
 
