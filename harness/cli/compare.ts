@@ -35,6 +35,10 @@ Options (for the scenarios run now):
   --switches <n>           number of switches (switches.count)
   --driver <local|docker>  run the stack as local processes or as containers (driver)
   --nginx-conf <file>      your own nginx.conf or server block (proxy.configFile)
+  --switch-cmd <command>   your own deploy step for each switch, in place of the built-in
+                           rewrite + nginx -t + reload (switches.command; see the README)
+  --app-cmd <command>      your own app as blue and green, with PORT and COLOUR in its
+                           environment (apps.command; health check: apps.healthPath, default /)
   --connections <n>        keep-alive connections (load.connections)
   --set <field=value>      override any scenario field, repeatable
   --out <dir>              where run and comparison directories go (default: reports)

@@ -9,6 +9,8 @@ export const SCENARIO_OPTIONS = {
   switches: { type: 'string' },
   driver: { type: 'string' },
   'nginx-conf': { type: 'string' },
+  'switch-cmd': { type: 'string' },
+  'app-cmd': { type: 'string' },
   out: { type: 'string', default: 'reports' },
 } as const;
 
@@ -18,7 +20,7 @@ export function wholeNumber(flag: string, v: string, min: number): number {
   return n;
 }
 
-/** --set, --duration, --connections, --switches, --driver, --nginx-conf as scenario overrides, in that order. */
+/** --set, --duration, --connections, --switches, --driver, --nginx-conf, --switch-cmd, --app-cmd as scenario overrides, in that order. */
 export function overridesFrom(values: {
   set?: string[];
   duration?: string;
@@ -26,6 +28,8 @@ export function overridesFrom(values: {
   switches?: string;
   driver?: string;
   'nginx-conf'?: string;
+  'switch-cmd'?: string;
+  'app-cmd'?: string;
 }): Override[] {
   const overrides = (values.set ?? []).map(parseOverride);
   if (values.duration) overrides.push({ path: 'load.durationMs', value: values.duration });
@@ -33,5 +37,7 @@ export function overridesFrom(values: {
   if (values.switches) overrides.push({ path: 'switches.count', value: wholeNumber('switches', values.switches, 0) });
   if (values.driver) overrides.push({ path: 'driver', value: values.driver });
   if (values['nginx-conf']) overrides.push({ path: 'proxy.configFile', value: values['nginx-conf'] });
+  if (values['switch-cmd']) overrides.push({ path: 'switches.command', value: values['switch-cmd'] });
+  if (values['app-cmd']) overrides.push({ path: 'apps.command', value: values['app-cmd'] });
   return overrides;
 }

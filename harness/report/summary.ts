@@ -67,6 +67,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
       `   steady p99 ${f2(l.steady.p99)}, during switches p99 ${f2(l.switching.p99)}`,
   );
   for (const p of a.problems) out.push(`!! ${p}`);
+  for (const note of a.notes ?? []) out.push(`note: ${note}`);
   if (meta.error) out.push(`!! run ended early: ${meta.error}`);
   if (reportPath) out.push(`report: ${reportPath}`);
   return out.join('\n');

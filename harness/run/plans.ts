@@ -10,16 +10,20 @@ import { performSwitch } from '../switch/switcher.ts';
 import { ActionFailed, type PlannedAction } from './run.ts';
 
 export function switchPlan(scenario: Scenario): PlannedAction[] {
+  const output: string[] = [];
+  const { command: text, commandTimeoutMs } = scenario.switches;
+  const command = text ? { command: text, timeoutMs: commandTimeoutMs, output: (t: string) => output.push(t) } : undefined;
   return switchSchedule(scenario).map((dueMs, i) => ({
     dueMs,
     label: `switch ${i + 1}/${scenario.switches.count}`,
+    files: (): Record<string, string> => (command ? { 'switch-command.log': output.join('') } : {}),
     async act(stack) {
       const from = stack.live.colour;
       const to = otherColour(from);
       const events: TimedEvent[] = [];
       const disruption = { kind: 'switch' as const, label: `switch ${i + 1}: ${from} → ${to}`, from, to, events };
       try {
-        await performSwitch(stack, scenario.switches.drainMs, events);
+        await performSwitch(stack, scenario.switches.drainMs, events, command);
       } catch (err) {
         throw new ActionFailed(err as Error, disruption);
       }

@@ -23,6 +23,8 @@ export interface PlannedAction {
   /** what it is, for progress lines */
   label: string;
   act(stack: Stack): Promise<RawDisruption>;
+  /** files the action leaves to store beside the report (e.g. a switch command's output) */
+  files?(): Record<string, string>;
 }
 
 /** An action that failed part-way; `partial` holds the events it got to, for attribution. */
@@ -72,7 +74,7 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
   const stack = await startStack(scenario, hooks.log ?? ((line) => process.stderr.write(`${line}\n`)));
   let load: RunningLoad | null = null;
   let error: string | null = null;
-  let proxyFiles: Record<string, string> = {};
+  const proxyFiles: Record<string, string> = {};
   let step = 'warm-up';
   const raw: RawDisruption[] = [];
   const signal = hooks.signal;
@@ -110,12 +112,13 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
     step = 'cool-down';
     const lastEventMs = raw.length ? lastEventUs(raw[raw.length - 1], origin) / 1000 : 0;
     await sleepUntil(origin, Math.max(scenario.load.durationMs, lastEventMs + scenario.load.cooldownMs), signal);
-    proxyFiles = await stack.proxy.configFiles();
+    Object.assign(proxyFiles, await stack.proxy.configFiles());
   } catch (err) {
     error = (err as Error).message;
     if (err instanceof ActionFailed && err.partial.events.length > 0) raw.push(err.partial);
   } finally {
     clearInterval(tick);
+    for (const action of plan) Object.assign(proxyFiles, action.files?.());
   }
   let records: RecordSet | null = null;
   try {

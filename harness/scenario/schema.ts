@@ -81,6 +81,13 @@ const AppsSchema = z
     healthyAfterMs: ms.default(0),
     bluePort: port.default(0),
     greenPort: port.default(0),
+    /**
+     * your own app in place of the fixture: a shell command started once per colour with PORT
+     * and COLOUR (also DOWNTIME_PORT, DOWNTIME_COLOUR) in its environment
+     */
+    command: z.string().min(1).optional(),
+    /** what the health check asks for: 2xx/3xx is healthy (default /__health, or / with a command) */
+    healthPath: z.string().startsWith('/').optional(),
     /** Docker driver: the app image (ours: downtime-app:bookworm, the fixture) */
     image: z.string().min(1).default('downtime-app:bookworm'),
   })
@@ -109,6 +116,13 @@ const SwitchesSchema = z
     drainMs: ms.default(500),
     /** how long after a switch's last event its failures are still its own */
     settleMs: ms.default(1000),
+    /**
+     * your own deploy step in place of the built-in rewrite + nginx -t + reload (run by sh -c,
+     * with DOWNTIME_* environment variables); the harness still starts and stops the colours
+     */
+    command: z.string().min(1).optional(),
+    /** a switch command still running after this long is stopped, and the run fails */
+    commandTimeoutMs: ms.pipe(z.number().positive({ error: 'expected a duration above 0' })).default(60_000),
   })
   .strict();
 

@@ -5,6 +5,9 @@ export const SWITCH_EVENTS = [
   'upstream-written',
   'config-tested',
   'reload-signalled',
+  // with your own switch command (--switch-cmd) in place of the three above
+  'switch-command-started',
+  'switch-command-ended',
   'new-workers-up',
   'old-workers-gone',
   'old-colour-stopping',

@@ -3,6 +3,8 @@
 // the old colour. Runs on the orchestrator's thread, never the load thread.
 import { nowNs } from '../clock.ts';
 import { otherColour, type Stack } from '../stack/stack.ts';
+import type { Colour } from '../records/records.ts';
+import { runSwitchCommand, type SwitchCommand } from './command.ts';
 import type { SwitchEventName, TimedEvent } from './events.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -15,7 +17,7 @@ const WORKER_POLL_MS = 5;
  * `events` is the caller's: a switch that fails halfway leaves there what it did, so its
  * failures still have a horizon to belong to.
  */
-export async function performSwitch(stack: Stack, drainMs: number, events: TimedEvent[]): Promise<void> {
+export async function performSwitch(stack: Stack, drainMs: number, events: TimedEvent[], command?: SwitchCommand): Promise<void> {
   const mark = (name: SwitchEventName) => events.push({ name, atNs: nowNs() });
   const old = stack.live;
   const to = otherColour(old.colour);
@@ -25,12 +27,19 @@ export async function performSwitch(stack: Stack, drainMs: number, events: Timed
   await next.healthy();
   mark('new-colour-healthy');
   const oldWorkers = await stack.proxy.workers();
-  await stack.proxy.writeUpstream(next.colour);
-  mark('upstream-written');
-  await stack.proxy.test();
-  mark('config-tested');
-  await stack.proxy.reload();
-  mark('reload-signalled');
+  if (command) {
+    // Your deploy step does the proxy's part: rewrite, test, reload, however it does them.
+    mark('switch-command-started');
+    await runSwitchCommand(command, switchEnv(stack, old.colour, to), `${old.colour} → ${to}`);
+    mark('switch-command-ended');
+  } else {
+    await stack.proxy.writeUpstream(next.colour);
+    mark('upstream-written');
+    await stack.proxy.test();
+    mark('config-tested');
+    await stack.proxy.reload();
+    mark('reload-signalled');
+  }
   const reloadedAt = performance.now();
   stack.live = next;
 
@@ -45,6 +54,17 @@ export async function performSwitch(stack: Stack, drainMs: number, events: Timed
   mark('old-colour-exited');
   const watchError = await watching;
   if (watchError) throw watchError;
+}
+
+/** What a switch command is told: the colours, the ports, and the proxy's own (Proxy.commandEnv). */
+function switchEnv(stack: Stack, from: Colour, to: Colour): Record<string, string> {
+  return {
+    DOWNTIME_FROM_COLOUR: from,
+    DOWNTIME_TO_COLOUR: to,
+    DOWNTIME_PROXY_PORT: String(stack.proxy.port),
+    DOWNTIME_DRIVER: stack.info.driver,
+    ...stack.proxy.commandEnv(to),
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { Scenario } from '../../scenario/schema.ts';
-import { healthStatus, type RunningApp } from '../apps.ts';
+import { healthPath, healthStatus, type RunningApp } from '../apps.ts';
 import { docker, dockerOk } from './engine.ts';
 import type { RunNetwork } from './network.ts';
 
@@ -41,13 +41,8 @@ export async function startAppContainer(
     [
       'run', '-d', '--name', name, ...labels,
       '--network', network.name, '--ip', ip, '--network-alias', colour,
-      apps.image,
-      '--colour', colour,
-      '--port', String(APP_PORT),
-      '--host', '0.0.0.0',
-      '--delay-ms', String(apps.delayMs),
-      '--body-bytes', String(apps.bodyBytes),
-      '--healthy-after-ms', String(apps.healthyAfterMs),
+      '-e', `PORT=${APP_PORT}`, '-e', `COLOUR=${colour}`,
+      ...appArgs(colour, apps),
     ],
     `starting the ${colour} app container (${apps.image})`,
   );
@@ -56,7 +51,7 @@ export async function startAppContainer(
     colour,
     port: APP_PORT,
     pid,
-    healthy: () => waitHealthy(colour, name, ip, apps.healthTimeoutMs),
+    healthy: () => waitHealthy(colour, name, ip, apps),
     // SIGTERM, then SIGKILL after 10 s, as `docker stop` does by default for a deploy job.
     stop: async () => {
       await docker(['stop', '-t', '10', name], { timeoutMs: 30_000 });
@@ -64,11 +59,31 @@ export async function startAppContainer(
   };
 }
 
-async function waitHealthy(colour: Colour, name: string, ip: string, timeoutMs: number): Promise<void> {
+/**
+ * The fixture's image gets the fixture's flags; your image runs its own command, or
+ * apps.command through sh, with PORT and COLOUR in its environment.
+ */
+function appArgs(colour: Colour, apps: Scenario['apps']): string[] {
+  if (apps.command) return ['--entrypoint', 'sh', apps.image, '-c', apps.command];
+  if (!apps.image.startsWith('downtime-app:')) return [apps.image];
+  return [
+    apps.image,
+    '--colour', colour,
+    '--port', String(APP_PORT),
+    '--host', '0.0.0.0',
+    '--delay-ms', String(apps.delayMs),
+    '--body-bytes', String(apps.bodyBytes),
+    '--healthy-after-ms', String(apps.healthyAfterMs),
+  ];
+}
+
+async function waitHealthy(colour: Colour, name: string, ip: string, apps: Scenario['apps']): Promise<void> {
+  const timeoutMs = apps.healthTimeoutMs;
   const deadline = performance.now() + timeoutMs;
   let polls = 0;
   while (performance.now() < deadline) {
-    if ((await healthStatus(APP_PORT, ip)) === 200) return;
+    const status = await healthStatus(APP_PORT, ip, healthPath(apps));
+    if (status >= 200 && status < 400) return;
     // Asking the engine costs more than a probe: only every 20th poll.
     if (++polls % 20 === 0) {
       const state = await containerState(name);

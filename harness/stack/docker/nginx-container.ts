@@ -137,6 +137,17 @@ export class NginxContainer implements Proxy {
     return this.masterPid !== 0 && isLiveChild(pid, this.masterPid);
   }
 
+  commandEnv(to: Colour): Record<string, string> {
+    return {
+      DOWNTIME_UPSTREAM_LINE: upstreamInclude(this.settings, to, this.layout).trim(),
+      DOWNTIME_NGINX_CONTAINER: this.name,
+      DOWNTIME_UPSTREAM_FILE: `${PREFIX}/${UPSTREAM_FILE}`,
+      DOWNTIME_NGINX: 'nginx',
+      DOWNTIME_NGINX_ARGS: NGINX_ARGS.join(' '),
+      DOWNTIME_NGINX_CONF: `${PREFIX}/nginx.conf`,
+    };
+  }
+
   async configFiles(): Promise<Record<string, string>> {
     return { ...this.files };
   }

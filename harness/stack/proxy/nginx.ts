@@ -117,6 +117,16 @@ export class Nginx implements Proxy {
     return this.master?.pid !== undefined && isLiveChild(pid, this.master.pid);
   }
 
+  commandEnv(to: Colour): Record<string, string> {
+    return {
+      DOWNTIME_UPSTREAM_LINE: upstreamInclude(this.settings, to, { apps: this.apps }).trim(),
+      DOWNTIME_UPSTREAM_FILE: join(this.prefix, UPSTREAM_FILE),
+      DOWNTIME_NGINX: this.bin,
+      DOWNTIME_NGINX_ARGS: this.args().join(' '),
+      DOWNTIME_NGINX_CONF: this.confPath,
+    };
+  }
+
   async configFiles(): Promise<Record<string, string>> {
     return {
       'nginx.conf': await readFile(this.confPath, 'utf8'),

@@ -20,6 +20,11 @@ export interface Proxy {
   workers(): Promise<number[]>;
   /** whether `pid` is still a live worker of this proxy */
   isWorker(pid: number): Promise<boolean>;
+  /**
+   * What your switch command needs to do the proxy's part of a switch itself: the include file,
+   * how to run nginx, and where (DOWNTIME_* environment variables).
+   */
+  commandEnv(to: Colour): Record<string, string>;
   /** The configuration files in force, by name, to store beside the report. */
   configFiles(): Promise<Record<string, string>>;
   stop(): Promise<void>;
