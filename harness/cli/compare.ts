@@ -7,8 +7,7 @@ import { CannotMeasure } from '../errors.ts';
 import { buildComparison, renderCompare, type CompareGroup, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
 import type { Report } from '../report/report.ts';
-import { switchPlan } from '../run/plans.ts';
-import { runScenario } from '../run/run.ts';
+import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -101,7 +100,7 @@ async function main(): Promise<number> {
     for (let i = 0; i < repeat; i++) {
       const scenario = source.scenario;
       const tag = `[${++done}/${runsNow}] ${scenario.name}${repeat > 1 ? ` (repeat ${i + 1}/${repeat})` : ''}`;
-      const run = await runScenario(scenario, switchPlan(scenario), {
+      const run = await runPlanned(scenario, {
         signal: stopped.signal,
         onProgress: (p) =>
           progress.update(`${tag}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`),

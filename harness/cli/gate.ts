@@ -11,8 +11,7 @@ import { junitXml } from '../gate/junit.ts';
 import { markdownSummary, textSummary } from '../gate/markdown.ts';
 import { gateResult, scenarioGate, type ScenarioGate } from '../gate/result.ts';
 import { declaresThresholds, evaluateThresholds, THRESHOLDS } from '../gate/thresholds.ts';
-import { switchPlan } from '../run/plans.ts';
-import { runScenario } from '../run/run.ts';
+import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { resolveScenario, scenarioNames } from '../scenario/resolve.ts';
 import { parseDurationMs, STATS, THRESHOLD_NAMES, type Scenario, type Stat, type ThresholdName } from '../scenario/schema.ts';
@@ -273,7 +272,7 @@ async function measureOnce(
 ): Promise<Measured> {
   let run;
   try {
-    run = await runScenario(scenario, switchPlan(scenario), {
+    run = await runPlanned(scenario, {
       signal,
       onProgress: (p) =>
         progress.update(

@@ -1,8 +1,7 @@
 // npm run scenario -- <name> [options]: run one scenario against a real nginx and report it.
 import { relative, join } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
-import { switchPlan } from '../run/plans.ts';
-import { runScenario } from '../run/run.ts';
+import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { formatSummary } from '../report/summary.ts';
@@ -65,7 +64,7 @@ async function main(): Promise<number> {
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the apps, writing what was measured…');
 
-  const run = await runScenario(scenario, switchPlan(scenario), {
+  const run = await runPlanned(scenario, {
     signal: stopped.signal,
     onProgress: (p) =>
       progress.update(

@@ -8,8 +8,7 @@ import type { Disruption } from '../analysis/types.ts';
 import { startLoad, type RunningLoad } from '../load/generator.ts';
 import type { RecordSet } from '../records/records.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { startStack } from '../stack/drivers.ts';
-import type { Stack, StackInfo } from '../stack/stack.ts';
+import type { StackInfo, Target } from '../stack/stack.ts';
 import type { TimedEvent } from '../switch/events.ts';
 
 /** A disruption as an action produces it, on the raw clock. */
@@ -17,12 +16,12 @@ export interface RawDisruption extends Omit<Disruption, 'events'> {
   events: TimedEvent[];
 }
 
-export interface PlannedAction {
+export interface PlannedAction<T extends Target = Target> {
   /** when to start it, ms after the load origin (later if the previous action overran) */
   dueMs: number;
   /** what it is, for progress lines */
   label: string;
-  act(stack: Stack): Promise<RawDisruption>;
+  act(target: T): Promise<RawDisruption>;
   /** files the action leaves to store beside the report (e.g. a switch command's output) */
   files?(): Record<string, string>;
 }
@@ -69,9 +68,14 @@ export interface RunHooks {
  * Throws (CannotMeasure) only when the stack could not start, before any load; after that,
  * errors end the run early and come back in `meta.error` with everything measured so far.
  */
-export async function runScenario(scenario: Scenario, plan: PlannedAction[], hooks: RunHooks = {}): Promise<RunOutput> {
+export async function runScenario<T extends Target>(
+  scenario: Scenario,
+  start: (scenario: Scenario, log: (line: string) => void) => Promise<T>,
+  plan: PlannedAction<T>[],
+  hooks: RunHooks = {},
+): Promise<RunOutput> {
   const startedAt = new Date().toISOString();
-  const stack = await startStack(scenario, hooks.log ?? ((line) => process.stderr.write(`${line}\n`)));
+  const stack = await start(scenario, hooks.log ?? ((line) => process.stderr.write(`${line}\n`)));
   let load: RunningLoad | null = null;
   let error: string | null = null;
   const proxyFiles: Record<string, string> = {};
@@ -90,7 +94,7 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
   }, 250);
   try {
     load = await startLoad({
-      url: `http://127.0.0.1:${stack.proxy.port}${scenario.load.path}`,
+      url: `${stack.origin}${scenario.load.path}`,
       connections: scenario.load.connections,
       timeoutMs: scenario.load.timeoutMs,
       clientKeepAlive: scenario.load.clientKeepAlive,

@@ -188,6 +188,14 @@ export const ScenarioSchema = z
     load: LoadSchema.default(LoadSchema.parse({})),
     switches: SwitchesSchema.default(SwitchesSchema.parse({})),
     analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
+    /**
+     * a running system the harness did not start (npm run measure): load goes to this URL, and
+     * switches are your switches.command, or none (the harness watches for disruptions)
+     */
+    target: z
+      .object({ url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }) })
+      .strict()
+      .optional(),
     /** thresholds for `npm run gate`; none: the scenario is measured, not gated */
     expect: ExpectSchema.default({}),
   })
@@ -211,6 +219,13 @@ export const ScenarioSchema = z
           message: `${durationMs} ms leaves ${Math.round(spacing)} ms between switches; ${s.switches.count} switches need at least ${needed} ms`,
         });
       }
+    }
+    if (s.target && s.switches.count > 0 && !s.switches.command) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['switches', 'command'],
+        message: 'a URL the harness did not start is switched only by your command (--switch-cmd); without one, use 0 switches to watch',
+      });
     }
     const [lo, hi] = s.load.successStatus;
     if (lo > hi) ctx.addIssue({ code: 'custom', path: ['load', 'successStatus'], message: 'low bound above high bound' });

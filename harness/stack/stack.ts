@@ -10,7 +10,17 @@ import { claimPort } from './ports.ts';
 import { Nginx } from './proxy/nginx.ts';
 import type { Proxy } from './proxy/proxy.ts';
 
-export interface Stack {
+/** What a run loads and watches: a stack the harness started, or a URL it did not (external.ts). */
+export interface Target {
+  /** where the load goes: scheme, host and port (the path is the scenario's) */
+  origin: string;
+  proxy: Pick<Proxy, 'kind' | 'version' | 'configFiles'>;
+  info: StackInfo;
+  /** Stop everything; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export interface Stack extends Target {
   proxy: Proxy;
   /** the colour the proxy points at */
   live: RunningApp;
@@ -23,7 +33,7 @@ export interface Stack {
 
 /** What ran, for the report: the driver, the way the traffic took, and the images if any. */
 export interface StackInfo {
-  driver: 'local' | 'docker';
+  driver: 'local' | 'docker' | 'external';
   /** e.g. "127.0.0.1:8080 → docker-proxy → nginx container :80" */
   path: string;
   images?: { proxy: string; apps: string };
@@ -64,6 +74,7 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
     await live.healthy();
     await proxy.start('blue');
     return {
+      origin: `http://127.0.0.1:${port}`,
       proxy,
       live,
       startApp: launch,

@@ -5,15 +5,14 @@ export const SWITCH_EVENTS = [
   'upstream-written',
   'config-tested',
   'reload-signalled',
-  // with your own switch command (--switch-cmd) in place of the three above
-  'switch-command-started',
-  'switch-command-ended',
   'new-workers-up',
   'old-workers-gone',
   'old-colour-stopping',
   'old-colour-exited',
 ] as const;
-export type SwitchEventName = (typeof SWITCH_EVENTS)[number];
+/** With your own switch command (--switch-cmd), in place of upstream-written … reload-signalled. */
+export const COMMAND_EVENTS = ['switch-command-started', 'switch-command-ended'] as const;
+export type SwitchEventName = (typeof SWITCH_EVENTS)[number] | (typeof COMMAND_EVENTS)[number];
 
 export interface TimedEvent {
   name: string;

@@ -45,6 +45,7 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
     await live.healthy();
     await proxy.start('blue');
     return {
+      origin: `http://127.0.0.1:${proxy.port}`,
       proxy,
       live,
       startApp: async (colour) => {
