@@ -10,7 +10,7 @@ import { measureScenario } from '../scenario/measure.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
-import { overridesFrom, wholeNumber } from './scenario-options.ts';
+import { MEASURE_OPTIONS, overridesFrom, wholeNumber } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
 const HELP = `Usage: npm run measure -- --url <url> [--switch-cmd <command>] [options]
@@ -43,12 +43,6 @@ To fail a build on the figures, run the same with npm run gate -- --url … and 
 Examples:
   npm run measure -- --url http://127.0.0.1:8080/ --switch-cmd ./deploy.sh --switches 5 --interval 10s
   npm run measure -- --url http://127.0.0.1:8080/ --duration 60s     # watch while you deploy by hand`;
-
-export const MEASURE_OPTIONS = {
-  url: { type: 'string' },
-  interval: { type: 'string' },
-  name: { type: 'string' },
-} as const;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine(HELP, {

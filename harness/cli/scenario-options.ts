@@ -14,6 +14,13 @@ export const SCENARIO_OPTIONS = {
   out: { type: 'string', default: 'reports' },
 } as const;
 
+/** npm run measure's, and npm run gate's for a URL the harness did not start. */
+export const MEASURE_OPTIONS = {
+  url: { type: 'string' },
+  interval: { type: 'string' },
+  name: { type: 'string' },
+} as const;
+
 export function wholeNumber(flag: string, v: string, min: number): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new CannotMeasure(`--${flag} ${v}: expected a whole number >= ${min}`);
