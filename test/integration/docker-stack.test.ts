@@ -57,6 +57,15 @@ describe.skipIf(!engineUp && !process.env.CI)('Docker driver', () => {
     for (const d of report.analysis.disruptions) expect(d.events.map((e: { name: string }) => e.name)).toContain('old-workers-gone');
   }, 120_000);
 
+  it('your deploy script does the switch inside the nginx container (DOWNTIME_NGINX_CONTAINER)', async () => {
+    const r = await runCli(['keepalive-60s', ...docker, '--switch-cmd', 'examples/deploy.sh', ...short(2, '9s'), '--out', outDir()]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const d of reportOf(r.stdout).analysis.disruptions) {
+      expect(d.events.map((e: { name: string }) => e.name)).toContain('switch-command-ended');
+      expect(d.crossover.newShareAfter).toBeGreaterThanOrEqual(0.99);
+    }
+  }, 120_000);
+
   it('connection-close in containers loses none', async () => {
     const r = await runCli(['connection-close', ...docker, ...short(3, '10s'), '--out', outDir()]);
     expect(r.code, r.stderr).toBe(0);
