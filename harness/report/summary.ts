@@ -28,7 +28,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
   );
   if (meta.stack) {
     const images = meta.stack.images ? `, ${meta.stack.images.proxy} + ${meta.stack.images.apps}` : '';
-    out.push(`stack: ${meta.stack.driver}${images}; traffic ${meta.stack.path}${meta.stack.config ? `; nginx.conf ${meta.stack.config}` : ''}`);
+    out.push(`stack: ${meta.stack.driver}${images}; traffic ${meta.stack.path}${meta.stack.config ? `; configuration ${meta.stack.config}` : ''}`);
   }
   out.push(
     `requests ${n(t.requests)}   ok ${n(t.ok)}   failed ${n(t.failed)} (transport ${n(t.transportErrors)}, http ${n(t.httpErrors)})   ` +

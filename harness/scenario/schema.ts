@@ -25,7 +25,10 @@ const directives = z.array(z.string()).default([]);
 
 const ProxySchema = z
   .object({
-    kind: z.literal('nginx').default('nginx'),
+    /** the proxy in front of the colours (local driver): nginx, or HAProxy and Caddy to compare */
+    kind: z.enum(['nginx', 'haproxy', 'caddy'], { error: 'expected one of nginx, haproxy, caddy' }).default('nginx'),
+    /** HAProxy: answer an idle connection's next request with Connection: close instead of closing it at a reload */
+    idleCloseOnResponse: z.boolean().default(false),
     /** `auto` is what Debian's packaged nginx.conf uses */
     workerProcesses: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
     workerConnections: z.number().int().min(16).max(65535).default(1024),
@@ -219,6 +222,12 @@ export const ScenarioSchema = z
           message: `${durationMs} ms leaves ${Math.round(spacing)} ms between switches; ${s.switches.count} switches need at least ${needed} ms`,
         });
       }
+    }
+    if (s.driver === 'docker' && s.proxy.kind !== 'nginx') {
+      ctx.addIssue({ code: 'custom', path: ['proxy', 'kind'], message: 'the Docker driver runs nginx; HAProxy and Caddy run with the local driver' });
+    }
+    if (s.proxy.configFile && s.proxy.kind !== 'nginx') {
+      ctx.addIssue({ code: 'custom', path: ['proxy', 'configFile'], message: 'your own configuration file is for nginx' });
     }
     if (s.target && s.switches.count > 0 && !s.switches.command) {
       ctx.addIssue({

@@ -44,7 +44,8 @@ export async function performSwitch(stack: Stack, drainMs: number, events: Timed
   stack.live = next;
 
   // Settled at once, so a failing watch cannot become an unhandled rejection during the drain.
-  const watching = watchWorkers(stack, oldWorkers, mark).then(
+  // A proxy without worker processes (Caddy reloads inside its one process) has none to watch.
+  const watching = (oldWorkers.length ? watchWorkers(stack, oldWorkers, mark) : Promise.resolve()).then(
     () => null,
     (err: Error) => err,
   );

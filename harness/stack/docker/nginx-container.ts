@@ -145,6 +145,7 @@ export class NginxContainer implements Proxy {
       DOWNTIME_NGINX: 'nginx',
       DOWNTIME_NGINX_ARGS: NGINX_ARGS.join(' '),
       DOWNTIME_NGINX_CONF: `${PREFIX}/nginx.conf`,
+      DOWNTIME_RELOAD: `docker exec ${this.name} nginx -s reload ${NGINX_ARGS.join(' ')}`,
     };
   }
 

@@ -124,6 +124,7 @@ export class Nginx implements Proxy {
       DOWNTIME_NGINX: this.bin,
       DOWNTIME_NGINX_ARGS: this.args().join(' '),
       DOWNTIME_NGINX_CONF: this.confPath,
+      DOWNTIME_RELOAD: `${this.bin} ${this.args('-s', 'reload').join(' ')}`,
     };
   }
 
