@@ -39,7 +39,7 @@ export function switchPlan(scenario: Scenario): PlannedAction<Stack>[] {
       const events: TimedEvent[] = [];
       const disruption = { kind: 'switch' as const, label: `switch ${i + 1}: ${from} → ${to}`, from, to, events };
       try {
-        await performSwitch(stack, scenario.switches.drainMs, events, command);
+        await performSwitch(stack, events, { drainMs: scenario.switches.drainMs, command, closeAroundReload: scenario.switches.closeAroundReload });
       } catch (err) {
         throw new ActionFailed(err as Error, disruption);
       }

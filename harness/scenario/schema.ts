@@ -124,6 +124,11 @@ const SwitchesSchema = z
      * with DOWNTIME_* environment variables); the harness still starts and stops the colours
      */
     command: z.string().min(1).optional(),
+    /**
+     * the seed author's "close only around the reload", in stock nginx: every response says
+     * `Connection: close` from beforeMs before the reload until afterMs after it
+     */
+    closeAroundReload: z.object({ beforeMs: ms.default(100), afterMs: ms.default(1000) }).strict().optional(),
     /** a switch command still running after this long is stopped, and the run fails */
     commandTimeoutMs: ms.pipe(z.number().positive({ error: 'expected a duration above 0' })).default(60_000),
   })
@@ -225,6 +230,13 @@ export const ScenarioSchema = z
     }
     if (s.driver === 'docker' && s.proxy.kind !== 'nginx') {
       ctx.addIssue({ code: 'custom', path: ['proxy', 'kind'], message: 'the Docker driver runs nginx; HAProxy and Caddy run with the local driver' });
+    }
+    if (s.switches.closeAroundReload && (s.proxy.kind !== 'nginx' || s.proxy.configFile || s.switches.command)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['switches', 'closeAroundReload'],
+        message: 'works with the harness\'s own nginx configuration and switch (not HAProxy, Caddy, your configFile or your command)',
+      });
     }
     if (s.proxy.configFile && s.proxy.kind !== 'nginx') {
       ctx.addIssue({ code: 'custom', path: ['proxy', 'configFile'], message: 'your own configuration file is for nginx' });

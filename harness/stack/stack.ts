@@ -45,10 +45,10 @@ export interface StackInfo {
 }
 
 /** The proxies the local driver runs, by proxy.kind: each a Proxy of its own file. */
-const PROXIES: Record<ProxySettings['kind'], (p: ProxySettings, prefix: string, port: number, apps: Record<Colour, number>) => Promise<Proxy>> = {
-  nginx: (...a) => Nginx.create(...a),
-  haproxy: (...a) => HAProxy.create(...a),
-  caddy: (...a) => Caddy.create(...a),
+const PROXIES: Record<ProxySettings['kind'], (s: Scenario, prefix: string, port: number, apps: Record<Colour, number>) => Promise<Proxy>> = {
+  nginx: (s, ...a) => Nginx.create(s.proxy, ...a, { closeFlag: s.switches.closeAroundReload !== undefined }),
+  haproxy: (s, ...a) => HAProxy.create(s.proxy, ...a),
+  caddy: (s, ...a) => Caddy.create(s.proxy, ...a),
 };
 
 /** For the report: whose configuration the proxy ran. */
@@ -78,7 +78,7 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
     const port = await claimPort(scenario.proxy.port, 'proxy.port');
     appPorts.blue = await claimPort(scenario.apps.bluePort, 'apps.bluePort');
     appPorts.green = await claimPort(scenario.apps.greenPort, 'apps.greenPort');
-    proxy = await PROXIES[scenario.proxy.kind](scenario.proxy, prefix, port, appPorts);
+    proxy = await PROXIES[scenario.proxy.kind](scenario, prefix, port, appPorts);
     const live = await launch('blue');
     await live.healthy();
     await proxy.start('blue');

@@ -12,7 +12,9 @@ export const SWITCH_EVENTS = [
 ] as const;
 /** With your own switch command (--switch-cmd), in place of upstream-written … reload-signalled. */
 export const COMMAND_EVENTS = ['switch-command-started', 'switch-command-ended'] as const;
-export type SwitchEventName = (typeof SWITCH_EVENTS)[number] | (typeof COMMAND_EVENTS)[number];
+/** With switches.closeAroundReload: every response says `Connection: close` between these two. */
+export const CLOSING_EVENTS = ['closing-started', 'closing-ended'] as const;
+export type SwitchEventName = (typeof SWITCH_EVENTS)[number] | (typeof COMMAND_EVENTS)[number] | (typeof CLOSING_EVENTS)[number];
 
 export interface TimedEvent {
   name: string;

@@ -1,6 +1,8 @@
 // One blue/green switch, exactly as a CI job does it: start the idle colour, wait until it is
 // healthy, rewrite the upstream include, test the config, reload, wait the drain time, stop
-// the old colour. Runs on the orchestrator's thread, never the load thread.
+// the old colour. Optionally, the seed author's "close only around the reload": for a moment
+// before and after the reload every response says `Connection: close`. Runs on the
+// orchestrator's thread, never the load thread.
 import { nowNs } from '../clock.ts';
 import { otherColour, type Stack } from '../stack/stack.ts';
 import type { Colour } from '../records/records.ts';
@@ -17,7 +19,17 @@ const WORKER_POLL_MS = 5;
  * `events` is the caller's: a switch that fails halfway leaves there what it did, so its
  * failures still have a horizon to belong to.
  */
-export async function performSwitch(stack: Stack, drainMs: number, events: TimedEvent[], command?: SwitchCommand): Promise<void> {
+export interface SwitchOptions {
+  /** time from the reload to stopping the old colour */
+  drainMs: number;
+  /** your deploy step in place of rewrite + test + reload */
+  command?: SwitchCommand;
+  /** answer `Connection: close` from this long before the reload until this long after it */
+  closeAroundReload?: { beforeMs: number; afterMs: number };
+}
+
+export async function performSwitch(stack: Stack, events: TimedEvent[], options: SwitchOptions): Promise<void> {
+  const { drainMs, command, closeAroundReload: close } = options;
   const mark = (name: SwitchEventName) => events.push({ name, atNs: nowNs() });
   const old = stack.live;
   const to = otherColour(old.colour);
@@ -27,6 +39,14 @@ export async function performSwitch(stack: Stack, drainMs: number, events: Timed
   await next.healthy();
   mark('new-colour-healthy');
   const oldWorkers = await stack.proxy.workers();
+  if (close) {
+    if (!stack.proxy.setClosing) throw new Error(`${stack.proxy.kind} cannot close connections around a reload`);
+    await stack.proxy.setClosing(true);
+    mark('closing-started');
+    // Every connection that makes a request meanwhile is told to close after it; the others
+    // are idle and will meet the reload's close however long this lasts.
+    await sleep(close.beforeMs);
+  }
   if (command) {
     // Your deploy step does the proxy's part: rewrite, test, reload, however it does them.
     mark('switch-command-started');
@@ -49,11 +69,18 @@ export async function performSwitch(stack: Stack, drainMs: number, events: Timed
     () => null,
     (err: Error) => err,
   );
+  const closing = close
+    ? sleep(close.afterMs).then(async () => {
+        await stack.proxy.setClosing!(false);
+        mark('closing-ended');
+        return null;
+      }, (err: Error) => err)
+    : Promise.resolve(null);
   await sleep(Math.max(0, drainMs - (performance.now() - reloadedAt)));
   mark('old-colour-stopping');
   await old.stop();
   mark('old-colour-exited');
-  const watchError = await watching;
+  const watchError = (await watching) ?? (await closing);
   if (watchError) throw watchError;
 }
 

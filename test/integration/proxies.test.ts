@@ -33,6 +33,19 @@ describe('other proxies behind the same interface', () => {
     expect(a.problems).toEqual([]);
   }, 60_000);
 
+  it('stock nginx closing only around the reload (close-around-reload) loses none over 10 reloads', async () => {
+    const { run, a } = await measure('close-around-reload', 10, '15s');
+    expect(run.proxyFiles['nginx.conf']).toMatch(/if \(-f \S+\/closing\) \{\s+add_header Connection "close";/);
+    expect(a.totals.failed).toBe(0);
+    for (const d of a.disruptions) {
+      const names = d.events.map((e) => e.name);
+      expect(names.indexOf('closing-started')).toBeLessThan(names.indexOf('reload-signalled'));
+      expect(names).toContain('closing-ended');
+    }
+    // between the switches keep-alive is kept: far fewer connections than requests
+    expect(a.totals.connections).toBeLessThan(a.totals.requests / 3);
+  }, 60_000);
+
   it('Caddy, reloaded through its admin API, is measured and every switch takes effect', async () => {
     const { run, a } = await measure('caddy-keepalive', 4, '8s');
     expect(run.meta.proxy.version).toMatch(/^caddy\/2\./);

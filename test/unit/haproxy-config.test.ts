@@ -32,5 +32,6 @@ describe('HAProxy configuration', () => {
   it('refuses a proxy the Docker driver does not run, or a configFile for another proxy', () => {
     expect(() => resolveScenario('haproxy-keepalive', [parseOverride('driver=docker')])).toThrow(/proxy\.kind: the Docker driver runs nginx/);
     expect(() => resolveScenario('caddy-keepalive', [parseOverride('proxy.configFile=x.conf')])).toThrow(/proxy\.configFile: your own configuration file is for nginx/);
+    expect(() => resolveScenario('haproxy-keepalive', [parseOverride('switches.closeAroundReload={}')])).toThrow(/switches\.closeAroundReload: works with the harness's own nginx/);
   });
 });

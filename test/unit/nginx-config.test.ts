@@ -42,6 +42,12 @@ describe('nginx config', () => {
     expect(renderNginxConf(proxyOf('keepalive-60s'), { ...layout, runAsRoot: true })).toMatch(/^user root;$/m);
   });
 
+  it('closes connections while the flag file exists, only when asked to', () => {
+    const p = proxyOf('close-around-reload');
+    expect(renderNginxConf(p, { ...layout, closeFlag: '/tmp/run/closing' })).toMatch(/location \/ \{[\s\S]*if \(-f \/tmp\/run\/closing\) \{\s+add_header Connection "close";\s+\}/);
+    expect(renderNginxConf(p, layout)).not.toContain('if (-f');
+  });
+
   it('places raw directives where they were asked for', () => {
     const p = proxyOf('keepalive-60s', 'proxy.extraHttp=["server_tokens off;"]', 'proxy.extraLocation=["add_header X-A 1;"]');
     const conf = renderNginxConf(p, layout);

@@ -40,7 +40,7 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
       apps.add(app);
       return app;
     };
-    const proxy = new NginxContainer(scenario.proxy, `${prefix}-nginx`, network, labels);
+    const proxy = new NginxContainer(scenario.proxy, `${prefix}-nginx`, network, labels, scenario.switches.closeAroundReload !== undefined);
     const live = await launch('blue');
     await live.healthy();
     await proxy.start('blue');

@@ -34,8 +34,10 @@ export class NginxContainer implements Proxy {
     private readonly name: string,
     private readonly network: RunNetwork,
     private readonly labels: string[],
+    closeFlag = false,
   ) {
     this.layout = {
+      closeFlag: closeFlag ? `${PREFIX}/closing` : undefined,
       prefix: PREFIX,
       listen: '80',
       // By name, as deploy jobs write them; the names are pinned to the colours' addresses.
@@ -110,6 +112,12 @@ export class NginxContainer implements Proxy {
     const out = `${r.stdout}${r.stderr}`.trim();
     if (r.code !== 0) throw new CannotMeasure(`${what} failed in the nginx container:\n${out || `exit ${r.code}`}`);
     return out;
+  }
+
+  async setClosing(on: boolean): Promise<void> {
+    const flag = this.layout.closeFlag;
+    if (!flag) throw new CannotMeasure('nginx was not configured to close connections on demand');
+    await this.exec(on ? ['touch', flag] : ['rm', '-f', flag], on ? 'creating the close flag' : 'removing the close flag');
   }
 
   async writeUpstream(colour: Colour): Promise<void> {

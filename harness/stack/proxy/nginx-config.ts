@@ -17,6 +17,8 @@ export interface NginxLayout {
    * Docker's embedded 127.0.0.11 in a container. Upstream blocks resolve at load time instead.
    */
   resolver?: string;
+  /** while this file exists, every response says `Connection: close` (switches.closeAroundReload) */
+  closeFlag?: string;
 }
 
 export const UPSTREAM_FILE = 'conf.d/service-url.inc';
@@ -78,6 +80,7 @@ export function renderNginxConf(p: ProxySettings, layout: NginxLayout): string {
     p.upstreamKeepalive > 0 ? '            proxy_http_version 1.1;' : null,
     p.upstreamKeepalive > 0 ? '            proxy_set_header Connection "";' : null,
     p.connectionClose ? '            add_header Connection "close";' : null,
+    layout.closeFlag ? `            if (-f ${layout.closeFlag}) {\n                add_header Connection "close";\n            }` : null,
     ...p.extraLocation.map((d) => `            ${d}`),
     '        }',
     '    }',

@@ -1,7 +1,7 @@
 // A real nginx, with its own prefix in a temp directory, listening on 127.0.0.1 only.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { CannotMeasure } from '../../errors.ts';
@@ -57,9 +57,26 @@ export class Nginx implements Proxy {
     this.apps = { blue: `127.0.0.1:${appPorts.blue}`, green: `127.0.0.1:${appPorts.green}` };
   }
 
-  static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<Nginx> {
+  /** `closeFlag`: render the flag file that makes every response say Connection: close (setClosing). */
+  static async create(
+    settings: ProxySettings,
+    prefix: string,
+    port: number,
+    appPorts: Record<Colour, number>,
+    options: { closeFlag?: boolean } = {},
+  ): Promise<Nginx> {
     const bin = findNginx();
-    return new Nginx(bin, await nginxVersion(bin), settings, prefix, port, appPorts);
+    const nginx = new Nginx(bin, await nginxVersion(bin), settings, prefix, port, appPorts);
+    if (options.closeFlag) nginx.closeFlag = join(prefix, 'closing');
+    return nginx;
+  }
+
+  private closeFlag: string | undefined;
+
+  async setClosing(on: boolean): Promise<void> {
+    if (!this.closeFlag) throw new CannotMeasure('nginx was not configured to close connections on demand');
+    if (on) await writeFile(this.closeFlag, '');
+    else await rm(this.closeFlag, { force: true });
   }
 
   private args(...extra: string[]): string[] {
@@ -74,6 +91,7 @@ export class Nginx implements Proxy {
       apps: this.apps,
       runAsRoot: process.getuid?.() === 0,
       includesReadable: true,
+      closeFlag: this.closeFlag,
     });
     this.extraFiles = extra;
     await writeFile(this.confPath, conf);

@@ -16,6 +16,11 @@ export interface Proxy {
   test(): Promise<void>;
   /** Signal a graceful reload; resolves once the signal is delivered. */
   reload(): Promise<void>;
+  /**
+   * Make every response say `Connection: close` (on) or not (off), without a reload: the seed
+   * author's "close only around the reload". Only proxies that can (nginx, by a flag file).
+   */
+  setClosing?(on: boolean): Promise<void>;
   /** pids of the current worker processes (old generations included, until they exit) */
   workers(): Promise<number[]>;
   /** whether `pid` is still a live worker of this proxy */
