@@ -17,7 +17,7 @@ async function measure(name: string, switches: number, duration: string) {
 
 describe('other proxies behind the same interface', () => {
   it('HAProxy, reloaded by SIGUSR2 in master-worker mode, loses requests on reused connections', async () => {
-    const { run, a } = await measure('haproxy-keepalive', 5, '9s');
+    const { run, a } = await measure('haproxy-keepalive', 10, '15s');
     expect(run.meta.proxy.version).toMatch(/^haproxy\/2\./);
     expect(a.totals.failed).toBeGreaterThan(0);
     expect(a.totals.failedOnReused).toBe(a.totals.failed);

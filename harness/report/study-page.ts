@@ -1,0 +1,58 @@
+// study.html: which fix works, and what it costs — for each traffic shape and client behaviour,
+// the fixes ranked by failed requests per reload, with the recommendation derived from them.
+import type { CellFigures, Study } from '../study/results.ts';
+import { rangeBarSpec } from './charts.ts';
+import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
+
+const share = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v * 100)} %`);
+const multiple = (v: number | null) => (v === null ? 'n/a' : `${fmt(v, 2)}x`);
+const link = (dir: string) => `<a href="${esc(dir.split('/').map(encodeURIComponent).join('/'))}/report.html">run</a>`;
+
+function row(c: CellFigures, rank: number): string {
+  const f = c.failedPerReload;
+  const cls = !f ? 'neutral' : f.max === 0 ? 'good' : 'bad';
+  return (
+    `<tr><td>${rank}</td><td class="l"><b>${esc(c.label)}</b>${c.fix === c.baseline ? ' <span class="meta">(baseline)</span>' : ''}</td>` +
+    `<td class="l">${esc(c.version ?? 'n/a')}</td>` +
+    `<td class="${cls}">${f ? `${fmt(f.median, 1)} <span class="meta">(worst ${fmt(f.max, 1)})</span>` : esc(c.unmeasured ?? 'n/a')}</td>` +
+    `<td>${fmt(c.worstErrorWindowMs)}</td><td>${fmt(c.worstGapMs)}</td>` +
+    `<td>${c.okPerSecond === null ? 'n/a' : int(Math.round(c.okPerSecond))} <span class="meta">${share(c.cost.throughput)}</span></td>` +
+    `<td>${fmt(c.p99LatencyMs)} <span class="meta">${multiple(c.cost.p99)}</span></td>` +
+    `<td>${c.repeats}</td><td class="l">${c.runs.map(link).join(' ')}</td></tr>`
+  );
+}
+
+export function renderStudy(study: Study): string {
+  const charts: PageChart[] = study.rankings.map((r, i) => ({
+    id: `study-${i}`,
+    spec: rangeBarSpec(
+      `Failed requests per reload — ${r.shape.id}, ${r.client.id}`,
+      'range: worst repeat',
+      'failed requests per reload',
+      r.cells.map((c) => ({ label: c.fix, min: 0, median: c.failedPerReload?.median ?? 0, max: c.failedPerReload?.max ?? 0, values: c.repeats })),
+    ),
+  }));
+  const sections = study.rankings
+    .map(
+      (r, i) => `
+<h2>${esc(r.shape.label)}; ${esc(r.client.label)}</h2>
+<div class="verdict neutral"><ul style="margin:0">${r.recommendation.map((line) => `<li>${esc(line)}</li>`).join('')}</ul></div>
+<table class="cmp"><tr><th>#</th><th class="l">fix</th><th class="l">proxy</th><th>failed / reload</th><th>worst error window ms</th><th>worst gap ms</th><th>ok/s <span class="meta">of baseline</span></th><th>p99 ms <span class="meta">× baseline</span></th><th>repeats</th><th class="l">runs</th></tr>
+${r.cells.map((c, k) => row(c, k + 1)).join('\n')}
+</table>
+${canvas(`study-${i}`)}`,
+    )
+    .join('\n');
+  const body = `
+<h1>Which fix? <span class="meta" style="font-size:14px;font-weight:normal">${esc(study.createdAt)}</span></h1>
+<p>Each fix ran with real switches (start the idle colour, rewrite the upstream, reload, stop the old colour) under each traffic shape and client behaviour below.
+Fixes are ranked by what clients saw: failed requests per reload (median over the repeats, worst repeat in brackets), then by what the fix costs:
+throughput as a share of, and p99 latency as a multiple of, plain keep-alive on the same proxy, version and path (the baseline).
+The recommendation is derived from these figures.</p>
+<p class="meta">A client that resends a request that failed on a reused connection hides these failures from its own count:
+browsers, curl, and Go's HTTP client (so Go-based load tools such as k6 and vegeta) do that for GET requests. A raw client (this harness's by default) counts every one.</p>
+${study.limits.length ? `<h2>Where the answer depends on the traffic</h2><ul>${study.limits.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}
+${sections}
+<p class="meta"><a href="../index.html">all runs</a></p>`;
+  return page('Which fix? — downtime study', body, charts);
+}

@@ -1,0 +1,77 @@
+// What `npm run study` measures: every fix (a proxy and its settings) under every traffic shape
+// and client behaviour, each against the plain keep-alive baseline of the same stack, so that
+// what a fix costs is read against like. Data only: the runner and the analysis are elsewhere.
+
+export interface Fix {
+  id: string;
+  /** the scenario it runs (scenarios/), with its overrides */
+  scenario: string;
+  set?: string[];
+  /** in words, for the page */
+  label: string;
+  /** the fix's baseline: plain keep-alive on the same proxy, version and path (its own id if it is one) */
+  baseline: string;
+  /** what must be there for it to run */
+  needs?: 'docker';
+}
+
+export interface Dimension {
+  id: string;
+  label: string;
+  /** scenario overrides, field=value */
+  set: string[];
+}
+
+export const FIXES: Fix[] = [
+  { id: 'nginx', scenario: 'keepalive-60s', label: 'nginx, plain keep-alive (the seed\'s starting point)', baseline: 'nginx' },
+  { id: 'nginx-connection-close', scenario: 'connection-close', label: 'nginx, Connection: close on every response (the seed\'s fix)', baseline: 'nginx' },
+  { id: 'nginx-tuned', scenario: 'tuned-3s-1s', label: 'nginx, keepalive_timeout 3s + worker_shutdown_timeout 1s (the seed\'s tuning)', baseline: 'nginx' },
+  { id: 'nginx-close-around-reload', scenario: 'close-around-reload', label: 'nginx, Connection: close only around each reload (flag file, any version)', baseline: 'nginx' },
+  {
+    id: 'nginx-1.30',
+    scenario: 'keepalive-60s',
+    set: ['driver=docker', 'proxy.image=downtime-nginx:sid', 'load.durationMs=35s'],
+    label: 'nginx 1.30 in Docker, plain keep-alive',
+    baseline: 'nginx-1.30',
+    needs: 'docker',
+  },
+  { id: 'nginx-1.30-min-timeout', scenario: 'keepalive-min-timeout', label: 'nginx 1.30 in Docker, keepalive_min_timeout 1s', baseline: 'nginx-1.30', needs: 'docker' },
+  { id: 'haproxy', scenario: 'haproxy-keepalive', label: 'HAProxy, plain keep-alive', baseline: 'haproxy' },
+  { id: 'haproxy-idle-close', scenario: 'haproxy-idle-close', label: 'HAProxy, option idle-close-on-response', baseline: 'haproxy' },
+  { id: 'caddy', scenario: 'caddy-keepalive', label: 'Caddy, plain keep-alive', baseline: 'caddy' },
+];
+
+/** How the clients load the service. */
+export const SHAPES: Dimension[] = [{ id: 'saturating', label: 'saturating closed loop on loopback (32 connections, never idle)', set: [] }];
+
+/** What the clients do when a request fails. */
+export const CLIENTS: Dimension[] = [{ id: 'raw', label: 'raw client: no retry, every failure counts', set: [] }];
+
+export interface Cell {
+  fix: Fix;
+  shape: Dimension;
+  client: Dimension;
+}
+
+export interface MatrixChoice {
+  fixes?: string[];
+  shapes?: string[];
+  clients?: string[];
+}
+
+/** The cells chosen, every fix's baseline included; throws on an unknown id, naming the known ones. */
+export function cellsOf(choice: MatrixChoice = {}): Cell[] {
+  const pick = <T extends { id: string }>(all: T[], ids: string[] | undefined, what: string): T[] => {
+    if (!ids) return all;
+    const unknown = ids.filter((id) => !all.some((x) => x.id === id));
+    if (unknown.length) throw new Error(`unknown ${what} ${unknown.join(', ')}; known: ${all.map((x) => x.id).join(', ')}`);
+    return all.filter((x) => ids.includes(x.id));
+  };
+  const chosen = pick(FIXES, choice.fixes, 'fix');
+  const withBaselines = FIXES.filter((f) => chosen.includes(f) || chosen.some((c) => c.baseline === f.id));
+  const shapes = pick(SHAPES, choice.shapes, 'shape');
+  const clients = pick(CLIENTS, choice.clients, 'client');
+  return shapes.flatMap((shape) => clients.flatMap((client) => withBaselines.map((fix) => ({ fix, shape, client }))));
+}
+
+export const cellId = (c: Cell) => `${c.fix.id}/${c.shape.id}/${c.client.id}`;

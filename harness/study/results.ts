@@ -1,0 +1,157 @@
+// The study's figures per cell, what each fix costs against its baseline, and the ranking and
+// recommendation derived from them (never written by hand). Pure: reports in, a Study out.
+import { medianSorted } from '../analysis/ordered.ts';
+import type { Report } from '../report/report.ts';
+import { cellId, type Cell, type Dimension } from './matrix.ts';
+
+export interface CellRuns {
+  cell: Cell;
+  /** one report per repeat; empty when the cell could not be measured */
+  reports: Report[];
+  /** their run directories, relative to the study's page */
+  dirs: string[];
+  /** why it was not measured (no Docker engine, a run that failed) */
+  unmeasured?: string;
+}
+
+export interface CellFigures {
+  id: string;
+  fix: string;
+  label: string;
+  shape: string;
+  client: string;
+  baseline: string;
+  repeats: number;
+  runs: string[];
+  /** the proxy's version as the runs reported it */
+  version: string | null;
+  /** failed requests per reload, over the repeats */
+  failedPerReload: { median: number; max: number } | null;
+  worstErrorWindowMs: number | null;
+  worstGapMs: number | null;
+  okPerSecond: number | null;
+  p99LatencyMs: number | null;
+  /** against the baseline: throughput as a share of it, p99 as a multiple of it */
+  cost: { throughput: number | null; p99: number | null };
+  unmeasured: string | null;
+}
+
+export interface Ranking {
+  shape: Dimension;
+  client: Dimension;
+  /** best first: fewest failures per reload, then the cheapest */
+  cells: CellFigures[];
+  recommendation: string[];
+}
+
+export interface Study {
+  kind: 'downtime-study';
+  version: 1;
+  createdAt: string;
+  cells: CellFigures[];
+  rankings: Ranking[];
+  /** where shapes or clients disagree about a fix */
+  limits: string[];
+}
+
+const median = (v: number[]) => (v.length ? medianSorted(Float64Array.from(v).sort()) : null);
+const maxOf = (v: number[]) => (v.length ? Math.max(...v) : null);
+
+export function cellFigures(runs: CellRuns): Omit<CellFigures, 'cost'> {
+  const { cell, reports } = runs;
+  const perReload = reports.map((r) => {
+    const switches = r.analysis.disruptions.filter((d) => d.kind === 'switch').length;
+    return switches ? r.analysis.totals.failed / switches : 0;
+  });
+  const switchFigures = (pick: (d: Report['analysis']['disruptions'][number]) => number) =>
+    reports.flatMap((r) => r.analysis.disruptions.filter((d) => d.kind === 'switch').map(pick));
+  return {
+    id: cellId(cell),
+    fix: cell.fix.id,
+    label: cell.fix.label,
+    shape: cell.shape.id,
+    client: cell.client.id,
+    baseline: cell.fix.baseline,
+    repeats: reports.length,
+    runs: runs.dirs,
+    version: reports[0]?.meta.proxy.version ?? null,
+    failedPerReload: perReload.length ? { median: median(perReload)!, max: maxOf(perReload)! } : null,
+    worstErrorWindowMs: maxOf(switchFigures((d) => d.errorWindowMs)),
+    worstGapMs: maxOf(switchFigures((d) => d.maxGapMs)),
+    okPerSecond: median(reports.map((r) => r.analysis.totals.okPerSecond)),
+    p99LatencyMs: median(reports.filter((r) => r.analysis.latency.overall.count > 0).map((r) => r.analysis.latency.overall.p99)),
+    unmeasured: runs.unmeasured ?? (reports.length ? null : 'not run'),
+  };
+}
+
+export function buildStudy(all: CellRuns[], createdAt = new Date().toISOString()): Study {
+  const bare = all.map(cellFigures);
+  const find = (fix: string, shape: string, client: string) => bare.find((c) => c.fix === fix && c.shape === shape && c.client === client);
+  const cells: CellFigures[] = bare.map((c) => {
+    const base = find(c.baseline, c.shape, c.client);
+    const ratio = (a: number | null | undefined, b: number | null | undefined) => (a != null && b != null && b > 0 ? a / b : null);
+    return { ...c, cost: { throughput: ratio(c.okPerSecond, base?.okPerSecond), p99: ratio(c.p99LatencyMs, base?.p99LatencyMs) } };
+  });
+  const pairs = new Map<string, { shape: Dimension; client: Dimension }>();
+  for (const r of all) pairs.set(`${r.cell.shape.id}/${r.cell.client.id}`, { shape: r.cell.shape, client: r.cell.client });
+  const rankings = [...pairs.values()].map(({ shape, client }) => {
+    const ranked = rank(cells.filter((c) => c.shape === shape.id && c.client === client.id));
+    return { shape, client, cells: ranked, recommendation: recommend(ranked) };
+  });
+  return { kind: 'downtime-study', version: 1, createdAt, cells, rankings, limits: limits(cells) };
+}
+
+/** Fewest failures per reload (median, then worst), then the highest throughput share. */
+export function rank(cells: CellFigures[]): CellFigures[] {
+  const key = (c: CellFigures) => [c.failedPerReload?.median ?? Infinity, c.failedPerReload?.max ?? Infinity, -(c.cost.throughput ?? 0)];
+  return [...cells].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i];
+    return 0;
+  });
+}
+
+const pct = (share: number | null) => (share === null ? 'unknown' : `${Math.round(share * 100)} %`);
+const times = (m: number | null) => (m === null ? 'unknown' : `${m.toFixed(m < 10 ? 1 : 0)}x`);
+const per = (c: CellFigures) => (c.failedPerReload ? `${c.failedPerReload.median.toFixed(1)} failed per reload (worst run ${c.failedPerReload.max.toFixed(1)})` : 'not measured');
+
+/** The ranking in sentences: what lost nothing and at what price, what still loses. */
+export function recommend(ranked: CellFigures[]): string[] {
+  const measured = ranked.filter((c) => c.failedPerReload);
+  const clean = measured.filter((c) => c.failedPerReload!.max === 0);
+  const lossy = measured.filter((c) => c.failedPerReload!.max > 0);
+  const out: string[] = [];
+  if (clean.length) {
+    const cheapest = [...clean].sort((a, b) => (b.cost.throughput ?? 0) - (a.cost.throughput ?? 0));
+    out.push(
+      `Lost no request at any reload: ${cheapest
+        .map((c) => `${c.label} (throughput ${pct(c.cost.throughput)} of its baseline, p99 latency ${times(c.cost.p99)})`)
+        .join('; ')}.`,
+    );
+    out.push(`Cheapest of those: ${cheapest[0].label}.`);
+  } else {
+    out.push('No fix lost zero requests at every reload here.');
+  }
+  if (lossy.length) out.push(`Still lost requests: ${lossy.map((c) => `${c.label}, ${per(c)}`).join('; ')}.`);
+  const missing = ranked.filter((c) => !c.failedPerReload);
+  if (missing.length) out.push(`Not measured: ${missing.map((c) => `${c.label} (${c.unmeasured})`).join('; ')}.`);
+  return out;
+}
+
+/** A fix that lost nothing under one shape or client and lost requests under another. */
+export function limits(cells: CellFigures[]): string[] {
+  const out: string[] = [];
+  for (const fix of new Set(cells.map((c) => c.fix))) {
+    const mine = cells.filter((c) => c.fix === fix && c.failedPerReload);
+    const clean = mine.filter((c) => c.failedPerReload!.max === 0);
+    const lossy = mine.filter((c) => c.failedPerReload!.max > 0);
+    if (clean.length && lossy.length) {
+      out.push(
+        `${mine[0].label}: no failure with ${clean.map((c) => `${c.shape}/${c.client}`).join(', ')}, ` +
+          `but ${lossy.map((c) => `${per(c)} with ${c.shape}/${c.client}`).join(', ')}.`,
+      );
+    }
+  }
+  return out;
+}

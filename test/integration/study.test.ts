@@ -1,0 +1,39 @@
+// npm run study -- --quick, for real: every fix with real switches (the Docker one included, on
+// the engine .ci/run starts), ranked, with the directions the fixes are known to go.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Study } from '../../harness/study/results.ts';
+import { harnessProcesses, ROOT } from './helpers.ts';
+
+describe('npm run study -- --quick', () => {
+  it('measures every fix, ranks them, and derives the recommendation', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'downtime-test-study-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/study.ts', '--quick', '--json', '--out', out], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    const study = JSON.parse(stdout) as Study;
+    const cell = (fix: string) => study.cells.find((c) => c.fix === fix)!;
+    expect(study.cells.every((c) => c.unmeasured === null)).toBe(true);
+    expect(cell('nginx').failedPerReload!.median).toBeGreaterThan(0); // the seed's problem
+    for (const fix of ['nginx-connection-close', 'nginx-1.30-min-timeout', 'haproxy-idle-close']) expect(cell(fix).failedPerReload!.max, fix).toBe(0);
+    expect(cell('nginx-1.30-min-timeout').version).toMatch(/^nginx\/1\.30\./);
+    expect(cell('nginx-connection-close').cost.throughput).toBeLessThan(0.7); // a handshake per request
+    const [ranking] = study.rankings;
+    expect(ranking.cells[ranking.cells.length - 1].failedPerReload!.median).toBeGreaterThan(0);
+    expect(ranking.recommendation[0]).toMatch(/^Lost no request at any reload: /);
+    const dir = readdirSync(out).find((d) => d.endsWith('-study'))!;
+    expect(readFileSync(join(out, dir, 'study.html'), 'utf8')).toContain('Which fix?');
+    expect(harnessProcesses()).toEqual([]);
+  }, 600_000);
+});
