@@ -37,7 +37,7 @@ export function renderStudy(study: Study): string {
       (r, i) => `
 <h2>${esc(r.shape.label)}; ${esc(r.client.label)}</h2>
 <div class="verdict neutral"><ul style="margin:0">${r.recommendation.map((line) => `<li>${esc(line)}</li>`).join('')}</ul></div>
-<table class="cmp"><tr><th>#</th><th class="l">fix</th><th class="l">proxy</th><th>failed / reload</th><th>worst error window ms</th><th>worst gap ms</th><th>ok/s <span class="meta">of baseline</span></th><th>p99 ms <span class="meta">× baseline</span></th><th>repeats</th><th class="l">runs</th></tr>
+<table><tr><th>#</th><th class="l">fix</th><th class="l">proxy</th><th>failed / reload</th><th>worst error window ms</th><th>worst gap ms</th><th>ok/s <span class="meta">of baseline</span></th><th>p99 ms <span class="meta">× baseline</span></th><th>repeats</th><th class="l">runs</th></tr>
 ${r.cells.map((c, k) => row(c, k + 1)).join('\n')}
 </table>
 ${canvas(`study-${i}`)}`,
