@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
-import { buildComparison, renderCompare, type CompareGroup, type CompareRun } from '../report/compare.ts';
+import { buildComparison, groupRuns, renderCompare, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
 import type { Report } from '../report/report.ts';
 import { switchPlan } from '../run/plans.ts';
@@ -27,7 +27,10 @@ per scenario, repeats and switches shown as ranges (min–max) with the median m
 Each argument is either
   a scenario name        run it now (--repeat times), stored like \`npm run scenario\` runs, or
   a run directory        a stored run (its report.json), e.g. reports/20261124-230130-keepalive-60s
-Runs of the same scenario are grouped as repeats, in the order the arguments name them.
+Runs are grouped as repeats only when their effective configuration (every scenario field,
+overrides included, and the proxy version) is the same; runs of one scenario with different
+settings are shown as separate rows named by what differs, with a warning. At least two runs:
+two arguments, or one with --repeat 2 or more.
 
 Options (for the scenarios run now):
   --repeat <n>             runs per scenario (default 1)
@@ -64,6 +67,12 @@ async function main(): Promise<number> {
   if (positionals.length === 0) throw new CannotMeasure(`name at least one scenario or run directory.\n\n${HELP}`);
   const repeat = wholeNumber('repeat', values.repeat!, 1);
   const overrides = overridesFrom(values);
+  if (positionals.length === 1 && repeat === 1) {
+    throw new CannotMeasure(
+      `one ${existsSync(positionals[0]) ? 'run' : 'scenario'} is nothing to compare: name two or more scenarios or run directories, or give --repeat <n> to compare repeats` +
+        (existsSync(positionals[0]) ? '' : ` (one run alone: npm run scenario -- ${positionals[0]})`),
+    );
+  }
 
   // Every argument is checked before anything runs: a typo must not cost the runs before it.
   const sources: Source[] = positionals.map((arg) => {
@@ -80,11 +89,8 @@ async function main(): Promise<number> {
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the current run, stopping nginx and the apps, writing what was measured…');
 
-  const groups = new Map<string, CompareRun[]>();
-  const add = (run: CompareRun) => {
-    const label = run.report.scenario.name;
-    groups.set(label, [...(groups.get(label) ?? []), run]);
-  };
+  const runs: CompareRun[] = [];
+  const add = (run: CompareRun) => runs.push(run);
   const runsNow = sources.filter((s) => s.kind === 'scenario').length * repeat;
   let done = 0;
   for (const source of sources) {
@@ -114,8 +120,9 @@ async function main(): Promise<number> {
 
   await mkdir(values.out!, { recursive: true });
   const outDir = await newRunDir(values.out!, 'compare');
-  const groupList: CompareGroup[] = [...groups].map(([label, runs]) => ({ label, runs }));
-  const comparison = buildComparison(groupList, outDir);
+  const { groups, warnings } = groupRuns(runs);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  const comparison = buildComparison(groups, outDir);
   await writeFile(join(outDir, 'compare.json'), JSON.stringify(comparison, null, 2));
   await writeFile(join(outDir, 'compare.html'), renderCompare(comparison));
   await writeIndex(values.out!);

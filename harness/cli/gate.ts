@@ -45,9 +45,13 @@ Thresholds (from the scenario's \`expect\`, overridden here; times take 50ms, 0.
   --max-background-failures <n>  failures outside every switch, per run
   --min-throughput <n>           successful requests per second, per run
   --p99-latency <time>           p99 latency of successful requests, per run
-  --stat <${STATS.join('|')}>  the statistic every threshold applies to, across every
-                                 switch and repeat (default: the worst: max for an upper
-                                 limit, min for a lower one); also the baseline's (default median)
+  --stat <${STATS.join('|')}>  the statistic for the thresholds given on this command line
+                                 (e.g. --max-gap 50ms --stat p95), across every switch and
+                                 repeat, and for the baseline comparison (default median).
+                                 Without it a threshold takes the worst case (max for an upper
+                                 limit, min for a lower one). A scenario's own thresholds keep
+                                 theirs: --set expect.maxGapMs.stat=p95 changes one. Every check
+                                 names the statistic it used.
 
 Runs:
   --all                          every scenario that declares thresholds
@@ -126,6 +130,14 @@ async function main(): Promise<number> {
       throw new CannotMeasure(`--${flag} ${v}: expected ${duration ? 'a duration such as 50ms, 0.5s or 50' : 'a number >= 0'} (expect.${name})`);
     }
     overrides.push({ path: `expect.${name}.limit`, value: limit });
+    if (stat) overrides.push({ path: `expect.${name}.stat`, value: stat });
+  }
+  const thresholdFlags = Object.keys(FLAGS).filter((flag) => str(flag) !== undefined);
+  if (stat && thresholdFlags.length === 0 && !str('baseline')) {
+    throw new CannotMeasure(
+      `--stat ${stat} applies to the thresholds given on the command line (e.g. --max-gap 50ms --stat ${stat}) and to --baseline; ` +
+        `give one, or set a scenario threshold's statistic with --set expect.<threshold>.stat=${stat}`,
+    );
   }
   const known = new Set(scenarioNames());
   const unknown = names.filter((n) => !known.has(n));
@@ -214,7 +226,7 @@ async function main(): Promise<number> {
         repeatsPlanned: repeat,
         repeats,
         unmeasured,
-        thresholds: evaluateThresholds(scenario.expect, figures, stat),
+        thresholds: evaluateThresholds(scenario.expect, figures),
         baseline: entry && baselinePath ? { file: baselinePath, comparisons: compareBaseline(entry, figures, tolerance, stat ?? 'median', compare) } : null,
       }),
     );
@@ -223,6 +235,7 @@ async function main(): Promise<number> {
   const result = gateResult(gates);
 
   if (save) {
+    result.saved = [];
     for (const g of gates) {
       if (g.unmeasured.length || g.repeats.length === 0) {
         log(`baseline for ${g.scenario} not saved: it could not be measured`);
@@ -237,13 +250,14 @@ async function main(): Promise<number> {
       );
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, `${JSON.stringify(withEntry(existing, g.scenario, entry), null, 2)}\n`);
+      result.saved.push(file);
       log(`baseline for ${g.scenario} saved to ${file}`);
     }
   }
 
   const markdown = markdownSummary(result);
   if (str('junit')) await writeOut(str('junit')!, junitXml(result));
-  if (str('markdown')) await writeOut(str('markdown')!, markdown);
+  if (str('markdown')) await writeOut(str('markdown')!, markdownSummary(result, dirname(str('markdown')!)));
   if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else print(textSummary(result));

@@ -1,6 +1,6 @@
 // The gate's human views: a Markdown summary (for $GITHUB_STEP_SUMMARY and --markdown) and the
 // terminal text. Pure: no I/O.
-import { basename } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { FIGURE_NAMES, FIGURES, formatFigure } from './figures.ts';
 import { problemsOf, scenarioVerdict, type GateResult, type ScenarioGate, type Verdict } from './result.ts';
 
@@ -47,8 +47,14 @@ function figuresTable(g: ScenarioGate): string[] {
   return lines;
 }
 
-export function markdownSummary(result: GateResult): string {
-  const out: string[] = [`## Downtime gate: ${VERDICT_MD[result.verdict]}`, ''];
+/**
+ * linkDir: the directory the Markdown file is written to; chart links are made relative to it so
+ * they open from the file. Without it they stay relative to the working directory.
+ */
+export function markdownSummary(result: GateResult, linkDir?: string): string {
+  const link = (p: string) => (linkDir === undefined ? p : relative(resolve(linkDir), resolve(p)));
+  const onlySaved = result.saved?.length && result.verdict === 'pass' && !result.scenarios.some((g) => g.thresholds.length || g.baseline?.comparisons.length);
+  const out: string[] = [`## Downtime gate: ${onlySaved ? `💾 SAVED baseline (${result.saved!.join(', ')}); nothing was checked` : VERDICT_MD[result.verdict]}`, ''];
   out.push(row(['scenario', 'verdict', 'repeats', 'failed per run (min / median / max)', 'errorWindow ms (max)', 'ok req/s (median)']));
   out.push('| --- | --- | ---: | ---: | ---: | ---: |');
   for (const g of result.scenarios) {
@@ -75,7 +81,7 @@ export function markdownSummary(result: GateResult): string {
     if (g.repeats.length) {
       out.push('Run directories (each with `report.json` and `report.html`):');
       for (const [i, r] of g.repeats.entries()) {
-        out.push(`- repeat ${i + 1}: \`${r.runDir}\`${r.pngs.map((p) => ` · [${basename(p, '.png')}](${encodeURI(p)})`).join('')}`);
+        out.push(`- repeat ${i + 1}: \`${r.runDir}\`${r.pngs.map((p) => ` · [${basename(p, '.png')}](${encodeURI(link(p))})`).join('')}`);
       }
     }
   }
@@ -101,6 +107,17 @@ export function textSummary(result: GateResult): string {
       if (s) out.push(`       ${fig}: min ${formatFigure(s.min, fig)} / median ${formatFigure(s.median, fig)} / max ${formatFigure(s.max, fig)}`);
     }
   }
-  out.push(`gate: ${VERDICT_TEXT[result.verdict]} (exit ${result.exitCode})`);
+  out.push(verdictSentence(result));
   return out.join('\n');
+}
+
+/**
+ * The gate's last line. A run that only saved a baseline checked nothing, and says so instead
+ * of "PASS"; one that saved and checked thresholds says both.
+ */
+export function verdictSentence(result: GateResult): string {
+  const checked = result.scenarios.some((g) => g.thresholds.length || g.baseline?.comparisons.length);
+  const saved = result.saved?.length ? `baseline saved to ${result.saved.join(', ')}` : '';
+  if (saved && !checked && result.verdict === 'pass') return `gate: SAVED, ${saved}; nothing was checked (exit ${result.exitCode})`;
+  return `gate: ${VERDICT_TEXT[result.verdict]}${saved ? `, ${saved}` : ''} (exit ${result.exitCode})`;
 }

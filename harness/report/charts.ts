@@ -191,39 +191,30 @@ export function rangeBarSpec(
   titleText: string,
   rangeLabel: string,
   unit: string,
-  groups: { label: string; min: number; median: number; max: number; values: number }[],
+  groups: { label: string; min: number; median: number; max: number; values: number; text: string }[],
 ): ChartSpec {
+  // The whisker and the median's value are drawn by chart-runtime.cjs's dtRanges plugin: a
+  // second bar dataset for the range read as a second series, and a zero bar as a missing one.
+  const top = Math.max(0, ...groups.map((g) => g.max));
   return {
     type: 'bar',
     data: {
       labels: groups.map((g) => g.label),
       datasets: [
         {
-          label: 'median',
+          label: `median (bar, value above it); whisker: ${rangeLabel}`,
           data: groups.map((g) => g.median),
           backgroundColor: 'rgba(9,105,218,0.45)',
           borderColor: '#0969da',
           borderWidth: 1,
-          grouped: false,
           barPercentage: 0.8,
-          order: 2,
-        },
-        {
-          label: rangeLabel,
-          // a one-value range is still drawn, as a short tick
-          data: groups.map((g) => [g.min, g.max]),
-          backgroundColor: '#24292f',
-          borderWidth: 0,
-          grouped: false,
-          barPercentage: 0.12,
-          minBarLength: 2,
-          order: 1,
         },
       ],
     },
     options: {
-      plugins: { title: title(titleText), legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-      scales: { y: { beginAtZero: true, title: { display: Boolean(unit), text: unit }, ticks: { dtFormat: 'thousands' } }, x: { ticks: { autoSkip: false } } },
+      plugins: { title: title(titleText), legend: { position: 'bottom', labels: { boxWidth: 12 } }, dtRanges: { ranges: groups.map((g) => ({ min: g.min, median: g.median, max: g.max, text: g.text })) } },
+      // headroom above the tallest whisker for the value labels; a chart of zeros still has an axis
+      scales: { y: { beginAtZero: true, suggestedMax: top > 0 ? top * 1.15 : 1, title: { display: Boolean(unit), text: unit }, ticks: { dtFormat: 'thousands' } }, x: { ticks: { autoSkip: false } } },
     },
   };
 }
