@@ -107,7 +107,7 @@ async function main(): Promise<number> {
           progress.update(`${tag}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`),
       });
       progress.clear();
-      const dir = await newRunDir(values.out!, scenario.name);
+      const dir = await newRunDir(values.out!, scenario.name, new Date(run.meta.startedAt));
       const report = await storeRun(dir, run);
       await writeIndex(values.out!);
       process.stderr.write(`${tag}: ${report.analysis.totals.failed.toLocaleString('en-US')} failed, ${report.analysis.totals.okPerSecond.toLocaleString('en-US')} ok/s (${dir})\n`);

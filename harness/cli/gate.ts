@@ -15,12 +15,12 @@ import { switchPlan } from '../run/plans.ts';
 import { runScenario } from '../run/run.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { resolveScenario, scenarioNames } from '../scenario/resolve.ts';
-import { parseDurationMs, STATS, THRESHOLD_NAMES, type Scenario, type Stat, type ThresholdName } from '../scenario/schema.ts';
+import { STATS, THRESHOLD_NAMES, type Scenario, type Stat, type ThresholdName } from '../scenario/schema.ts';
 import { scenarios as scenarioFiles } from '../../scenarios/index.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
-import { overridesFrom, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
+import { durationFlag, overridesFrom, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
 /** Command-line flag → threshold, and whether its value is a duration (ms) or a plain number. */
@@ -35,7 +35,7 @@ A CI regression gate on downtime. Runs each scenario against a real nginx (a fre
 every repeat; every repeat writes its usual run directory under --out), then judges the figures
 against thresholds and, optionally, a stored baseline.
 
-Thresholds (from the scenario's \`expect\`, overridden here; times take 50ms, 0.5s or 50):
+Thresholds (from the scenario's \`expect\`, overridden here; times take 50ms, 0.5s, or 50 = 50 ms):
   --max-failed <n>               failed requests per run
   --min-failed <n>               failed requests per run, at least (a known-bad reference)
   --max-failed-per-switch <n>    failed requests per switch
@@ -125,10 +125,8 @@ async function main(): Promise<number> {
   for (const [flag, { name, duration }] of Object.entries(FLAGS)) {
     const v = str(flag);
     if (v === undefined) continue;
-    const limit = duration ? parseDurationMs(v) : Number(v);
-    if (!Number.isFinite(limit) || limit < 0 || v.trim() === '') {
-      throw new CannotMeasure(`--${flag} ${v}: expected ${duration ? 'a duration such as 50ms, 0.5s or 50' : 'a number >= 0'} (expect.${name})`);
-    }
+    const limit = duration ? durationFlag(flag, v) : Number(v);
+    if (!Number.isFinite(limit) || limit < 0 || v.trim() === '') throw new CannotMeasure(`--${flag} ${v}: expected a number >= 0 (expect.${name})`);
     overrides.push({ path: `expect.${name}.limit`, value: limit });
     if (stat) overrides.push({ path: `expect.${name}.stat`, value: stat });
   }
@@ -301,7 +299,7 @@ async function measureOnce(
   let dir: string;
   let report;
   try {
-    dir = await newRunDir(out, scenario.name);
+    dir = await newRunDir(out, scenario.name, new Date(run.meta.startedAt));
     report = await storeRun(dir, run);
   } catch (err) {
     return { error: `could not store the run: ${(err as Error).message}` };

@@ -3,7 +3,12 @@ import { z } from 'zod';
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
-/** "250ms", "2s", "1.5m" or a plain number of milliseconds. */
+/**
+ * The one duration rule, for scenario files, --set and every command's flags: "250ms", "2s",
+ * "1.5m", or a bare number, which is milliseconds.
+ */
+export const DURATION_RULE = 'a duration such as 500ms, 2s or 1.5m (a bare number is milliseconds)';
+
 export function parseDurationMs(v: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
   return m ? Number(m[1]) * UNITS_MS[m[2] ?? 'ms'] : Number.NaN;
@@ -12,7 +17,7 @@ export function parseDurationMs(v: string): number {
 const ms = z
   .union([z.number(), z.string()])
   .transform((v) => (typeof v === 'number' ? v : parseDurationMs(v)))
-  .pipe(z.number({ error: 'expected a duration such as 500ms, 2s or 1500' }).nonnegative());
+  .pipe(z.number({ error: `expected ${DURATION_RULE}` }).nonnegative());
 
 const nginxTime = z
   .string()

@@ -160,7 +160,7 @@ describe('scenario expect', () => {
 
   it('names the field of an invalid threshold', () => {
     const bad = (o: string) => messageOf(() => resolveScenario('connection-close', [parseOverride(o)]));
-    expect(bad('expect.maxFailed=lots')).toContain('expect.maxFailed: expected a number, or { limit, stat }');
+    expect(bad('expect.maxFailed=lots')).toContain('expect.maxFailed: "lots" is not valid: expected a number (the limit), or {"limit": n, "stat": "max|min|median|mean|p95"}');
     expect(bad('expect.maxFailed=-1')).toContain('expect.maxFailed.limit: expected a number >= 0');
     expect(bad('expect.maxGapMs.stat=p99')).toContain('expect.maxGapMs.stat: expected one of max, min, median, mean, p95');
     expect(bad('expect.maxGapMs.stat=p99')).toContain('expect.maxGapMs.limit: expected a number');
