@@ -45,7 +45,7 @@ const markersPlugin = {
       ctx.stroke();
       if (m.label) {
         // Labels of events close together are staggered down the chart.
-        const y = a.top + 2 + (row++ % 4) * 12;
+        const y = a.top + 2 + (row++ % 6) * 12;
         const w = ctx.measureText(m.label).width;
         const left = px + 3 + w > a.right ? px - 3 - w : px + 3;
         ctx.fillStyle = 'rgba(255,255,255,0.8)';

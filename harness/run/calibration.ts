@@ -1,5 +1,5 @@
 // Calibration: the meter against outages whose length is known because the harness made them
-// (MEASUREMENT.md, "Calibration"). The live app fails for D ms; the measured errorWindowMs and
+// (docs/MEASUREMENT.md, "Calibration"). The live app fails for D ms; the measured errorWindowMs and
 // maxGapMs must match D within max(2 ms, 5 %).
 import type { Analysis } from '../analysis/types.ts';
 import { OUTCOME, type RecordSet } from '../records/records.ts';
@@ -47,7 +47,7 @@ export interface Calibration {
   /**
    * failures whose request overlapped no outage at all: the baseline must be clean for the rows
    * to count. (A request already in flight when an outage began is a background failure by
-   * MEASUREMENT.md's start-based attribution, but the outage did cause it.)
+   * docs/MEASUREMENT.md's start-based attribution, but the outage did cause it.)
    */
   unrelatedFailures: number;
 }

@@ -139,7 +139,9 @@ describe('report.html', () => {
     const specs = JSON.parse(/<script id="chart-specs" type="application\/json">([\s\S]*?)<\/script>/.exec(html)![1]);
     const zoom = specs[1].spec;
     expect(zoom.options.plugins.dtMarkers.spans).toHaveLength(2);
-    expect(zoom.options.plugins.dtMarkers.lines.map((l: { label: string }) => l.label)).toContain('reload');
+    const labels = zoom.options.plugins.dtMarkers.lines.map((l: { label: string }) => l.label);
+    // every step of the switch, so a dip before the reload is read as the new colour starting
+    expect(labels).toEqual(['new colour starting', 'new colour healthy', 'include written', 'nginx -t', 'reload', 'new workers up', 'old workers gone', 'old colour told to stop']);
     expect(zoomSpec).toBeTypeOf('function');
   });
 });
