@@ -211,7 +211,7 @@ export function rangeBarSpec(
       labels: groups.map((g) => g.label),
       datasets: [
         {
-          label: `median (bar, value above it); whisker: ${rangeLabel}`,
+          label: 'median',
           data: groups.map((g) => g.median),
           backgroundColor: 'rgba(9,105,218,0.45)',
           borderColor: '#0969da',
@@ -221,7 +221,12 @@ export function rangeBarSpec(
       ],
     },
     options: {
-      plugins: { title: title(titleText), legend: { position: 'bottom', labels: { boxWidth: 12 } }, dtRanges: { ranges: groups.map((g) => ({ min: g.min, median: g.median, max: g.max, text: g.text })) } },
+      plugins: {
+        title: title(titleText),
+        subtitle: { display: true, text: `bar: median, its value above · whisker: ${rangeLabel}`, align: 'start', font: { size: 11 }, padding: { bottom: 8 } },
+        legend: { display: false },
+        dtRanges: { ranges: groups.map((g) => ({ min: g.min, median: g.median, max: g.max, text: g.text })) },
+      },
       // headroom above the tallest whisker for the value labels; a chart of zeros still has an axis
       scales: { y: { beginAtZero: true, suggestedMax: top > 0 ? top * 1.15 : 1, title: { display: Boolean(unit), text: unit }, ticks: { dtFormat: 'thousands' } }, x: { ticks: { autoSkip: false } } },
     },

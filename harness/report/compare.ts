@@ -114,7 +114,7 @@ export function compareCharts(c: Comparison): PageChart[] {
 
 export function compareSpec(c: Comparison, figure: FigureName, title: string, unit: string): ChartSpec {
   const per = FIGURES[figure].per === 'switch' ? 'every switch of every repeat' : 'repeats';
-  return rangeBarSpec(title, `range: min–max over ${per}`, unit, c.groups.map((g) => {
+  return rangeBarSpec(title, `min–max over ${per}`, unit, c.groups.map((g) => {
     const s = g.figures[figure];
     return { label: g.label, min: s?.min ?? 0, median: s?.median ?? 0, max: s?.max ?? 0, values: s?.count ?? 0, text: s ? formatFigure(s.median, figure).replace(/ (ms|req\/s)$/, '') : 'n/a' };
   }));

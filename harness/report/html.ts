@@ -66,7 +66,7 @@ export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promi
   const body = `
 <h1>${esc(s.name)} <span class="meta" style="font-size:14px;font-weight:normal">downtime report</span></h1>
 <div class="meta">${esc(s.description)}</div>
-<div class="verdict ${verdict.tone}" id="verdict" data-outcome="${verdict.outcome}"><b>${esc(verdict.headline)}</b> — ${esc(verdict.outcome === 'incomplete' ? 'run stopped early (Ctrl-C)' : `${t.failed === 0 ? 'no failed requests' : `${int(t.failed)} failed requests`} over ${switches} switches`)};
+<div class="verdict ${verdict.tone}" id="verdict" data-outcome="${verdict.outcome}"><b>${esc(verdict.headline)}</b> — ${esc(verdict.outcome === 'incomplete' ? 'run stopped early (Ctrl-C)' : `${t.failed === 0 ? 'no failed requests' : `${int(t.failed)} failed request${t.failed === 1 ? '' : 's'}`} over ${switches} switch${switches === 1 ? '' : 'es'}`)};
 worst error window ${ms(a.switchStats.errorWindowMs.max)} ms, worst gap ${ms(a.switchStats.maxGapMs.max)} ms
 <div class="gate" style="font-size:13px;margin-top:4px">${esc(verdict.gateText)}</div>
 ${verdict.lines.length ? `<div style="font-size:13px;margin-top:4px">${verdict.lines.map(esc).join('<br>')}</div>` : ''}</div>

@@ -110,13 +110,13 @@ ${compares.length ? `<h2>Comparisons</h2>
 ${compares.map((e) => `<tr><td class="l">${when(e.startedAt)}</td><td class="l">${esc(e.title)}</td><td class="l">${e.verdict === 'unreadable' ? esc(e.note) : `<a href="${encodeURIComponent(e.dir)}/compare.html">${esc(e.dir)}</a>`}</td></tr>`).join('\n')}
 </table>` : ''}
 <h2>Runs</h2>
-${runs.length ? `<table><tr><th class="l">started</th><th class="l">scenario</th><th class="l">clients saw</th><th class="l">gate</th><th>failed</th><th>worst errorWindow ms</th><th>worst maxGap ms</th><th>ok/s</th><th>switches</th><th>s</th><th class="l">proxy</th><th class="l">report</th><th class="l">notes</th></tr>
+${runs.length ? `<table><tr><th class="l">started</th><th class="l">scenario</th><th class="l">clients saw</th><th class="l">gate</th><th>failed</th><th>worst errorWindow ms</th><th>worst maxGap ms</th><th>ok/s</th><th>switches</th><th>s</th><th class="l">proxy</th><th class="l">notes</th></tr>
 ${runs
   .map(
     (e) =>
-      `<tr><td class="l nw">${when(e.startedAt)}</td><td class="l"><b>${esc(e.title)}</b>${e.changes ? `<br><code class="changes">${esc(e.changes)}</code>` : ''}</td><td class="l nw"><span class="verdict ${e.tone}" style="padding:1px 8px;margin:0;font-size:12px">${esc(e.verdict)}</span></td><td class="l gate">${esc(e.gate)}</td>` +
+      `<tr><td class="l nw">${when(e.startedAt)}</td><td class="l"><b>${e.verdict === 'unreadable' ? esc(e.title) : `<a href="${encodeURIComponent(e.dir)}/report.html" title="${esc(e.dir)}">${esc(e.title)}</a>`}</b>${e.changes ? `<br><code class="changes">${esc(e.changes)}</code>` : ''}</td><td class="l nw"><span class="verdict ${e.tone}" style="padding:1px 8px;margin:0;font-size:12px">${esc(e.verdict)}</span></td><td class="l gate">${esc(e.gate)}</td>` +
       `<td>${e.failed === null ? '' : int(e.failed)}</td><td>${fmt(e.worstErrorWindowMs)}</td><td>${fmt(e.worstGapMs)}</td><td>${e.okPerSecond === null ? '' : int(e.okPerSecond)}</td><td>${e.switches ?? ''}</td><td>${fmt(e.durationS, 1)}</td><td class="l nw">${esc(e.proxy)}</td>` +
-      `<td class="l nw">${e.verdict === 'unreadable' ? '' : `<a href="${encodeURIComponent(e.dir)}/report.html">${esc(e.dir)}</a>`}</td><td class="l meta">${esc(e.note)}</td></tr>`,
+      `<td class="l meta">${esc(e.note)}</td></tr>`,
   )
   .join('\n')}
 </table>` : '<p>No runs yet: <code>npm run scenario keepalive-60s</code>.</p>'}`;

@@ -60,8 +60,8 @@ export function runVerdict(report: Report): RunVerdict {
   const holds = results.every((r) => r.status === 'pass');
   const used = results.map(thresholdText).join(', ');
   const gateText =
-    `gate: ${holds ? 'thresholds hold' : 'thresholds broken'} (${used})` + (knownBad ? `; known-bad reference: ${knownBad}` : '');
-  const lines = results.map((r) => `${r.status === 'pass' ? '✓' : '✗'} ${r.message}`);
+    `gate: ${holds ? 'thresholds hold' : 'thresholds broken'} (${used})` + (knownBad ? '; a known-bad reference: its failures are expected' : '');
+  const lines = [...(knownBad ? [`known-bad reference: ${knownBad}`] : []), ...results.map((r) => `${r.status === 'pass' ? '✓' : '✗'} ${r.message}`)];
   return { outcome, tone: TONE[outcome], headline, gate: holds ? 'holds' : 'broken', gateText, lines };
 }
 

@@ -32,7 +32,8 @@ describe('run verdict', () => {
     const v = runVerdict(reportOf());
     expect(v).toMatchObject({ outcome: 'lost', tone: 'bad', headline: '6 FAILED REQUESTS', gate: 'holds' });
     expect(v.gateText).toContain('gate: thresholds hold (minFailed ≥ 1, maxBackgroundFailures ≤ 0)');
-    expect(v.gateText).toContain('known-bad reference');
+    expect(v.gateText).toContain('a known-bad reference: its failures are expected');
+    expect(v.lines[0]).toContain('known-bad reference: HTTP/1.1 keep-alive loses requests');
     expect(v.headline).not.toMatch(/PASS/);
   });
 
