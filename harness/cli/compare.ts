@@ -67,12 +67,6 @@ async function main(): Promise<number> {
   if (positionals.length === 0) throw new CannotMeasure(`name at least one scenario or run directory.\n\n${HELP}`);
   const repeat = wholeNumber('repeat', values.repeat!, 1);
   const overrides = overridesFrom(values);
-  if (positionals.length === 1 && repeat === 1) {
-    throw new CannotMeasure(
-      `one ${existsSync(positionals[0]) ? 'run' : 'scenario'} is nothing to compare: name two or more scenarios or run directories, or give --repeat <n> to compare repeats` +
-        (existsSync(positionals[0]) ? '' : ` (one run alone: npm run scenario -- ${positionals[0]})`),
-    );
-  }
 
   // Every argument is checked before anything runs: a typo must not cost the runs before it.
   const sources: Source[] = positionals.map((arg) => {
@@ -85,6 +79,13 @@ async function main(): Promise<number> {
     if (arg.includes('/')) throw new CannotMeasure(`${arg}: no such run directory`);
     return { kind: 'scenario', scenario: resolveScenario(arg, overrides) };
   });
+
+  if (sources.filter((s) => s.kind === 'run').length + sources.filter((s) => s.kind === 'scenario').length * repeat < 2) {
+    throw new CannotMeasure(
+      `one ${sources[0].kind === 'run' ? 'run' : 'scenario'} is nothing to compare: name two or more scenarios or run directories, or give --repeat <n> to compare repeats` +
+        (sources[0].kind === 'run' ? '' : ` (one run alone: npm run scenario -- ${positionals[0]})`),
+    );
+  }
 
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the current run, stopping nginx and the apps, writing what was measured…');
