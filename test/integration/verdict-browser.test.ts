@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildComparison, groupRuns, renderCompare, type CompareRun } from '../../harness/report/compare.ts';
 import { writeIndex } from '../../harness/report/index-page.ts';
 import { newRunDir, storeRun } from '../../harness/run/store.ts';
-import { resolveScenario } from '../../harness/scenario/resolve.ts';
-import { syntheticRun } from '../unit/report-fixture.ts';
+import { syntheticRunAs } from '../unit/report-fixture.ts';
 import { ROOT } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -31,27 +30,13 @@ let out: string;
 const dirs: Record<string, string> = {};
 let browser: Browser | null = null;
 
-/** The synthetic run as another scenario (same length and switch), optionally changed. */
-function runAs(name: string, change: (run: ReturnType<typeof syntheticRun>) => void = () => {}) {
-  const run = syntheticRun();
-  const s = run.scenario;
-  run.scenario = resolveScenario(name, [
-    { path: 'load.durationMs', value: s.load.durationMs },
-    { path: 'switches.count', value: 1 },
-    { path: 'load.warmupMs', value: s.load.warmupMs },
-    { path: 'load.cooldownMs', value: s.load.cooldownMs },
-  ]);
-  change(run);
-  return run;
-}
-
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'downtime-verdicts-'));
   const runs = {
     // keepalive-60s, the known-bad reference: its thresholds hold, and it lost 6 requests
-    lost: runAs('keepalive-60s'),
-    clean: runAs('connection-close', (run) => run.records.outcome.fill(0)),
-    stopped: runAs('tuned-3s-1s', (run) => (run.meta.aborted = true)),
+    lost: syntheticRunAs('keepalive-60s'),
+    clean: syntheticRunAs('connection-close', [], (run) => run.records.outcome.fill(0)),
+    stopped: syntheticRunAs('tuned-3s-1s', [], (run) => (run.meta.aborted = true)),
   };
   const stored: CompareRun[] = [];
   for (const [i, [name, run]] of Object.entries(runs).entries()) {

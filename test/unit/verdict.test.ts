@@ -9,21 +9,13 @@ import { buildReport, type Report } from '../../harness/report/report.ts';
 import { formatSummary } from '../../harness/report/summary.ts';
 import { runVerdict } from '../../harness/report/verdict.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
-import { resolveScenario, type Override } from '../../harness/scenario/resolve.ts';
-import { syntheticRun } from './report-fixture.ts';
+import type { RunOutput } from '../../harness/run/run.ts';
+import type { Override } from '../../harness/scenario/resolve.ts';
+import { syntheticRunAs } from './report-fixture.ts';
 
 /** The synthetic run (6 failed requests at its switch) as `name` with overrides, as a report. */
-function reportOf(name = 'keepalive-60s', overrides: Override[] = [], change: (r: ReturnType<typeof syntheticRun>) => void = () => {}): Report {
-  const run = syntheticRun();
-  const base = run.scenario;
-  run.scenario = resolveScenario(name, [
-    { path: 'load.durationMs', value: base.load.durationMs },
-    { path: 'switches.count', value: 1 },
-    { path: 'load.warmupMs', value: base.load.warmupMs },
-    { path: 'load.cooldownMs', value: base.load.cooldownMs },
-    ...overrides,
-  ]);
-  change(run);
+function reportOf(name = 'keepalive-60s', overrides: Override[] = [], change: (r: RunOutput) => void = () => {}): Report {
+  const run = syntheticRunAs(name, overrides, change);
   return buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario));
 }
 
