@@ -39,7 +39,7 @@ Options (for the scenarios run now):
   --connections <n>        keep-alive connections (load.connections)
   --set <field=value>      override any scenario field, repeatable
   --out <dir>              where run and comparison directories go (default: reports)
-  --json                   print compare.json to stdout
+  --json                   print compare.json to stdout, with the comparison's directory (dir)
   -h, --help               this text
 
 Exit codes: 0 written; 2 could not measure (unknown scenario or directory, bad option, a run
@@ -128,7 +128,7 @@ async function main(): Promise<number> {
   await writeFile(join(outDir, 'compare.html'), renderCompare(comparison));
   await writeIndex(values.out!);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(comparison)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...comparison, dir: outDir })}\n`);
     return 0;
   }
   const rows = [['scenario', 'runs', 'failed/run', 'errorWindow ms max', 'maxGap ms max', 'ok/s median', 'p99 ms median']];
