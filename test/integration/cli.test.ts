@@ -75,6 +75,15 @@ describe('what a new user meets', () => {
     expect(r.stderr).toContain('--stat p95 applies to the thresholds given on the command line');
   });
 
+  it('bench takes durations by the same rule', () => {
+    const bare = node('scripts/bench.ts', ['--duration', '5']);
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toContain('for 5 seconds write 5s');
+    const part = node('scripts/bench.ts', ['--duration', '2500ms']);
+    expect(part.status).toBe(2);
+    expect(part.stderr).toContain('whole seconds');
+  });
+
   it('--duration 10 is 10 ms, and the message says how to write seconds', async () => {
     const r = await runCli(['keepalive-60s', '--duration', '10']);
     expect(r.code).toBe(2);

@@ -6,6 +6,7 @@ import { changesFromScenario } from '../../harness/report/changes.ts';
 import { groupRuns } from '../../harness/report/compare.ts';
 import { count, ms, rate } from '../../harness/report/numbers.ts';
 import { buildReport, type Report } from '../../harness/report/report.ts';
+import { renderHtml } from '../../harness/report/html.ts';
 import { formatSummary } from '../../harness/report/summary.ts';
 import { runVerdict } from '../../harness/report/verdict.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
@@ -87,6 +88,17 @@ describe('what a run changed, and grouping by configuration', () => {
 });
 
 describe('one number rule', () => {
+  it('a median of per-switch counts prints the same in the terminal and on the page', async () => {
+    const r = reportOf();
+    const stats = r.analysis.switchStats;
+    stats.failedRequests = { ...stats.failedRequests, count: 2, median: 15.5, mean: 15.5, max: 31 };
+    const row = formatSummary(r).split('\n').find((l) => l.startsWith('median'))!;
+    expect(row).toMatch(/^median\s+15\.5\s/);
+    const html = await renderHtml(r);
+    expect(html).toContain('<tr><th>median</th><th>15.5</th>');
+    expect(html).toContain('<tr><th>max</th><th>31</th>');
+  });
+
   it('whole counts without decimals, statistics of counts with one, milliseconds with two', () => {
     expect(count(31)).toBe('31');
     expect(count(15.5)).toBe('15.5');
