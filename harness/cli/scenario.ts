@@ -67,7 +67,7 @@ async function main(): Promise<number> {
 
   const progress = progressLine();
   // stderr, so that --json's stdout stays JSON alone and a redirected run still says it started
-  process.stderr.write(`${scenario.name}: ${(scenario.load.durationMs / 1000).toFixed(1)} s of load, ${scenario.switches.count} switches…\n`);
+  process.stderr.write(`${scenario.name}: ${(scenario.load.durationMs / 1000).toFixed(1)} s of load, ${scenario.switches.count} switch${scenario.switches.count === 1 ? '' : 'es'}…\n`);
   const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the apps, writing what was measured…');
 
   const run = await runScenario(scenario, switchPlan(scenario), {

@@ -22,7 +22,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
   const out: string[] = [];
   out.push(
     `${s.name}: ${meta.proxy.version}, ${s.load.connections} connections, ` +
-      `${a.disruptions.length} ${a.disruptions.every((d) => d.kind === 'switch') ? 'switches' : 'disruptions'}, ${ms(t.durationMs / 1000)} s` +
+      `${a.disruptions.length} ${a.disruptions.every((d) => d.kind === 'switch') ? (a.disruptions.length === 1 ? 'switch' : 'switches') : 'disruptions'}, ${ms(t.durationMs / 1000)} s` +
       (meta.aborted ? '  [STOPPED EARLY: partial results]' : ''),
   );
   out.push(verdictLine(runVerdict(report)));

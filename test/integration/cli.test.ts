@@ -107,7 +107,7 @@ describe('scenario CLI', () => {
   it('runs a scenario and writes every output file', async () => {
     const out = outDir();
     const r = await runCli(['keepalive-60s', ...quick, '--out', out]);
-    expect(r.stderr).toBe('keepalive-60s: 4.0 s of load, 1 switches…\n'); // the start, on stderr
+    expect(r.stderr).toBe('keepalive-60s: 4.0 s of load, 1 switch…\n'); // the start, on stderr
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^verdict: [\d,]+ FAILED REQUESTS? — gate: thresholds (hold|broken) \(minFailed ≥ 1, maxBackgroundFailures ≤ 0\)|^verdict: NO FAILED REQUESTS/m);
     expect(r.stdout).toMatch(/requests [\d,]+ +ok [\d,]+ +failed/);
