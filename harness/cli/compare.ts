@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
 import { buildComparison, groupRuns, renderCompare, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
+import { count, ms, rate } from '../report/numbers.ts';
 import type { Report } from '../report/report.ts';
 import { switchPlan } from '../run/plans.ts';
 import { runScenario } from '../run/run.ts';
@@ -134,15 +135,14 @@ async function main(): Promise<number> {
   const rows = [['scenario', 'runs', 'failed/run', 'errorWindow ms max', 'maxGap ms max', 'ok/s median', 'p99 ms median']];
   for (const g of comparison.groups) {
     const f = g.figures;
-    const r = (v: number | undefined, d = 0) => (v === undefined ? 'n/a' : v.toLocaleString('en-US', { maximumFractionDigits: d }));
     rows.push([
       g.label,
       String(g.runs.length),
-      f.failed ? (f.failed.min === f.failed.max ? r(f.failed.min) : `${r(f.failed.min)}–${r(f.failed.max)}`) : 'n/a',
-      r(f.errorWindowMs?.max, 2),
-      r(f.maxGapMs?.max, 2),
-      r(f.okPerSecond?.median),
-      r(f.p99LatencyMs?.median, 2),
+      f.failed ? (f.failed.min === f.failed.max ? count(f.failed.min) : `${count(f.failed.min)}–${count(f.failed.max)}`) : 'n/a',
+      ms(f.errorWindowMs?.max),
+      ms(f.maxGapMs?.max),
+      rate(f.okPerSecond?.median),
+      ms(f.p99LatencyMs?.median),
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));

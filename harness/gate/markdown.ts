@@ -8,6 +8,9 @@ const VERDICT_MD: Record<Verdict, string> = { pass: '✅ PASS', fail: '❌ FAIL'
 const VERDICT_TEXT: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', unmeasured: 'COULD NOT MEASURE' };
 const STATUS_MD = { pass: '✅ holds', fail: '❌ broken', missing: '⚠️ not measured' } as const;
 
+/** A known-bad reference passes by losing requests: said beside its PASS, so it never reads as "none lost". */
+const knownBadPass = (g: ScenarioGate) => (g.knownBad && scenarioVerdict(g) === 'pass' ? ' (a known-bad reference: it lost requests, as expected)' : '');
+
 /** A table cell: no pipe or line break may end it early. */
 const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const row = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
@@ -62,7 +65,7 @@ export function markdownSummary(result: GateResult, linkDir?: string): string {
     out.push(
       row([
         `\`${g.scenario}\``,
-        VERDICT_MD[scenarioVerdict(g)],
+        `${VERDICT_MD[scenarioVerdict(g)]}${knownBadPass(g)}`,
         `${g.repeats.length} of ${g.repeatsPlanned}`,
         f ? `${formatFigure(f.min)} / ${formatFigure(f.median)} / ${formatFigure(f.max)}` : 'n/a',
         formatFigure(g.figures.errorWindowMs?.max ?? null, 'errorWindowMs'),
@@ -94,7 +97,7 @@ export function textSummary(result: GateResult): string {
   for (const g of result.scenarios) {
     const f = g.figures.failed;
     out.push(
-      `${g.scenario}: ${VERDICT_TEXT[scenarioVerdict(g)]}  (${g.repeats.length} of ${g.repeatsPlanned} repeats measured` +
+      `${g.scenario}: ${VERDICT_TEXT[scenarioVerdict(g)]}${knownBadPass(g)}  (${g.repeats.length} of ${g.repeatsPlanned} repeats measured` +
         (f ? `; failed per run min ${formatFigure(f.min)} / median ${formatFigure(f.median)} / max ${formatFigure(f.max)}` : '') +
         ')',
     );

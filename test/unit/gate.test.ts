@@ -375,6 +375,13 @@ describe('Markdown and text summaries', () => {
     expect(textSummary({ ...gateResult([pass]), saved: ['b.json'] }).split('\n').pop()).toBe('gate: PASS, baseline saved to b.json (exit 0)');
   });
 
+  it('a known-bad reference that passes says it lost requests, as expected', () => {
+    const [pass] = gates();
+    const kb = { ...pass, scenario: 'keepalive-60s', knownBad: 'keep-alive loses requests' };
+    expect(textSummary(gateResult([kb]))).toContain('keepalive-60s: PASS (a known-bad reference: it lost requests, as expected)');
+    expect(markdownSummary(gateResult([kb]))).toContain('| `keepalive-60s` | ✅ PASS (a known-bad reference: it lost requests, as expected) |');
+  });
+
   it('chart links are relative to the Markdown file when its directory is given', () => {
     const [pass] = gates();
     expect(markdownSummary(gateResult([pass]), 'reports/ci')).toContain('· [timeline](../r1/timeline.png)');
