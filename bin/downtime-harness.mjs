@@ -13,6 +13,8 @@ const COMMANDS = {
   report: ['harness/cli/report.ts', 're-analyse a stored run directory'],
   reports: ['harness/cli/reports.ts', 'rebuild reports/index.html and serve reports/ on 127.0.0.1'],
   calibrate: ['harness/cli/calibrate.ts', 'check the meter against injected outages'],
+  measure: ['harness/cli/measure.ts', 'measure a running system the harness did not start'],
+  images: ['harness/cli/images.ts', 'build the Docker driver\'s images'],
   bench: ['scripts/bench.ts', 'our load generator beside autocannon and wrk'],
   setup: ['scripts/setup.mjs', 'install what the system lacks (nginx, build packages), then npm ci'],
 };

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { flagsNpmSwallowed, swallowedMessage } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
-import { durationFlag } from '../harness/cli/scenario-options.ts';
+import { durationFlag } from '../harness/scenario/schema.ts';
 import { CannotMeasure } from '../harness/errors.ts';
 import { startLoad } from '../harness/load/generator.ts';
 import { resolveScenario } from '../harness/scenario/resolve.ts';

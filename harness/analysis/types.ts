@@ -105,4 +105,6 @@ export interface Analysis {
   latency: { overall: LatencySummary; steady: LatencySummary; switching: LatencySummary };
   /** reasons the run cannot be trusted as a measurement of what it meant to measure */
   problems: string[];
+  /** what the analysis could not check, and why (e.g. no response named its colour) */
+  notes?: string[];
 }

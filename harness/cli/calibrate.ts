@@ -6,7 +6,7 @@ import { parseOverride } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
-import { durationFlag } from './scenario-options.ts';
+import { durationFlag } from '../scenario/schema.ts';
 import { stopOnSignals } from './signals.ts';
 
 const MODES: OutageMode[] = ['503', 'reset', 'refuse'];

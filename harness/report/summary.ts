@@ -26,6 +26,10 @@ export function formatSummary(report: Report, reportPath?: string): string {
       (meta.aborted ? '  [STOPPED EARLY: partial results]' : ''),
   );
   out.push(verdictLine(runVerdict(report)));
+  if (meta.stack) {
+    const images = meta.stack.images ? `, ${meta.stack.images.proxy} + ${meta.stack.images.apps}` : '';
+    out.push(`stack: ${meta.stack.driver}${images}; traffic ${meta.stack.path}${meta.stack.config ? `; configuration ${meta.stack.config}` : ''}`);
+  }
   out.push(
     `requests ${count(t.requests)}   ok ${count(t.ok)}   failed ${count(t.failed)} (transport ${count(t.transportErrors)}, http ${count(t.httpErrors)})   ` +
       `${rate(t.okPerSecond)} ok/s   connections ${count(t.connections)}`,
@@ -63,6 +67,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
       `   steady p99 ${ms(l.steady.p99)}, during switches p99 ${ms(l.switching.p99)}`,
   );
   for (const p of a.problems) out.push(`!! ${p}`);
+  for (const note of a.notes ?? []) out.push(`note: ${note}`);
   if (meta.error) out.push(`!! run ended early: ${meta.error}`);
   if (reportPath) out.push(`report: ${reportPath}`);
   return out.join('\n');

@@ -90,7 +90,7 @@ export function listFields(): { path: string; type: string; defaultValue: unknow
   };
   walk(jsonSchema(), []);
   // name and description are the scenario file's own, not settings
-  return out.filter((f) => f.path.includes('.'));
+  return out.filter((f) => f.path !== 'name' && f.path !== 'description');
 }
 
 export function formatFields(): string {

@@ -6,7 +6,7 @@ import { parseDurationMs, switchSchedule } from '../../harness/scenario/schema.t
 
 describe('scenarios', () => {
   it('ships the seed story, each valid', () => {
-    expect(scenarioNames()).toEqual(['keepalive-60s', 'connection-close', 'tuned-3s-1s', 'workers-1', 'workers-2', 'workers-4']);
+    expect(scenarioNames()).toEqual(['keepalive-60s', 'connection-close', 'keepalive-min-timeout', 'tuned-3s-1s', 'workers-1', 'workers-2', 'workers-4', 'haproxy-keepalive', 'haproxy-idle-close', 'caddy-keepalive', 'close-around-reload']);
     for (const name of scenarioNames()) expect(resolveScenario(name).name).toBe(name);
   });
 
