@@ -1,13 +1,15 @@
 // Benchmark: our load generator's request rate beside autocannon's and wrk's on the same target,
 // to show whether our meter is a fast enough client (a slow client would hide gaps, not cause them).
 //
-//   npm run bench -- [--target app|nginx|both] [--connections 32] [--duration 5] [--json]
+//   npm run bench -- [--target app|nginx|both] [--connections 32] [--duration 5s] [--json]
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { flagsNpmSwallowed, swallowedMessage } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
+import { durationFlag } from '../harness/scenario/schema.ts';
 import { CannotMeasure } from '../harness/errors.ts';
 import { startLoad } from '../harness/load/generator.ts';
 import { resolveScenario } from '../harness/scenario/resolve.ts';
@@ -21,7 +23,8 @@ the other, against the fixture app directly and/or through nginx (scenario keepa
 
   --target app|nginx|both   what to load (default both)
   --connections N           keep-alive connections, every tool (default 32)
-  --duration S              measured seconds per tool, whole seconds (default 5)
+  --duration <time>         measured time per tool, in whole seconds (wrk's -d), e.g. 5s;
+                            a bare number is milliseconds, as in every command (default 5s)
   --json                    print the rows as JSON instead of a Markdown table
   --help                    this text
 
@@ -43,11 +46,13 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const usage = (message: string) => new CannotMeasure(`${message} (see --help)`);
 
 function parseFlags(argv: string[]) {
+  const swallowed = flagsNpmSwallowed(['target', 'connections', 'duration', 'json', 'help']);
+  if (swallowed.length) throw new CannotMeasure(swallowedMessage(swallowed));
   let values;
   try {
     ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
       target: { type: 'string', default: 'both' }, connections: { type: 'string', default: '32' },
-      duration: { type: 'string', default: '5' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      duration: { type: 'string', default: '5s' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     } }));
   } catch (err) {
     throw usage((err as Error).message);
@@ -61,9 +66,21 @@ function parseFlags(argv: string[]) {
   return {
     targets: values.target === 'both' ? ['app', 'nginx'] : [values.target],
     connections: whole('connections', values.connections, 10_000),
-    duration: whole('duration', values.duration, 600),
+    duration: wholeSeconds(values.duration),
     json: values.json, help: values.help,
   };
+}
+
+/** The shared duration rule; wrk's -d takes whole seconds, so every tool measures whole seconds. */
+function wholeSeconds(v: string): number {
+  let msValue: number;
+  try {
+    msValue = durationFlag('duration', v, 1000, 600_000);
+  } catch (err) {
+    throw usage((err as Error).message);
+  }
+  if (msValue % 1000 !== 0) throw usage(`--duration ${v}: the benchmark measures whole seconds (wrk's -d), e.g. ${Math.max(1, Math.round(msValue / 1000))}s`);
+  return msValue / 1000;
 }
 
 const percentile = (sorted: Float64Array, q: number) => (sorted.length ? sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] : NaN);

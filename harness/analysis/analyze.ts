@@ -1,4 +1,4 @@
-// Records + disruptions -> every figure MEASUREMENT.md defines. Pure: no I/O, no clock.
+// Records + disruptions -> every figure docs/MEASUREMENT.md defines. Pure: no I/O, no clock.
 import { COLOURS, OUTCOME, type RecordSet } from '../records/records.ts';
 import { latencyHistograms } from './latency.ts';
 import { lowerBound, percentileSorted, sortedByEnd, summarize, upperBound } from './ordered.ts';

@@ -1,11 +1,12 @@
 // npm run calibrate: checks the meter against outages the harness injects itself.
 import { CannotMeasure } from '../errors.ts';
-import { calibrate, tolerance, type CalibrationRow } from '../run/calibration.ts';
+import { calibrate, calibrationVerdict, tolerance, type CalibrationRow } from '../run/calibration.ts';
 import type { OutageMode } from '../run/plans.ts';
 import { parseOverride } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
+import { durationFlag } from '../scenario/schema.ts';
 import { stopOnSignals } from './signals.ts';
 
 const MODES: OutageMode[] = ['503', 'reset', 'refuse'];
@@ -14,11 +15,12 @@ const HELP = `Usage: npm run calibrate -- [options]
 Runs steady keep-alive load through a real nginx while the live app fails on purpose for a
 known time (answers 503, resets connections, or refuses them), and compares what the harness
 measures (errorWindowMs, maxGapMs) with the app's own record of the outage. Tolerance:
-max(2 ms, 5 %), as MEASUREMENT.md defines.
+max(2 ms, 5 %). docs/MEASUREMENT.md defines every figure and the calibration.
 
 Options:
   --modes <list>       outage kinds, comma-separated (default: 503,reset,refuse)
-  --durations <list>   outage lengths in ms (default: 20,50,200,1000,2000)
+  --durations <list>   outage lengths, comma-separated, e.g. 20ms,0.5s,2s; a bare number
+                       is milliseconds (default: 20,50,200,1000,2000)
   --set <field=value>  override the load (e.g. --set load.connections=64), repeatable
   --json               rows as JSON
   -h, --help           this text
@@ -40,8 +42,7 @@ async function main(): Promise<number> {
   const modes = values.modes!.split(',') as OutageMode[];
   const bad = modes.find((m) => !MODES.includes(m));
   if (bad) throw new CannotMeasure(`--modes: unknown mode "${bad}" (known: ${MODES.join(', ')})`);
-  const durations = values.durations!.split(',').map(Number);
-  if (durations.some((d) => !(d > 0 && d <= 10_000))) throw new CannotMeasure('--durations: milliseconds between 1 and 10000');
+  const durations = values.durations!.split(',').map((d) => durationFlag('durations', d.trim(), 1, 10_000));
   const overrides = (values.set ?? []).map(parseOverride);
 
   const progress = progressLine();
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
   progress.clear();
   if (values.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else process.stdout.write(`${formatRows(rows)}\n`);
+  process.stderr.write(`${calibrationVerdict(rows)}\n`);
   return rows.every((r) => r.withinTolerance) ? 0 : 1;
 }
 

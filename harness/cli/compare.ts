@@ -4,8 +4,9 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
-import { buildComparison, renderCompare, type CompareGroup, type CompareRun } from '../report/compare.ts';
+import { buildComparison, groupRuns, renderCompare, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
+import { count, ms, rate } from '../report/numbers.ts';
 import type { Report } from '../report/report.ts';
 import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
@@ -26,7 +27,10 @@ per scenario, repeats and switches shown as ranges (min–max) with the median m
 Each argument is either
   a scenario name        run it now (--repeat times), stored like \`npm run scenario\` runs, or
   a run directory        a stored run (its report.json), e.g. reports/20261124-230130-keepalive-60s
-Runs of the same scenario are grouped as repeats, in the order the arguments name them.
+Runs are grouped as repeats only when their effective configuration (every scenario field,
+overrides included, and the proxy version) is the same; runs of one scenario with different
+settings are shown as separate rows named by what differs, with a warning. At least two runs:
+two arguments, or one with --repeat 2 or more.
 
 Options (for the scenarios run now):
   --repeat <n>             runs per scenario (default 1)
@@ -41,7 +45,7 @@ Options (for the scenarios run now):
   --connections <n>        keep-alive connections (load.connections)
   --set <field=value>      override any scenario field, repeatable
   --out <dir>              where run and comparison directories go (default: reports)
-  --json                   print compare.json to stdout
+  --json                   print compare.json to stdout, with the comparison's directory (dir)
   -h, --help               this text
 
 Exit codes: 0 written; 2 could not measure (unknown scenario or directory, bad option, a run
@@ -82,14 +86,18 @@ async function main(): Promise<number> {
     return { kind: 'scenario', scenario: resolveScenario(arg, overrides) };
   });
 
+  if (sources.filter((s) => s.kind === 'run').length + sources.filter((s) => s.kind === 'scenario').length * repeat < 2) {
+    throw new CannotMeasure(
+      `one ${sources[0].kind === 'run' ? 'run' : 'scenario'} is nothing to compare: name two or more scenarios or run directories, or give --repeat <n> to compare repeats` +
+        (sources[0].kind === 'run' ? '' : ` (one run alone: npm run scenario -- ${positionals[0]})`),
+    );
+  }
+
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the current run, stopping nginx and the apps, writing what was measured…');
 
-  const groups = new Map<string, CompareRun[]>();
-  const add = (run: CompareRun) => {
-    const label = run.report.scenario.name;
-    groups.set(label, [...(groups.get(label) ?? []), run]);
-  };
+  const runs: CompareRun[] = [];
+  const add = (run: CompareRun) => runs.push(run);
   const runsNow = sources.filter((s) => s.kind === 'scenario').length * repeat;
   let done = 0;
   for (const source of sources) {
@@ -106,7 +114,7 @@ async function main(): Promise<number> {
           progress.update(`${tag}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`),
       });
       progress.clear();
-      const dir = await newRunDir(values.out!, scenario.name);
+      const dir = await newRunDir(values.out!, scenario.name, new Date(run.meta.startedAt));
       const report = await storeRun(dir, run);
       await writeIndex(values.out!);
       process.stderr.write(`${tag}: ${report.analysis.totals.failed.toLocaleString('en-US')} failed, ${report.analysis.totals.okPerSecond.toLocaleString('en-US')} ok/s (${dir})\n`);
@@ -119,27 +127,27 @@ async function main(): Promise<number> {
 
   await mkdir(values.out!, { recursive: true });
   const outDir = await newRunDir(values.out!, 'compare');
-  const groupList: CompareGroup[] = [...groups].map(([label, runs]) => ({ label, runs }));
-  const comparison = buildComparison(groupList, outDir);
+  const { groups, warnings } = groupRuns(runs);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+  const comparison = buildComparison(groups, outDir);
   await writeFile(join(outDir, 'compare.json'), JSON.stringify(comparison, null, 2));
   await writeFile(join(outDir, 'compare.html'), renderCompare(comparison));
   await writeIndex(values.out!);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(comparison)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...comparison, dir: outDir })}\n`);
     return 0;
   }
   const rows = [['scenario', 'runs', 'failed/run', 'errorWindow ms max', 'maxGap ms max', 'ok/s median', 'p99 ms median']];
   for (const g of comparison.groups) {
     const f = g.figures;
-    const r = (v: number | undefined, d = 0) => (v === undefined ? 'n/a' : v.toLocaleString('en-US', { maximumFractionDigits: d }));
     rows.push([
       g.label,
       String(g.runs.length),
-      f.failed ? (f.failed.min === f.failed.max ? r(f.failed.min) : `${r(f.failed.min)}–${r(f.failed.max)}`) : 'n/a',
-      r(f.errorWindowMs?.max, 2),
-      r(f.maxGapMs?.max, 2),
-      r(f.okPerSecond?.median),
-      r(f.p99LatencyMs?.median, 2),
+      f.failed ? (f.failed.min === f.failed.max ? count(f.failed.min) : `${count(f.failed.min)}–${count(f.failed.max)}`) : 'n/a',
+      ms(f.errorWindowMs?.max),
+      ms(f.maxGapMs?.max),
+      rate(f.okPerSecond?.median),
+      ms(f.p99LatencyMs?.median),
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));

@@ -15,11 +15,12 @@ import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { measureScenario } from '../scenario/measure.ts';
 import { resolveScenario, scenarioNames } from '../scenario/resolve.ts';
-import { parseDurationMs, STATS, THRESHOLD_NAMES, type Scenario, type Stat, type ThresholdName } from '../scenario/schema.ts';
+import { STATS, THRESHOLD_NAMES, type Scenario, type Stat, type ThresholdName } from '../scenario/schema.ts';
 import { scenarios as scenarioFiles } from '../../scenarios/index.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
+import { durationFlag } from '../scenario/schema.ts';
 import { MEASURE_OPTIONS, overridesFrom, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
@@ -35,7 +36,7 @@ A CI regression gate on downtime. Runs each scenario against a real nginx (a fre
 every repeat; every repeat writes its usual run directory under --out), then judges the figures
 against thresholds and, optionally, a stored baseline.
 
-Thresholds (from the scenario's \`expect\`, overridden here; times take 50ms, 0.5s or 50):
+Thresholds (from the scenario's \`expect\`, overridden here; times take 50ms, 0.5s, or 50 = 50 ms):
   --max-failed <n>               failed requests per run
   --min-failed <n>               failed requests per run, at least (a known-bad reference)
   --max-failed-per-switch <n>    failed requests per switch
@@ -45,9 +46,13 @@ Thresholds (from the scenario's \`expect\`, overridden here; times take 50ms, 0.
   --max-background-failures <n>  failures outside every switch, per run
   --min-throughput <n>           successful requests per second, per run
   --p99-latency <time>           p99 latency of successful requests, per run
-  --stat <${STATS.join('|')}>  the statistic every threshold applies to, across every
-                                 switch and repeat (default: the worst: max for an upper
-                                 limit, min for a lower one); also the baseline's (default median)
+  --stat <${STATS.join('|')}>  the statistic for the thresholds given on this command line
+                                 (e.g. --max-gap 50ms --stat p95), across every switch and
+                                 repeat, and for the baseline comparison (default median).
+                                 Without it a threshold takes the worst case (max for an upper
+                                 limit, min for a lower one). A scenario's own thresholds keep
+                                 theirs: --set expect.maxGapMs.stat=p95 changes one. Every check
+                                 names the statistic it used.
 
 Runs:
   --all                          every scenario that declares thresholds
@@ -128,11 +133,17 @@ async function main(): Promise<number> {
   for (const [flag, { name, duration }] of Object.entries(FLAGS)) {
     const v = str(flag);
     if (v === undefined) continue;
-    const limit = duration ? parseDurationMs(v) : Number(v);
-    if (!Number.isFinite(limit) || limit < 0 || v.trim() === '') {
-      throw new CannotMeasure(`--${flag} ${v}: expected ${duration ? 'a duration such as 50ms, 0.5s or 50' : 'a number >= 0'} (expect.${name})`);
-    }
+    const limit = duration ? durationFlag(flag, v) : Number(v);
+    if (!Number.isFinite(limit) || limit < 0 || v.trim() === '') throw new CannotMeasure(`--${flag} ${v}: expected a number >= 0 (expect.${name})`);
     overrides.push({ path: `expect.${name}.limit`, value: limit });
+    if (stat) overrides.push({ path: `expect.${name}.stat`, value: stat });
+  }
+  const thresholdFlags = Object.keys(FLAGS).filter((flag) => str(flag) !== undefined);
+  if (stat && thresholdFlags.length === 0 && !str('baseline')) {
+    throw new CannotMeasure(
+      `--stat ${stat} applies to the thresholds given on the command line (e.g. --max-gap 50ms --stat ${stat}) and to --baseline; ` +
+        `give one, or set a scenario threshold's statistic with --set expect.<threshold>.stat=${stat}`,
+    );
   }
   const known = new Set(scenarioNames());
   const unknown = names.filter((n) => !known.has(n));
@@ -229,7 +240,7 @@ async function main(): Promise<number> {
         repeatsPlanned: repeat,
         repeats,
         unmeasured,
-        thresholds: evaluateThresholds(scenario.expect, figures, stat),
+        thresholds: evaluateThresholds(scenario.expect, figures),
         baseline: entry && baselinePath ? { file: baselinePath, comparisons: compareBaseline(entry, figures, tolerance, stat ?? 'median', compare) } : null,
       }),
     );
@@ -238,6 +249,7 @@ async function main(): Promise<number> {
   const result = gateResult(gates);
 
   if (save) {
+    result.saved = [];
     for (const g of gates) {
       if (g.unmeasured.length || g.repeats.length === 0) {
         log(`baseline for ${g.scenario} not saved: it could not be measured`);
@@ -252,13 +264,14 @@ async function main(): Promise<number> {
       );
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, `${JSON.stringify(withEntry(existing, g.scenario, entry), null, 2)}\n`);
+      result.saved.push(file);
       log(`baseline for ${g.scenario} saved to ${file}`);
     }
   }
 
   const markdown = markdownSummary(result);
   if (str('junit')) await writeOut(str('junit')!, junitXml(result));
-  if (str('markdown')) await writeOut(str('markdown')!, markdown);
+  if (str('markdown')) await writeOut(str('markdown')!, markdownSummary(result, dirname(str('markdown')!)));
   if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
   if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else print(textSummary(result));
@@ -302,7 +315,7 @@ async function measureOnce(
   let dir: string;
   let report;
   try {
-    dir = await newRunDir(out, scenario.name);
+    dir = await newRunDir(out, scenario.name, new Date(run.meta.startedAt));
     report = await storeRun(dir, run);
   } catch (err) {
     return { error: `could not store the run: ${(err as Error).message}` };

@@ -1,6 +1,6 @@
 // npm run report -- <run-dir>: re-analyse a stored run from its records and rewrite its report
 // files, without re-running anything (after a change to the analysis or the reporters).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
 import { writeIndex } from '../report/index-page.ts';
@@ -26,6 +26,8 @@ async function main(): Promise<number> {
   if (values.help) return print(HELP);
   if (positionals.length !== 1) throw new CannotMeasure(`name one run directory.\n\n${HELP}`);
   const dir = positionals[0];
+  if (!existsSync(dir)) throw new CannotMeasure(`${dir}: no such directory (run directories are under reports/, e.g. ${'reports/20261124-221718-keepalive-60s'})`);
+  if (!statSync(dir).isDirectory()) throw new CannotMeasure(`${dir} is a file, not a run directory`);
   for (const file of ['run.json', 'records.bin']) {
     if (!existsSync(join(dir, file))) throw new CannotMeasure(`${dir} is not a run directory: it has no ${file}`);
   }

@@ -1,6 +1,7 @@
 // The options every command that runs scenarios shares (scenario, compare, gate), parsed one way.
 import { CannotMeasure } from '../errors.ts';
 import { parseOverride, type Override } from '../scenario/resolve.ts';
+import { durationFlag } from '../scenario/schema.ts';
 
 export const SCENARIO_OPTIONS = {
   set: { type: 'string', multiple: true },
@@ -27,6 +28,9 @@ export function wholeNumber(flag: string, v: string, min: number): number {
   return n;
 }
 
+/** A whole run needs at least a second: warm-up, a switch, cool-down. */
+const MIN_RUN_MS = 1000;
+
 /** --set, --duration, --connections, --switches, --driver, --nginx-conf, --switch-cmd, --app-cmd as scenario overrides, in that order. */
 export function overridesFrom(values: {
   set?: string[];
@@ -39,7 +43,7 @@ export function overridesFrom(values: {
   'app-cmd'?: string;
 }): Override[] {
   const overrides = (values.set ?? []).map(parseOverride);
-  if (values.duration) overrides.push({ path: 'load.durationMs', value: values.duration });
+  if (values.duration) overrides.push({ path: 'load.durationMs', value: durationFlag('duration', values.duration, MIN_RUN_MS) });
   if (values.connections) overrides.push({ path: 'load.connections', value: wholeNumber('connections', values.connections, 1) });
   if (values.switches) overrides.push({ path: 'switches.count', value: wholeNumber('switches', values.switches, 0) });
   if (values.driver) overrides.push({ path: 'driver', value: values.driver });

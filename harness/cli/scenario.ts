@@ -5,6 +5,8 @@ import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { formatSummary } from '../report/summary.ts';
+import { runVerdict } from '../report/verdict.ts';
+import { formatFields } from '../scenario/fields.ts';
 import { listScenarios, resolveScenario } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
@@ -21,8 +23,11 @@ nginx -s reload, stop the old colour) and reports every failed request.
 Options:
   --list                   list the scenarios and exit
   --set <field=value>      override any scenario field, repeatable
-                           (e.g. --set proxy.keepaliveTimeout=3s --set apps.delayMs=5)
-  --duration <time>        whole run, e.g. 30s (load.durationMs)
+                           (e.g. --set proxy.keepaliveTimeout=3s --set apps.delayMs=5ms);
+                           the value is JSON when it parses as JSON, so a list is
+                           --set 'proxy.extraHttp=["keepalive_time 10s;"]'
+  --duration <time>        whole run, e.g. 30s (load.durationMs); a bare number is ms
+  --fields                 every scenario field with its type and default, and exit
   --connections <n>        keep-alive connections (load.connections)
   --switches <n>           number of switches (switches.count)
   --driver <local|docker>  run the stack as local processes or as containers (driver)
@@ -32,7 +37,8 @@ Options:
   --app-cmd <command>      your own app as blue and green, with PORT and COLOUR in its
                            environment (apps.command; health check: apps.healthPath, default /)
   --out <dir>              where run directories go (default: reports)
-  --json                   print report.json to stdout instead of the summary
+  --json                   print report.json to stdout, with runDir and verdict added; the
+                           summary and progress go to stderr
   -h, --help               this text
 
 Exit codes: 0 measured; 2 could not measure (bad input, a component that would not start,
@@ -42,13 +48,15 @@ a switch that did not take effect); 130 stopped by Ctrl-C, 143 by SIGTERM, 129 b
 Examples:
   npm run scenario keepalive-60s
   npm run scenario -- connection-close --switches 5 --duration 15s
-  npm run scenario -- tuned-3s-1s --set proxy.workerProcesses=1`;
+  npm run scenario -- tuned-3s-1s --set proxy.workerProcesses=1
+  npx downtime-harness scenario keepalive-60s --switches 3 --json > r.json   (no -- needed)`;
 
 async function main(): Promise<number> {
   const args = parseCommandLine(HELP, {
     allowPositionals: true,
     options: {
       list: { type: 'boolean' },
+      fields: { type: 'boolean' },
       ...SCENARIO_OPTIONS,
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -57,11 +65,14 @@ async function main(): Promise<number> {
   const { values, positionals } = args;
   if (values.help) return print(HELP);
   if (values.list) return print(listScenarios());
+  if (values.fields) return print(formatFields());
   if (positionals.length !== 1) throw new CannotMeasure(`name one scenario.\n\n${HELP}`);
 
   const scenario = resolveScenario(positionals[0], overridesFrom(values));
 
   const progress = progressLine();
+  // stderr, so that --json's stdout stays JSON alone and a redirected run still says it started
+  process.stderr.write(`${scenario.name}: ${(scenario.load.durationMs / 1000).toFixed(1)} s of load, ${scenario.switches.count} switch${scenario.switches.count === 1 ? '' : 'es'}…\n`);
   const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the apps, writing what was measured…');
 
   const run = await runPlanned(scenario, {
@@ -73,11 +84,15 @@ async function main(): Promise<number> {
       ),
   });
   progress.clear();
-  const dir = await newRunDir(values.out!, scenario.name);
+  const dir = await newRunDir(values.out!, scenario.name, new Date(run.meta.startedAt));
   const report = await storeRun(dir, run);
   await writeIndex(values.out!);
-  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else print(formatSummary(report, relative(process.cwd(), join(dir, 'report.html')) || dir));
+  const reportPath = relative(process.cwd(), join(dir, 'report.html')) || dir;
+  if (values.json) {
+    // report.json's fields, plus where the run is and its verdict; the human summary on stderr
+    process.stdout.write(`${JSON.stringify({ ...report, runDir: dir, verdict: runVerdict(report) })}\n`);
+    process.stderr.write(`${formatSummary(report, reportPath)}\n`);
+  } else print(formatSummary(report, reportPath));
 
   if (stopped.exitCode !== null) return stopped.exitCode;
   if (run.meta.error) throw new CannotMeasure(`the run could not complete: ${run.meta.error} (partial results in ${dir})`);

@@ -1,6 +1,7 @@
 // The figures a gate judges, taken from each repeat's report, and their statistics across
 // switches and repeats. Pure: no I/O.
 import { medianSorted, percentileSorted } from '../analysis/ordered.ts';
+import { count, ms, rate } from '../report/numbers.ts';
 import type { Report } from '../report/report.ts';
 import type { Stat } from '../scenario/schema.ts';
 
@@ -93,10 +94,9 @@ export function summarizeFigures(repeats: readonly Partial<RepeatFigures>[]): Re
   return Object.fromEntries(FIGURE_NAMES.map((f) => [f, summarizeFigure(pooled(repeats, f))])) as Record<FigureName, FigureSummary | null>;
 }
 
-/** 1234.5 → "1,234.5"; counts without decimals, milliseconds with up to two. */
+/** The project's one number rule (report/numbers.ts), with the figure's unit. */
 export function formatFigure(v: number | null, figure?: FigureName): string {
   if (v === null || !Number.isFinite(v)) return 'n/a';
   const unit = figure ? FIGURES[figure].unit : '';
-  const digits = unit === 'ms' ? 2 : Number.isInteger(v) ? 0 : 1;
-  return `${v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })}${unit === 'ms' ? ' ms' : unit === 'req/s' ? ' req/s' : ''}`;
+  return unit === 'ms' ? `${ms(v)} ms` : unit === 'req/s' ? `${rate(v)} req/s` : count(v);
 }

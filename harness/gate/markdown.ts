@@ -1,12 +1,15 @@
 // The gate's human views: a Markdown summary (for $GITHUB_STEP_SUMMARY and --markdown) and the
 // terminal text. Pure: no I/O.
-import { basename } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { FIGURE_NAMES, FIGURES, formatFigure } from './figures.ts';
 import { problemsOf, scenarioVerdict, type GateResult, type ScenarioGate, type Verdict } from './result.ts';
 
 const VERDICT_MD: Record<Verdict, string> = { pass: '✅ PASS', fail: '❌ FAIL', unmeasured: '⚠️ COULD NOT MEASURE' };
 const VERDICT_TEXT: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', unmeasured: 'COULD NOT MEASURE' };
 const STATUS_MD = { pass: '✅ holds', fail: '❌ broken', missing: '⚠️ not measured' } as const;
+
+/** A known-bad reference passes by losing requests: said beside its PASS, so it never reads as "none lost". */
+const knownBadPass = (g: ScenarioGate) => (g.knownBad && scenarioVerdict(g) === 'pass' ? ' (a known-bad reference: it lost requests, as expected)' : '');
 
 /** A table cell: no pipe or line break may end it early. */
 const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -47,8 +50,14 @@ function figuresTable(g: ScenarioGate): string[] {
   return lines;
 }
 
-export function markdownSummary(result: GateResult): string {
-  const out: string[] = [`## Downtime gate: ${VERDICT_MD[result.verdict]}`, ''];
+/**
+ * linkDir: the directory the Markdown file is written to; chart links are made relative to it so
+ * they open from the file. Without it they stay relative to the working directory.
+ */
+export function markdownSummary(result: GateResult, linkDir?: string): string {
+  const link = (p: string) => (linkDir === undefined ? p : relative(resolve(linkDir), resolve(p)));
+  const onlySaved = result.saved?.length && result.verdict === 'pass' && !result.scenarios.some((g) => g.thresholds.length || g.baseline?.comparisons.length);
+  const out: string[] = [`## Downtime gate: ${onlySaved ? `💾 SAVED baseline (${result.saved!.join(', ')}); nothing was checked` : VERDICT_MD[result.verdict]}`, ''];
   out.push(row(['scenario', 'verdict', 'repeats', 'failed per run (min / median / max)', 'errorWindow ms (max)', 'ok req/s (median)']));
   out.push('| --- | --- | ---: | ---: | ---: | ---: |');
   for (const g of result.scenarios) {
@@ -56,7 +65,7 @@ export function markdownSummary(result: GateResult): string {
     out.push(
       row([
         `\`${g.scenario}\``,
-        VERDICT_MD[scenarioVerdict(g)],
+        `${VERDICT_MD[scenarioVerdict(g)]}${knownBadPass(g)}`,
         `${g.repeats.length} of ${g.repeatsPlanned}`,
         f ? `${formatFigure(f.min)} / ${formatFigure(f.median)} / ${formatFigure(f.max)}` : 'n/a',
         formatFigure(g.figures.errorWindowMs?.max ?? null, 'errorWindowMs'),
@@ -75,7 +84,7 @@ export function markdownSummary(result: GateResult): string {
     if (g.repeats.length) {
       out.push('Run directories (each with `report.json` and `report.html`):');
       for (const [i, r] of g.repeats.entries()) {
-        out.push(`- repeat ${i + 1}: \`${r.runDir}\`${r.pngs.map((p) => ` · [${basename(p, '.png')}](${encodeURI(p)})`).join('')}`);
+        out.push(`- repeat ${i + 1}: \`${r.runDir}\`${r.pngs.map((p) => ` · [${basename(p, '.png')}](${encodeURI(link(p))})`).join('')}`);
       }
     }
   }
@@ -88,7 +97,7 @@ export function textSummary(result: GateResult): string {
   for (const g of result.scenarios) {
     const f = g.figures.failed;
     out.push(
-      `${g.scenario}: ${VERDICT_TEXT[scenarioVerdict(g)]}  (${g.repeats.length} of ${g.repeatsPlanned} repeats measured` +
+      `${g.scenario}: ${VERDICT_TEXT[scenarioVerdict(g)]}${knownBadPass(g)}  (${g.repeats.length} of ${g.repeatsPlanned} repeats measured` +
         (f ? `; failed per run min ${formatFigure(f.min)} / median ${formatFigure(f.median)} / max ${formatFigure(f.max)}` : '') +
         ')',
     );
@@ -101,6 +110,17 @@ export function textSummary(result: GateResult): string {
       if (s) out.push(`       ${fig}: min ${formatFigure(s.min, fig)} / median ${formatFigure(s.median, fig)} / max ${formatFigure(s.max, fig)}`);
     }
   }
-  out.push(`gate: ${VERDICT_TEXT[result.verdict]} (exit ${result.exitCode})`);
+  out.push(verdictSentence(result));
   return out.join('\n');
+}
+
+/**
+ * The gate's last line. A run that only saved a baseline checked nothing, and says so instead
+ * of "PASS"; one that saved and checked thresholds says both.
+ */
+export function verdictSentence(result: GateResult): string {
+  const checked = result.scenarios.some((g) => g.thresholds.length || g.baseline?.comparisons.length);
+  const saved = result.saved?.length ? `baseline saved to ${result.saved.join(', ')}` : '';
+  if (saved && !checked && result.verdict === 'pass') return `gate: SAVED, ${saved}; nothing was checked (exit ${result.exitCode})`;
+  return `gate: ${VERDICT_TEXT[result.verdict]}${saved ? `, ${saved}` : ''} (exit ${result.exitCode})`;
 }

@@ -27,6 +27,8 @@ export interface GateResult {
   verdict: Verdict;
   exitCode: 0 | 1 | 2;
   scenarios: ScenarioGate[];
+  /** baseline files written by --save-baseline; absent when none was asked for */
+  saved?: string[];
 }
 
 export const EXIT = { pass: 0, fail: 1, unmeasured: 2 } as const;

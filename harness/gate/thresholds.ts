@@ -40,14 +40,9 @@ export interface ThresholdResult {
 
 export const holds = (value: number, bound: 'max' | 'min', limit: number) => (bound === 'max' ? value <= limit : value >= limit);
 
-export function evaluateThreshold(
-  name: ThresholdName,
-  threshold: Threshold,
-  repeats: readonly Partial<RepeatFigures>[],
-  statOverride?: Stat,
-): ThresholdResult {
+export function evaluateThreshold(name: ThresholdName, threshold: Threshold, repeats: readonly Partial<RepeatFigures>[]): ThresholdResult {
   const { figure, bound } = THRESHOLDS[name];
-  const stat = statOverride ?? threshold.stat ?? defaultStat(bound);
+  const stat = threshold.stat ?? defaultStat(bound);
   const values = pooled(repeats, figure);
   const value = statistic(values, stat);
   const brokenInRepeats = repeats.filter((r) => {
@@ -66,11 +61,11 @@ export function evaluateThreshold(
   return { name, figure, bound, stat, limit: threshold.limit, value, count: values.length, status, brokenInRepeats, repeats: repeats.length, message };
 }
 
-/** Every threshold the expectations declare, in a stable order. */
-export function evaluateThresholds(expect: Partial<Expectations>, repeats: readonly Partial<RepeatFigures>[], statOverride?: Stat): ThresholdResult[] {
+/** Every threshold the expectations declare, in a stable order, each with its own statistic. */
+export function evaluateThresholds(expect: Partial<Expectations>, repeats: readonly Partial<RepeatFigures>[]): ThresholdResult[] {
   return (Object.keys(THRESHOLDS) as ThresholdName[])
     .filter((name) => expect[name] !== undefined)
-    .map((name) => evaluateThreshold(name, expect[name]!, repeats, statOverride));
+    .map((name) => evaluateThreshold(name, expect[name]!, repeats));
 }
 
 /** Whether a scenario (as written, or validated) declares any threshold. */

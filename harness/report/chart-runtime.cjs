@@ -45,7 +45,7 @@ const markersPlugin = {
       ctx.stroke();
       if (m.label) {
         // Labels of events close together are staggered down the chart.
-        const y = a.top + 2 + (row++ % 4) * 12;
+        const y = a.top + 2 + (row++ % 6) * 12;
         const w = ctx.measureText(m.label).width;
         const left = px + 3 + w > a.right ? px - 3 - w : px + 3;
         ctx.fillStyle = 'rgba(255,255,255,0.8)';
@@ -54,6 +54,47 @@ const markersPlugin = {
         ctx.fillText(m.label, left, y);
       }
     }
+    ctx.restore();
+  },
+};
+
+/**
+ * Range bars: for each category a whisker (a vertical line with end caps) from min to max, and
+ * the median's value written above the bar, so a zero bar is still labelled and read.
+ */
+const rangesPlugin = {
+  id: 'dtRanges',
+  /** @param {ChartJs} chart @param {unknown} _args @param {ChartJs} opts */
+  afterDatasetsDraw(chart, _args, opts) {
+    const ranges = (opts && opts.ranges) || [];
+    if (!ranges.length) return;
+    const { ctx, scales } = chart;
+    const x = scales.x;
+    const y = scales.y;
+    ctx.save();
+    ctx.strokeStyle = '#24292f';
+    ctx.fillStyle = '#24292f';
+    ctx.lineWidth = 1.5;
+    ctx.font = '11px sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    ranges.forEach((/** @type {ChartJs} */ r, /** @type {number} */ i) => {
+      const px = x.getPixelForValue(i);
+      const top = y.getPixelForValue(r.max);
+      const bottom = y.getPixelForValue(r.min);
+      if (r.max > r.min) {
+        ctx.beginPath();
+        ctx.moveTo(px, bottom);
+        ctx.lineTo(px, top);
+        for (const at of [top, bottom]) {
+          ctx.moveTo(px - 6, at);
+          ctx.lineTo(px + 6, at);
+        }
+        ctx.stroke();
+      }
+      const labelY = Math.min(top, y.getPixelForValue(r.median)) - 3;
+      ctx.fillText(r.text, px, Math.max(chart.chartArea.top + 12, labelY));
+    });
     ctx.restore();
   },
 };
@@ -118,7 +159,7 @@ function hydrate(spec, target) {
       scale.ticks.callback = FORMATS[format];
     }
   }
-  config.plugins = [markersPlugin, backgroundPlugin];
+  config.plugins = [markersPlugin, rangesPlugin, backgroundPlugin];
   return config;
 }
 

@@ -37,14 +37,23 @@ export function codeColour(code: string): string {
   return SPARE[h % SPARE.length];
 }
 
-/** The switch events drawn as markers, and how. */
-export const EVENT_STYLE: Record<string, { color: string; dash: number[]; short: string }> = {
+/**
+ * The switch events drawn as markers, and how. The zoomed panels mark every step of a switch
+ * (a dip before the reload is the new colour starting on the same cores, not nginx); the
+ * whole-run timeline only the `timeline` ones, to stay readable.
+ */
+export const EVENT_STYLE: Record<string, { color: string; dash: number[]; short: string; zoomOnly?: boolean }> = {
+  'new-colour-started': { color: '#0550ae', dash: [1, 3], short: 'new colour starting', zoomOnly: true },
+  'new-colour-healthy': { color: '#0550ae', dash: [4, 2], short: 'new colour healthy', zoomOnly: true },
+  'upstream-written': { color: '#57606a', dash: [1, 3], short: 'include written', zoomOnly: true },
+  'config-tested': { color: '#57606a', dash: [4, 2], short: 'nginx -t', zoomOnly: true },
   'reload-signalled': { color: '#24292f', dash: [6, 3], short: 'reload' },
   'switch-command-started': { color: '#6e7781', dash: [6, 3], short: 'switch command' },
   'switch-command-ended': { color: '#24292f', dash: [6, 3], short: 'switch command done' },
   'new-workers-up': { color: '#1a7f37', dash: [2, 2], short: 'new workers up' },
   'old-workers-gone': { color: '#8250df', dash: [2, 2], short: 'old workers gone' },
-  'old-colour-stopping': { color: '#bc4c00', dash: [8, 3, 2, 3], short: 'old colour stopped' },
+  'old-colour-stopping': { color: '#bc4c00', dash: [8, 3, 2, 3], short: 'old colour told to stop' },
+  'old-colour-exited': { color: '#bc4c00', dash: [1, 3], short: 'old colour exited', zoomOnly: true },
   'outage-start': { color: '#24292f', dash: [6, 3], short: 'outage start' },
   'outage-end': { color: '#8250df', dash: [2, 2], short: 'outage end' },
 };
@@ -96,7 +105,7 @@ export function timelineSpec(report: Report): ChartSpec {
     .sort((x, y) => sum(y[1]) - sum(x[1]))
     .map(([code, series]) => failureBars(code, capNonZero(asPoints(series, tl.bucketMs)), 3));
   const lines = a.disruptions.flatMap((d) =>
-    d.events.filter((e) => EVENT_STYLE[e.name]).map((e) => ({ x: round3(e.atMs / 1000), color: EVENT_STYLE[e.name].color, dash: EVENT_STYLE[e.name].dash })),
+    d.events.filter((e) => EVENT_STYLE[e.name] && !EVENT_STYLE[e.name].zoomOnly).map((e) => ({ x: round3(e.atMs / 1000), color: EVENT_STYLE[e.name].color, dash: EVENT_STYLE[e.name].dash })),
   );
   const spans = a.disruptions.flatMap((d) => (d.maxGap ? [{ from: d.maxGap.fromMs / 1000, to: d.maxGap.toMs / 1000, color: 'rgba(110,119,129,0.35)' }] : []));
   return {
@@ -113,7 +122,7 @@ export function timelineSpec(report: Report): ChartSpec {
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       plugins: {
         title: title(`${report.scenario.name}: successful responses per second (${lineMs} ms buckets) and failed requests per ${tl.bucketMs} ms`),
-        subtitle: { display: true, text: 'dashed: reload signalled · green dotted: new workers up · purple dotted: old workers gone · orange: old colour stopped · grey: longest gap', align: 'start', font: { size: 11 }, padding: { bottom: 12 } },
+        subtitle: { display: true, text: 'dashed: reload signalled · green dotted: new workers up · purple dotted: old workers gone · orange: old colour told to stop · grey: longest gap', align: 'start', font: { size: 11 }, padding: { bottom: 12 } },
         legend: { position: 'bottom', labels: { boxWidth: 12 } },
         dtMarkers: { lines, spans },
       },
@@ -193,8 +202,11 @@ export function rangeBarSpec(
   titleText: string,
   rangeLabel: string,
   unit: string,
-  groups: { label: string; min: number; median: number; max: number; values: number }[],
+  groups: { label: string; min: number; median: number; max: number; values: number; text: string }[],
 ): ChartSpec {
+  // The whisker and the median's value are drawn by chart-runtime.cjs's dtRanges plugin: a
+  // second bar dataset for the range read as a second series, and a zero bar as a missing one.
+  const top = Math.max(0, ...groups.map((g) => g.max));
   return {
     type: 'bar',
     data: {
@@ -206,26 +218,19 @@ export function rangeBarSpec(
           backgroundColor: 'rgba(9,105,218,0.45)',
           borderColor: '#0969da',
           borderWidth: 1,
-          grouped: false,
           barPercentage: 0.8,
-          order: 2,
-        },
-        {
-          label: rangeLabel,
-          // a one-value range is still drawn, as a short tick
-          data: groups.map((g) => [g.min, g.max]),
-          backgroundColor: '#24292f',
-          borderWidth: 0,
-          grouped: false,
-          barPercentage: 0.12,
-          minBarLength: 2,
-          order: 1,
         },
       ],
     },
     options: {
-      plugins: { title: title(titleText), legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-      scales: { y: { beginAtZero: true, title: { display: Boolean(unit), text: unit }, ticks: { dtFormat: 'thousands' } }, x: { ticks: { autoSkip: false } } },
+      plugins: {
+        title: title(titleText),
+        subtitle: { display: true, text: `bar: median, its value above · whisker: ${rangeLabel}`, align: 'start', font: { size: 11 }, padding: { bottom: 8 } },
+        legend: { display: false },
+        dtRanges: { ranges: groups.map((g) => ({ min: g.min, median: g.median, max: g.max, text: g.text })) },
+      },
+      // headroom above the tallest whisker for the value labels; a chart of zeros still has an axis
+      scales: { y: { beginAtZero: true, suggestedMax: top > 0 ? top * 1.15 : 1, title: { display: Boolean(unit), text: unit }, ticks: { dtFormat: 'thousands' } }, x: { ticks: { autoSkip: false } } },
     },
   };
 }

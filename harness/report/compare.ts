@@ -2,11 +2,13 @@
 // one bar chart per figure, repeats (and switches) shown as ranges with the median marked.
 // Figures are the gate's own (gate/figures.ts), so a comparison and a gate never disagree.
 import { relative } from 'node:path';
-import { FIGURES, figuresOf, summarizeFigures, type FigureName, type FigureSummary } from '../gate/figures.ts';
+import { FIGURES, figuresOf, formatFigure, summarizeFigures, type FigureName, type FigureSummary } from '../gate/figures.ts';
+import { changesFromScenario, changesText, differingFields } from './changes.ts';
 import { rangeBarSpec, type ChartSpec } from './charts.ts';
-import { verdictOf } from './html.ts';
-import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
+import { count, ms, rate } from './numbers.ts';
+import { canvas, esc, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
+import { runVerdict, type Tone } from './verdict.ts';
 
 export interface CompareRun {
   /** the run directory */
@@ -15,7 +17,7 @@ export interface CompareRun {
 }
 
 export interface CompareGroup {
-  /** the scenario's name (or the argument that named the runs) */
+  /** the scenario's name, and what sets this group apart from others of that name */
   label: string;
   runs: CompareRun[];
 }
@@ -25,9 +27,47 @@ export interface Comparison {
   groups: {
     label: string;
     description: string;
-    runs: { dir: string; startedAt: string; verdict: string; failed: number; switches: number }[];
+    /** what the group's runs changed from their scenario file (e.g. "switches.count=3") */
+    changes: string;
+    proxy: string;
+    runs: { dir: string; startedAt: string; verdict: string; tone: Tone; gate: string; failed: number; switches: number }[];
     figures: Record<FigureName, FigureSummary | null>;
   }[];
+}
+
+/** What makes two runs repeats of one configuration: the resolved scenario and the proxy measured. */
+const configurationOf = (r: Report) => {
+  const { description: _d, ...scenario } = r.scenario as Record<string, unknown>;
+  return { ...scenario, proxyVersion: r.meta.proxy.version };
+};
+
+/**
+ * Runs grouped by their effective configuration, in first-seen order. Groups that share a
+ * scenario name are labelled by the fields that differ between them, so no two settings are
+ * ever shown as repeats of one.
+ */
+export function groupRuns(runs: CompareRun[]): { groups: CompareGroup[]; warnings: string[] } {
+  const byKey = new Map<string, CompareRun[]>();
+  for (const run of runs) {
+    const key = JSON.stringify(configurationOf(run.report));
+    byKey.set(key, [...(byKey.get(key) ?? []), run]);
+  }
+  const lists = [...byKey.values()];
+  const warnings: string[] = [];
+  const groups = lists.map((list) => {
+    const name = list[0].report.scenario.name;
+    const siblings = lists.filter((l) => l[0].report.scenario.name === name && l !== list);
+    if (!siblings.length) return { label: name, runs: list };
+    const own = configurationOf(list[0].report);
+    const differ = new Set(siblings.flatMap((l) => differingFields(own, configurationOf(l[0].report)).map(([k]) => k)));
+    const text = [...differ].map((k) => `${k}=${JSON.stringify(k.split('.').reduce<unknown>((v, p) => (v as Record<string, unknown> | undefined)?.[p], own))}`).join(' ');
+    return { label: `${name} (${text})`, runs: list };
+  });
+  for (const name of new Set(runs.map((r) => r.report.scenario.name))) {
+    const n = lists.filter((l) => l[0].report.scenario.name === name).length;
+    if (n > 1) warnings.push(`runs of ${name} differ in their settings: shown as ${n} configurations, not as repeats of one`);
+  }
+  return { groups, warnings };
 }
 
 /** The figures charted, in reading order: the seed's story is failures, then their length, then the price. */
@@ -46,13 +86,20 @@ export function buildComparison(groups: CompareGroup[], outDir: string, createdA
     groups: groups.map((g) => ({
       label: g.label,
       description: g.runs[0]?.report.scenario.description ?? '',
-      runs: g.runs.map((r) => ({
-        dir: relative(outDir, r.dir) || '.',
-        startedAt: r.report.meta.startedAt,
-        verdict: verdictOf(r.report).status,
-        failed: r.report.analysis.totals.failed,
-        switches: r.report.analysis.disruptions.length,
-      })),
+      changes: g.runs[0] ? changesText(changesFromScenario(g.runs[0].report.scenario)) : '',
+      proxy: g.runs[0]?.report.meta.proxy.version ?? '',
+      runs: g.runs.map((r) => {
+        const v = runVerdict(r.report);
+        return {
+          dir: relative(outDir, r.dir) || '.',
+          startedAt: r.report.meta.startedAt,
+          verdict: v.headline,
+          tone: v.tone,
+          gate: v.gateText,
+          failed: r.report.analysis.totals.failed,
+          switches: r.report.analysis.disruptions.length,
+        };
+      }),
       figures: summarizeFigures(g.runs.map((r) => figuresOf(r.report))),
     })),
   };
@@ -67,14 +114,15 @@ export function compareCharts(c: Comparison): PageChart[] {
 
 export function compareSpec(c: Comparison, figure: FigureName, title: string, unit: string): ChartSpec {
   const per = FIGURES[figure].per === 'switch' ? 'every switch of every repeat' : 'repeats';
-  return rangeBarSpec(title, `range: min–max over ${per}`, unit, c.groups.map((g) => {
+  return rangeBarSpec(title, `min–max over ${per}`, unit, c.groups.map((g) => {
     const s = g.figures[figure];
-    return { label: g.label, min: s?.min ?? 0, median: s?.median ?? 0, max: s?.max ?? 0, values: s?.count ?? 0 };
+    return { label: g.label, min: s?.min ?? 0, median: s?.median ?? 0, max: s?.max ?? 0, values: s?.count ?? 0, text: s ? formatFigure(s.median, figure).replace(/ (ms|req\/s)$/, '') : 'n/a' };
   }));
 }
 
-const range = (s: FigureSummary | null, digits: number) =>
-  s === null ? 'n/a' : s.min === s.max ? fmt(s.median, digits) : `${fmt(s.median, digits)} <span class="meta">(${fmt(s.min, digits)}–${fmt(s.max, digits)})</span>`;
+/** A table cell: the median, and the range under it when repeats differ. */
+const range = (s: FigureSummary | null, f: (v: number) => string) =>
+  s === null ? 'n/a' : s.min === s.max ? f(s.median) : `${f(s.median)}<br><span class="meta">${f(s.min)}–${f(s.max)}</span>`;
 
 export function renderCompare(c: Comparison): string {
   const charts = compareCharts(c);
@@ -84,7 +132,7 @@ export function renderCompare(c: Comparison): string {
       const failed = g0(g, 'failed');
       const ok = g0(g, 'okPerSecond');
       const win = g0(g, 'errorWindowMs');
-      return `<li><b>${esc(g.label)}</b>: ${failed ? `${fmt(failed.median, 0)} failed requests per run${failed.min !== failed.max ? ` (${fmt(failed.min, 0)}–${fmt(failed.max, 0)})` : ''}` : 'n/a'}, worst error window ${fmt(win?.max ?? null)} ms, ${ok ? int(Math.round(ok.median)) : 'n/a'} ok/s — ${esc(g.description)}</li>`;
+      return `<li><b>${esc(g.label)}</b>: ${failed ? `${count(failed.median)} failed requests per run${failed.min !== failed.max ? ` (${count(failed.min)}–${count(failed.max)})` : ''}` : 'n/a'}, worst error window ${ms(win?.max ?? null)} ms, ${ok ? rate(ok.median) : 'n/a'} ok/s — ${esc(g.description)}</li>`;
     })
     .join('\n');
   const body = `
@@ -95,16 +143,16 @@ export function renderCompare(c: Comparison): string {
 ${c.groups
   .map(
     (g) =>
-      `<tr><td class="l"><b>${esc(g.label)}</b></td><td>${g.runs.length}</td><td>${range(g0(g, 'failed'), 0)}</td><td>${range(g0(g, 'failedPerSwitch'), 1)}</td><td>${range(g0(g, 'errorWindowMs'), 2)}</td>` +
-      `<td>${range(g0(g, 'maxGapMs'), 2)}</td><td>${range(g0(g, 'excessGapMs'), 2)}</td><td>${range(g0(g, 'okPerSecond'), 0)}</td><td>${range(g0(g, 'p99LatencyMs'), 2)}</td><td>${range(g0(g, 'backgroundFailures'), 0)}</td></tr>`,
+      `<tr><td class="l"><b>${esc(g.label)}</b><br><span class="meta">${esc(g.proxy)}${g.changes ? ` · changed: <code>${esc(g.changes)}</code>` : ''}</span></td><td>${g.runs.length}</td><td>${range(g0(g, 'failed'), count)}</td><td>${range(g0(g, 'failedPerSwitch'), count)}</td><td>${range(g0(g, 'errorWindowMs'), ms)}</td>` +
+      `<td>${range(g0(g, 'maxGapMs'), ms)}</td><td>${range(g0(g, 'excessGapMs'), ms)}</td><td>${range(g0(g, 'okPerSecond'), rate)}</td><td>${range(g0(g, 'p99LatencyMs'), ms)}</td><td>${range(g0(g, 'backgroundFailures'), count)}</td></tr>`,
   )
   .join('\n')}
 </table>
-<p class="meta">Each cell: median (min–max). Per-run figures are taken over the repeats; per-switch figures over every switch of every repeat. In the charts a bar reaches the median and the dark whisker spans min–max.</p>
+<p class="meta">Each cell: the median, with min–max under it when the runs differ. Per-run figures are taken over the repeats; per-switch figures over every switch of every repeat. Runs are grouped by their effective configuration (scenario settings and proxy version), so runs with different settings are never repeats of one another. In the charts a bar reaches the median, its value is written above it, and a whisker spans min–max.</p>
 <div class="bars">${charts.map((ch) => canvas(ch.id)).join('\n')}</div>
 <h2>Runs</h2>
-<table><tr><th class="l">scenario</th><th class="l">started</th><th class="l">verdict</th><th>failed</th><th>switches</th><th class="l">report</th></tr>
-${c.groups.flatMap((g) => g.runs.map((r) => `<tr><td class="l">${esc(g.label)}</td><td class="l">${esc(r.startedAt)}</td><td class="l">${esc(r.verdict)}</td><td>${int(r.failed)}</td><td>${r.switches}</td><td class="l"><a href="${esc(r.dir.split('/').map(encodeURIComponent).join('/'))}/report.html">${esc(r.dir)}</a></td></tr>`)).join('\n')}
+<table><tr><th class="l">scenario</th><th class="l">started</th><th class="l">clients saw</th><th class="l">gate</th><th>failed</th><th>switches</th><th class="l">report</th></tr>
+${c.groups.flatMap((g) => g.runs.map((r) => `<tr><td class="l">${esc(g.label)}</td><td class="l nw">${esc(r.startedAt)}</td><td class="l nw"><span class="verdict ${r.tone}" style="padding:1px 8px;margin:0;font-size:12px">${esc(r.verdict)}</span></td><td class="l gate">${esc(r.gate)}</td><td>${int(r.failed)}</td><td>${r.switches}</td><td class="l"><a href="${esc(r.dir.split('/').map(encodeURIComponent).join('/'))}/report.html">${esc(r.dir)}</a></td></tr>`)).join('\n')}
 </table>
 <p class="meta"><a href="../index.html">all runs</a></p>`;
   return page('Comparison — downtime', body, charts);

@@ -2,13 +2,13 @@
 // as JSON), so it opens offline from disk and can be attached to a CI run as it is. Verdict
 // first, then the timeline, a zoomed panel per switch, the tables, latency and errors.
 import type { DisruptionFigures, LatencySummary } from '../analysis/types.ts';
-import { figuresOf } from '../gate/figures.ts';
-import { declaresThresholds, evaluateThresholds } from '../gate/thresholds.ts';
-import { ScenarioSchema } from '../scenario/schema.ts';
+import { changesFromScenario, changesText, nonDefaults } from './changes.ts';
 import type { ZoomWindow } from './chart-data.ts';
 import { codeColour, latencySpec, timelineSpec, zoomSpec } from './charts.ts';
+import { count, ms } from './numbers.ts';
 import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
+import { runVerdict } from './verdict.ts';
 
 export interface HtmlExtras {
   /** per switch, built from the records (run/store.ts); without them, no zoomed panels */
@@ -38,38 +38,6 @@ export const CODE_EXPLANATIONS: Record<string, string> = {
 export const explainCode = (code: string) =>
   CODE_EXPLANATIONS[code] ?? (code.startsWith('HTTP ') ? 'A complete response whose status is outside the success range (load.successStatus).' : 'A transport error with no complete response.');
 
-/** Fields of the scenario that differ from the schema's defaults, as dotted paths. */
-export function nonDefaults(scenario: Report['scenario']): [string, unknown][] {
-  let defaults: Record<string, unknown>;
-  try {
-    defaults = ScenarioSchema.parse({ name: scenario.name, description: '' }) as Record<string, unknown>;
-  } catch {
-    return [];
-  }
-  const out: [string, unknown][] = [];
-  const walk = (v: unknown, d: unknown, path: string) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      for (const [k, x] of Object.entries(v)) walk(x, (d as Record<string, unknown> | undefined)?.[k], path ? `${path}.${k}` : k);
-    } else if (JSON.stringify(v) !== JSON.stringify(d)) out.push([path, v]);
-  };
-  // thresholds are shown with the verdict
-  const { name: _n, description: _d, expect: _e, ...rest } = scenario as Record<string, unknown>;
-  walk(rest, defaults, '');
-  return out;
-}
-
-/** pass / fail against the scenario's thresholds (the gate's own rules), or measured only. */
-export function verdictOf(report: Report): { status: 'pass' | 'fail' | 'measured' | 'invalid'; lines: string[] } {
-  const a = report.analysis;
-  if (a.problems.length || report.meta.error) return { status: 'invalid', lines: [...a.problems, ...(report.meta.error ? [`run ended early: ${report.meta.error}`] : [])] };
-  const expect = (report.scenario as { expect?: Parameters<typeof evaluateThresholds>[0] }).expect;
-  if (!declaresThresholds(expect)) return { status: 'measured', lines: ['no thresholds in this scenario: measured, not gated'] };
-  const results = evaluateThresholds(expect!, [figuresOf(report)]);
-  const lines = results.map((r) => `${r.status === 'pass' ? '✓' : '✗'} ${r.message}`);
-  if (expect!.knownBad) lines.unshift(`known-bad reference: ${expect!.knownBad}`);
-  return { status: results.every((r) => r.status === 'pass') ? 'pass' : 'fail', lines };
-}
-
 /** Every chart of a run's report, by canvas id: the same specs the PNGs are drawn from. */
 export function runCharts(report: Report, zooms: ZoomWindow[] = []): PageChart[] {
   return [
@@ -84,7 +52,7 @@ export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promi
   const t = a.totals;
   const zooms = extras.zooms ?? [];
   const charts = runCharts(report, zooms);
-  const verdict = verdictOf(report);
+  const verdict = runVerdict(report);
   const worst = worstSwitch(a.disruptions);
   const switches = a.disruptions.filter((d) => d.kind === 'switch').length;
   const row = (cells: (string | number)[], cls = '') => `<tr${cls ? ` class="${cls}"` : ''}>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
@@ -92,19 +60,17 @@ export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promi
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'none' : `${(v * 100).toFixed(1)}%`);
   const lat = (name: string, l: LatencySummary) => row([name, int(l.count), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => fmt(v, 3))]);
   const changed = nonDefaults(s);
-  const knownBad = Boolean((s as { expect?: { knownBad?: string } }).expect?.knownBad);
-  const verdictText = { pass: knownBad ? 'PASS (known-bad reference: its failures are expected)' : 'PASS', fail: 'FAIL', measured: 'MEASURED', invalid: 'COULD NOT MEASURE' }[verdict.status];
-  const verdictClass = { pass: 'good', fail: 'bad', measured: t.failed ? 'warn' : 'good', invalid: 'bad' }[verdict.status];
+  const fromFile = changesFromScenario(s);
   const fig = (v: string, k: string) => `<div class="fig"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`;
 
   const body = `
 <h1>${esc(s.name)} <span class="meta" style="font-size:14px;font-weight:normal">downtime report</span></h1>
 <div class="meta">${esc(s.description)}</div>
-<div class="verdict ${verdictClass}"><b>${verdictText}</b> — ${t.failed === 0 ? 'no failed requests' : `${int(t.failed)} failed requests`} over ${switches} switches;
-worst error window ${fmt(a.switchStats.errorWindowMs.max)} ms, worst gap ${fmt(a.switchStats.maxGapMs.max)} ms
-<div style="font-size:13px;margin-top:4px">${verdict.lines.map(esc).join('<br>')}</div></div>
+<div class="verdict ${verdict.tone}" id="verdict" data-outcome="${verdict.outcome}"><b>${esc(verdict.headline)}</b> — ${esc(verdict.outcome === 'incomplete' ? 'run stopped early (Ctrl-C)' : `${t.failed === 0 ? 'no failed requests' : `${int(t.failed)} failed request${t.failed === 1 ? '' : 's'}`} over ${switches} switch${switches === 1 ? '' : 'es'}`)};
+worst error window ${ms(a.switchStats.errorWindowMs.max)} ms, worst gap ${ms(a.switchStats.maxGapMs.max)} ms
+<div class="gate" style="font-size:13px;margin-top:4px">${esc(verdict.gateText)}</div>
+${verdict.lines.length ? `<div style="font-size:13px;margin-top:4px">${verdict.lines.map(esc).join('<br>')}</div>` : ''}</div>
 ${t.backgroundFailures ? `<div class="verdict warn">${int(t.backgroundFailures)} background failures outside every switch: the baseline is not healthy</div>` : ''}
-${meta.aborted ? '<div class="verdict warn">Run stopped early (Ctrl-C): partial results.</div>' : ''}
 <div class="figs">
 ${fig(int(t.failed), 'failed requests')}
 ${fig(`${fmt(a.switchStats.errorWindowMs.max)} ms`, 'worst error window')}
@@ -114,7 +80,7 @@ ${fig(`${fmt(a.latency.overall.p99)} ms`, 'p99 latency')}
 ${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connections')}
 </div>
 <table>
-<tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map(([k, v]) => `<code>${esc(k)}=${esc(JSON.stringify(v))}</code>`).join(' ')}` : ' (defaults otherwise)'}</td></tr>
+<tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map(([k, v]) => `<code>${esc(k)}=${esc(JSON.stringify(v))}</code>`).join(' ')}` : ' (defaults otherwise)'}${fromFile.length ? `<br>changed from <code>scenarios/${esc(s.name)}.ts</code> for this run: <code>${esc(changesText(fromFile))}</code>` : ''}</td></tr>
 <tr><td class="l">load</td><td class="l">${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${fmt(t.durationMs / 1000, 1)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
 <tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>
 ${meta.stack ? `<tr><td class="l">stack</td><td class="l">${esc(meta.stack.driver)} driver${meta.stack.images ? `, images ${esc(meta.stack.images.proxy)} + ${esc(meta.stack.images.apps)} (${esc(meta.stack.engine ?? '')})` : ''}; traffic: ${esc(meta.stack.path)}</td></tr>` : ''}
@@ -133,7 +99,7 @@ ${zooms.length ? `<p class="meta">±${fmt((zooms[0].toMs - zooms[0].fromMs) / 2,
 <h2>Per switch</h2>
 <table class="switches"><tr><th></th><th>failed</th><th>on reused</th><th>errorWindow ms</th><th>maxGap ms</th><th>excessGap ms</th><th>last old → first new (ms)</th><th>new colour after</th><th class="l">codes</th></tr>
 ${a.disruptions.map((d) => row([d.label, d.failedRequests, `${d.failedOnReused}${d.failedRequests ? (d.failedOnReused === d.failedRequests ? ' (all)' : '') : ''}`, fmt(d.errorWindowMs), fmt(d.maxGapMs), d.excessGapMs === null ? 'n/a' : fmt(d.excessGapMs), d.crossover ? `${fmt(d.crossover.lastOldMs, 1)} → ${fmt(d.crossover.firstNewMs, 1)}` : '-', d.crossover ? `${pct(d.crossover.newShareAfter)}${d.crossover.tookEffect ? '' : ' NOT TAKEN'}` : '-', codes(d.byCode)], d === worst ? 'worst' : '')).join('\n')}
-${a.switchStats.failedRequests.count > 1 ? (['median', 'mean', 'max'] as const).map((k) => `<tr><th>${k}</th><th>${fmt(a.switchStats.failedRequests[k], k === 'mean' ? 1 : 0)}</th><th></th><th>${fmt(a.switchStats.errorWindowMs[k])}</th><th>${fmt(a.switchStats.maxGapMs[k])}</th><th>${fmt(a.switchStats.excessGapMs[k])}</th><th></th><th></th><th></th></tr>`).join('') : ''}
+${a.switchStats.failedRequests.count > 1 ? (['median', 'mean', 'max'] as const).map((k) => `<tr><th>${k}</th><th>${count(a.switchStats.failedRequests[k])}</th><th></th><th>${fmt(a.switchStats.errorWindowMs[k])}</th><th>${fmt(a.switchStats.maxGapMs[k])}</th><th>${fmt(a.switchStats.excessGapMs[k])}</th><th></th><th></th><th></th></tr>`).join('') : ''}
 </table>
 <p class="meta">maxGap is the longest interval in the switch's horizon with no successful response on any connection; the steady-state reference (p99.9 of that interval outside switches, after warm-up) is ${a.gapReferenceMs === null ? 'n/a (no steady state)' : `${fmt(a.gapReferenceMs)} ms`}, and excessGap is maxGap minus it.</p>
 

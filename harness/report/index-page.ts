@@ -4,16 +4,24 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { verdictOf } from './html.ts';
+import { changesFromScenario, changesText } from './changes.ts';
 import { esc, fmt, int, page } from './page.ts';
 import type { Report } from './report.ts';
+import { runVerdict, type Tone } from './verdict.ts';
 
 export interface IndexEntry {
   dir: string;
   kind: 'run' | 'compare';
   startedAt: string;
   title: string;
+  /** what clients saw, e.g. "192 FAILED REQUESTS", "INCOMPLETE"; "comparison" or "unreadable" for those */
   verdict: string;
+  tone: Tone | 'neutral';
+  /** the gate's verdict in its own words, naming its thresholds */
+  gate: string;
+  /** what the run changed from its scenario file, and the proxy it measured */
+  changes: string;
+  proxy: string;
   failed: number | null;
   worstErrorWindowMs: number | null;
   worstGapMs: number | null;
@@ -38,6 +46,10 @@ export async function indexEntries(root: string): Promise<IndexEntry[]> {
           startedAt: c.createdAt,
           title: c.groups.map((g) => `${g.label}${g.runs.length > 1 ? ` ×${g.runs.length}` : ''}`).join(' · '),
           verdict: 'comparison',
+          tone: 'neutral',
+          gate: '',
+          changes: '',
+          proxy: '',
           failed: null,
           worstErrorWindowMs: null,
           worstGapMs: null,
@@ -55,20 +67,24 @@ export async function indexEntries(root: string): Promise<IndexEntry[]> {
     try {
       const r = JSON.parse(await readFile(join(path, 'report.json'), 'utf8')) as Report;
       const a = r.analysis;
-      const v = verdictOf(r);
+      const v = runVerdict(r);
       out.push({
         dir: dir.name,
         kind: 'run',
         startedAt: r.meta.startedAt,
         title: r.scenario.name,
-        verdict: v.status,
+        verdict: v.headline,
+        tone: v.tone,
+        gate: v.gateText,
+        changes: changesText(changesFromScenario(r.scenario)),
+        proxy: r.meta.proxy.version,
         failed: a.totals.failed,
         worstErrorWindowMs: a.switchStats.errorWindowMs.max,
         worstGapMs: a.switchStats.maxGapMs.max,
         okPerSecond: a.totals.okPerSecond,
         switches: a.disruptions.length,
         durationS: a.totals.durationMs / 1000,
-        note: [r.meta.aborted ? 'stopped early' : '', a.totals.backgroundFailures ? `${a.totals.backgroundFailures} background failures` : '', ...a.problems].filter(Boolean).join('; '),
+        note: [a.totals.backgroundFailures ? `${a.totals.backgroundFailures} background failures` : '', ...a.problems].filter(Boolean).join('; '),
       });
     } catch (err) {
       out.push(broken(dir.name, 'run', err));
@@ -79,10 +95,8 @@ export async function indexEntries(root: string): Promise<IndexEntry[]> {
 }
 
 function broken(dir: string, kind: 'run' | 'compare', err: unknown): IndexEntry {
-  return { dir, kind, startedAt: '', title: dir, verdict: 'unreadable', failed: null, worstErrorWindowMs: null, worstGapMs: null, okPerSecond: null, switches: null, durationS: null, note: (err as Error).message };
+  return { dir, kind, startedAt: '', title: dir, verdict: 'unreadable', tone: 'bad', gate: '', changes: '', proxy: '', failed: null, worstErrorWindowMs: null, worstGapMs: null, okPerSecond: null, switches: null, durationS: null, note: (err as Error).message };
 }
-
-const VERDICT_CLASS: Record<string, string> = { pass: 'good', fail: 'bad', invalid: 'bad', unreadable: 'bad', measured: 'neutral', comparison: 'neutral' };
 
 export function renderIndex(entries: IndexEntry[]): string {
   const runs = entries.filter((e) => e.kind === 'run');
@@ -96,13 +110,13 @@ ${compares.length ? `<h2>Comparisons</h2>
 ${compares.map((e) => `<tr><td class="l">${when(e.startedAt)}</td><td class="l">${esc(e.title)}</td><td class="l">${e.verdict === 'unreadable' ? esc(e.note) : `<a href="${encodeURIComponent(e.dir)}/compare.html">${esc(e.dir)}</a>`}</td></tr>`).join('\n')}
 </table>` : ''}
 <h2>Runs</h2>
-${runs.length ? `<table><tr><th class="l">started</th><th class="l">scenario</th><th class="l">verdict</th><th>failed</th><th>worst errorWindow ms</th><th>worst maxGap ms</th><th>ok/s</th><th>switches</th><th>s</th><th class="l">report</th><th class="l">notes</th></tr>
+${runs.length ? `<table><tr><th class="l">started</th><th class="l">scenario</th><th class="l">clients saw</th><th class="l">gate</th><th>failed</th><th>worst errorWindow ms</th><th>worst maxGap ms</th><th>ok/s</th><th>switches</th><th>s</th><th class="l">proxy</th><th class="l">notes</th></tr>
 ${runs
   .map(
     (e) =>
-      `<tr><td class="l nw">${when(e.startedAt)}</td><td class="l nw"><b>${esc(e.title)}</b></td><td class="l"><span class="verdict ${VERDICT_CLASS[e.verdict] ?? 'neutral'}" style="padding:1px 8px;margin:0;font-size:12px">${esc(e.verdict)}</span></td>` +
-      `<td>${e.failed === null ? '' : int(e.failed)}</td><td>${fmt(e.worstErrorWindowMs)}</td><td>${fmt(e.worstGapMs)}</td><td>${e.okPerSecond === null ? '' : int(e.okPerSecond)}</td><td>${e.switches ?? ''}</td><td>${fmt(e.durationS, 1)}</td>` +
-      `<td class="l nw">${e.verdict === 'unreadable' ? '' : `<a href="${encodeURIComponent(e.dir)}/report.html">${esc(e.dir)}</a>`}</td><td class="l meta">${esc(e.note)}</td></tr>`,
+      `<tr><td class="l nw">${when(e.startedAt)}</td><td class="l"><b>${e.verdict === 'unreadable' ? esc(e.title) : `<a href="${encodeURIComponent(e.dir)}/report.html" title="${esc(e.dir)}">${esc(e.title)}</a>`}</b>${e.changes ? `<br><code class="changes">${esc(e.changes)}</code>` : ''}</td><td class="l nw"><span class="verdict ${e.tone}" style="padding:1px 8px;margin:0;font-size:12px">${esc(e.verdict)}</span></td><td class="l gate">${esc(e.gate)}</td>` +
+      `<td>${e.failed === null ? '' : int(e.failed)}</td><td>${fmt(e.worstErrorWindowMs)}</td><td>${fmt(e.worstGapMs)}</td><td>${e.okPerSecond === null ? '' : int(e.okPerSecond)}</td><td>${e.switches ?? ''}</td><td>${fmt(e.durationS, 1)}</td><td class="l nw">${esc(e.proxy)}</td>` +
+      `<td class="l meta">${esc(e.note)}</td></tr>`,
   )
   .join('\n')}
 </table>` : '<p>No runs yet: <code>npm run scenario keepalive-60s</code>.</p>'}`;

@@ -29,7 +29,8 @@ td,th{padding:3px 10px;border-bottom:1px solid #e3e6ea;text-align:right;vertical
 th{background:#f6f8fa;font-weight:600}
 td:first-child,th:first-child,td.l,th.l{text-align:left}
 tr.worst td{background:#fff8f8}
-.switches td:last-child{text-align:left} .nw,.cmp td{white-space:nowrap}
+.switches td:last-child{text-align:left} .nw{white-space:nowrap}
+.cmp{width:100%} .cmp th{font-size:12px} td.gate{font-size:12px;color:#57606a;max-width:420px} code.changes{font-size:11px}
 .meta{color:#57606a} .chart{position:relative;height:360px;margin:8px 0}
 .zooms{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:14px}
 .zooms .chart{height:270px;border:1px solid #e3e6ea;border-radius:6px;padding:4px}

@@ -1,5 +1,5 @@
 // report.json: everything a run measured, versioned. A change to a figure's definition
-// (MEASUREMENT.md) is a change to SCHEMA_VERSION.
+// (docs/MEASUREMENT.md) is a change to SCHEMA_VERSION.
 import type { Analysis } from '../analysis/types.ts';
 import type { RunMeta } from '../run/run.ts';
 import type { Scenario } from '../scenario/schema.ts';

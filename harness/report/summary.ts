@@ -1,8 +1,7 @@
 // The terminal summary: one table, per switch and in total, with the error codes.
+import { count, ms, rate } from './numbers.ts';
 import type { Report } from './report.ts';
-
-const n = (v: number) => v.toLocaleString('en-US');
-const f2 = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
+import { runVerdict, verdictLine } from './verdict.ts';
 
 function table(rows: string[][], rightAligned: boolean[]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -14,7 +13,7 @@ function table(rows: string[][], rightAligned: boolean[]): string {
 const codes = (byCode: Record<string, number>) =>
   Object.entries(byCode)
     .sort((a, b) => b[1] - a[1])
-    .map(([code, count]) => `${code} ${n(count)}`)
+    .map(([code, k]) => `${code} ${count(k)}`)
     .join(', ') || '-';
 
 export function formatSummary(report: Report, reportPath?: string): string {
@@ -23,20 +22,21 @@ export function formatSummary(report: Report, reportPath?: string): string {
   const out: string[] = [];
   out.push(
     `${s.name}: ${meta.proxy.version}, ${s.load.connections} connections, ` +
-      `${a.disruptions.length} ${a.disruptions.every((d) => d.kind === 'switch') ? 'switches' : 'disruptions'}, ${f2(t.durationMs / 1000)} s` +
+      `${a.disruptions.length} ${a.disruptions.every((d) => d.kind === 'switch') ? (a.disruptions.length === 1 ? 'switch' : 'switches') : 'disruptions'}, ${ms(t.durationMs / 1000)} s` +
       (meta.aborted ? '  [STOPPED EARLY: partial results]' : ''),
   );
+  out.push(verdictLine(runVerdict(report)));
   if (meta.stack) {
     const images = meta.stack.images ? `, ${meta.stack.images.proxy} + ${meta.stack.images.apps}` : '';
     out.push(`stack: ${meta.stack.driver}${images}; traffic ${meta.stack.path}${meta.stack.config ? `; configuration ${meta.stack.config}` : ''}`);
   }
   out.push(
-    `requests ${n(t.requests)}   ok ${n(t.ok)}   failed ${n(t.failed)} (transport ${n(t.transportErrors)}, http ${n(t.httpErrors)})   ` +
-      `${n(t.okPerSecond)} ok/s   connections ${n(t.connections)}`,
+    `requests ${count(t.requests)}   ok ${count(t.ok)}   failed ${count(t.failed)} (transport ${count(t.transportErrors)}, http ${count(t.httpErrors)})   ` +
+      `${rate(t.okPerSecond)} ok/s   connections ${count(t.connections)}`,
   );
-  out.push(`failed by code: ${codes(t.byCode)}   on reused connections: ${n(t.failedOnReused)} of ${n(t.failed)}`);
+  out.push(`failed by code: ${codes(t.byCode)}   on reused connections: ${count(t.failedOnReused)} of ${count(t.failed)}`);
   if (t.backgroundFailures > 0) {
-    out.push(`!! ${n(t.backgroundFailures)} BACKGROUND FAILURES outside every switch: the baseline itself is not healthy`);
+    out.push(`!! ${count(t.backgroundFailures)} BACKGROUND FAILURES outside every switch: the baseline itself is not healthy`);
   }
   out.push('');
   const rows = [['', 'failed', 'reused', 'errorWindow ms', 'maxGap ms', 'excessGap ms', 'new colour after', 'codes']];
@@ -44,11 +44,11 @@ export function formatSummary(report: Report, reportPath?: string): string {
     const share = d.crossover?.newShareAfter;
     rows.push([
       d.label,
-      n(d.failedRequests),
-      n(d.failedOnReused),
-      f2(d.errorWindowMs),
-      f2(d.maxGapMs),
-      f2(d.excessGapMs),
+      count(d.failedRequests),
+      count(d.failedOnReused),
+      ms(d.errorWindowMs),
+      ms(d.maxGapMs),
+      ms(d.excessGapMs),
       d.crossover ? `${share === null || share === undefined ? 'none' : `${(share * 100).toFixed(1)}%`}${d.crossover.tookEffect ? '' : ' NOT TAKEN'}` : '-',
       codes(d.byCode),
     ]);
@@ -56,15 +56,15 @@ export function formatSummary(report: Report, reportPath?: string): string {
   const st = a.switchStats;
   if (st.failedRequests.count > 1) {
     for (const stat of ['median', 'mean', 'max'] as const) {
-      rows.push([stat, f2(st.failedRequests[stat]), '', f2(st.errorWindowMs[stat]), f2(st.maxGapMs[stat]), f2(st.excessGapMs[stat]), '', '']);
+      rows.push([stat, count(st.failedRequests[stat]), '', ms(st.errorWindowMs[stat]), ms(st.maxGapMs[stat]), ms(st.excessGapMs[stat]), '', '']);
     }
   }
   if (rows.length > 1) out.push(table(rows, [false, true, true, true, true, true, true, false]));
-  out.push(`steady-state gap reference (p99.9 between successes after warm-up, outside switches): ${f2(a.gapReferenceMs)} ms`);
+  out.push(`steady-state gap reference (p99.9 between successes after warm-up, outside switches): ${ms(a.gapReferenceMs)} ms`);
   const l = a.latency;
   out.push(
-    `latency ms (ok): p50 ${f2(l.overall.p50)}  p99 ${f2(l.overall.p99)}  p99.9 ${f2(l.overall.p999)}  max ${f2(l.overall.max)}` +
-      `   steady p99 ${f2(l.steady.p99)}, during switches p99 ${f2(l.switching.p99)}`,
+    `latency ms (ok): p50 ${ms(l.overall.p50)}  p99 ${ms(l.overall.p99)}  p99.9 ${ms(l.overall.p999)}  max ${ms(l.overall.max)}` +
+      `   steady p99 ${ms(l.steady.p99)}, during switches p99 ${ms(l.switching.p99)}`,
   );
   for (const p of a.problems) out.push(`!! ${p}`);
   for (const note of a.notes ?? []) out.push(`note: ${note}`);

@@ -1,5 +1,5 @@
 // Calibration: the meter against outages whose length is known because the harness made them
-// (MEASUREMENT.md, "Calibration"). The live app fails for D ms; the measured errorWindowMs and
+// (docs/MEASUREMENT.md, "Calibration"). The live app fails for D ms; the measured errorWindowMs and
 // maxGapMs must match D within max(2 ms, 5 %).
 import type { Analysis } from '../analysis/types.ts';
 import { OUTCOME, type RecordSet } from '../records/records.ts';
@@ -27,13 +27,28 @@ export interface CalibrationRow {
   withinTolerance: boolean;
 }
 
+const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)} ms`;
+
+/** The sentence that goes with calibrate's exit code: all within tolerance, or which were not and by how much. */
+export function calibrationVerdict(rows: CalibrationRow[]): string {
+  const out = rows.filter((r) => !r.withinTolerance);
+  if (out.length === 0) return `calibrate: all ${rows.length} outages measured within the tolerance max(2 ms, 5 %) (exit 0)`;
+  const which = out.map(
+    (r) => `${r.mode} ${r.plannedMs} ms (errorWindow ${signed(r.errorWindowMs - r.truthMs)}, maxGap ${signed(r.maxGapMs - r.truthMs)}, tolerance ±${tolerance(r.truthMs).toFixed(2)} ms)`,
+  );
+  return (
+    `calibrate: ${out.length} of ${rows.length} outages measured outside the tolerance max(2 ms, 5 %): ${which.join('; ')} (exit 1). ` +
+    "At 20–50 ms the bound is about one request's latency under load: rerun on a quieter machine; docs/MEASUREMENT.md says how the meter is checked."
+  );
+}
+
 export interface Calibration {
   run: RunOutput;
   rows: CalibrationRow[];
   /**
    * failures whose request overlapped no outage at all: the baseline must be clean for the rows
    * to count. (A request already in flight when an outage began is a background failure by
-   * MEASUREMENT.md's start-based attribution, but the outage did cause it.)
+   * docs/MEASUREMENT.md's start-based attribution, but the outage did cause it.)
    */
   unrelatedFailures: number;
 }

@@ -23,7 +23,7 @@ interface RunFile {
   disruptions: Disruption[];
 }
 
-/** reports/20261124-221500-keepalive-60s (with -2, -3 … if taken) */
+/** reports/20261124-221500-keepalive-60s, named by the run's start (as its pages show it), with -2, -3 … if taken */
 export async function newRunDir(root: string, scenario: string, date = new Date()): Promise<string> {
   const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   let dir = join(root, `${stamp}-${scenario}`);

@@ -1,8 +1,7 @@
 // The scenario behind `npm run measure` (and `npm run gate -- --url`): a URL the harness did not
 // start, switched by your command at a fixed interval, or only watched.
-import { CannotMeasure } from '../errors.ts';
 import { applyOverrides, validateScenario, type Override } from './resolve.ts';
-import { parseDurationMs, type Scenario, type ScenarioInput } from './schema.ts';
+import { durationFlag, MIN_SWITCH_SPACING_MS, type Scenario, type ScenarioInput } from './schema.ts';
 
 export interface MeasureOptions {
   url: string;
@@ -22,8 +21,7 @@ const WATCH_MS = 30_000;
 
 export function measureScenario(o: MeasureOptions, overrides: Override[] = []): Scenario {
   const switches = o.switches ?? (o.command ? 1 : 0);
-  const intervalMs = parseDurationMs(o.interval ?? '10s');
-  if (!(intervalMs > 0)) throw new CannotMeasure(`--interval ${o.interval}: expected a duration such as 10s or 500ms`);
+  const intervalMs = durationFlag('interval', o.interval ?? '10s', MIN_SWITCH_SPACING_MS);
   const input: ScenarioInput = {
     name: o.name ?? 'measure',
     description: `${o.url}${o.command ? `, switched by: ${o.command}` : ', watched'}`,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { scenarios } from '../../scenarios/index.ts';
 import { CannotMeasure } from '../errors.ts';
+import { describeField, fieldsUnder, nearest } from './fields.ts';
 import { ScenarioSchema, type Scenario, type ScenarioInput } from './schema.ts';
 
 /** `path.to.field=value`; the value is JSON when it parses as JSON, else a plain string. */
@@ -38,17 +39,43 @@ export function applyOverrides(input: ScenarioInput, overrides: Override[]): Sce
 }
 
 export function validateScenario(input: unknown): Scenario {
-  const result = ScenarioSchema.safeParse(input);
+  const result = ScenarioSchema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  throw new CannotMeasure(`invalid scenario:\n${formatIssues(result.error)}`);
+  throw new CannotMeasure(`invalid scenario:\n${formatIssues(result.error, scenarioFields)}\n(every field with its default: --fields)`);
 }
 
-export function formatIssues(error: z.ZodError): string {
+/** Where validation messages look up a schema's fields: names under a path, and what one expects. */
+export interface FieldLookup {
+  fieldsUnder(path: readonly PropertyKey[]): string[];
+  describeField(path: readonly PropertyKey[]): string;
+}
+const scenarioFields: FieldLookup = { fieldsUnder, describeField };
+
+/**
+ * One line per problem, naming the field. With a field lookup, an unknown field comes with the
+ * nearest real one (or the list of them), and a value of the wrong kind with what it expects.
+ */
+export function formatIssues(error: z.ZodError, fields?: FieldLookup): string {
   return error.issues
     .map((issue) => {
       const field = issue.path.join('.');
-      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => (field ? `${field}.${k}` : k)) : [];
-      if (keys.length) return `  ${keys.join(', ')}: unknown field`;
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys
+          .map((k) => {
+            const known = fields?.fieldsUnder(issue.path) ?? [];
+            const near = nearest(k, known);
+            const hint = near ? `; did you mean ${field ? `${field}.` : ''}${near}?` : known.length ? ` (known here: ${known.join(', ')})` : '';
+            return `  ${field ? `${field}.${k}` : k}: unknown field${hint}`;
+          })
+          .join('\n');
+      }
+      const generic = issue.code === 'invalid_union' || issue.code === 'invalid_type' || issue.message === 'Invalid input';
+      if (fields && generic && issue.path.length) {
+        const input = 'input' in issue ? issue.input : undefined;
+        // a duration that did not parse arrives here as NaN: its text is gone, so say nothing of it
+        const got = input !== undefined && !Number.isNaN(input) ? `${JSON.stringify(input)} is not valid: ` : '';
+        return `  ${field}: ${got}expected ${fields.describeField(issue.path)}`;
+      }
       return `  ${field || '(scenario)'}: ${issue.message}`;
     })
     .join('\n');

@@ -1,18 +1,42 @@
 // What a scenario may say, with defaults. Every message names the field it is about.
 import { z } from 'zod';
+import { CannotMeasure } from '../errors.ts';
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
-/** "250ms", "2s", "1.5m" or a plain number of milliseconds. */
+/**
+ * The one duration rule, for scenario files, --set and every command's flags: "250ms", "2s",
+ * "1.5m", or a bare number, which is milliseconds.
+ */
+export const DURATION_RULE = 'a duration such as 500ms, 2s or 1.5m (a bare number is milliseconds)';
+
 export function parseDurationMs(v: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
   return m ? Number(m[1]) * UNITS_MS[m[2] ?? 'ms'] : Number.NaN;
 }
 
+/**
+ * A duration flag by the one rule (units, or bare milliseconds). A value below `minMs` that
+ * was written without a unit is most likely seconds meant as such: the message says so.
+ */
+export function durationFlag(flag: string, v: string, minMs = 0, maxMs = Number.POSITIVE_INFINITY): number {
+  const value = parseDurationMs(v);
+  if (!Number.isFinite(value)) throw new CannotMeasure(`--${flag} ${v}: expected ${DURATION_RULE}`);
+  if (value < minMs || value > maxMs) {
+    const bare = /^\s*\d+(\.\d+)?\s*$/.test(v);
+    const limit = (x: number) => (x >= 1000 ? `${x / 1000} s` : `${x} ms`);
+    throw new CannotMeasure(
+      `--${flag} ${v}: ${value} ms is ${value < minMs ? `shorter than ${limit(minMs)}` : `longer than ${limit(maxMs)}`}` +
+        (bare && value < minMs ? `; a bare number is milliseconds: for ${v} seconds write ${v}s` : ''),
+    );
+  }
+  return value;
+}
+
 const ms = z
   .union([z.number(), z.string()])
   .transform((v) => (typeof v === 'number' ? v : parseDurationMs(v)))
-  .pipe(z.number({ error: 'expected a duration such as 500ms, 2s or 1500' }).nonnegative());
+  .pipe(z.number({ error: `expected ${DURATION_RULE}` }).nonnegative());
 
 const nginxTime = z
   .string()

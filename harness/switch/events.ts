@@ -1,4 +1,4 @@
-// A switch's timeline, in the order a deploy job produces it (MEASUREMENT.md, "Switch events").
+// A switch's timeline, in the order a deploy job produces it (docs/MEASUREMENT.md, "A switch and its events").
 export const SWITCH_EVENTS = [
   'new-colour-started',
   'new-colour-healthy',

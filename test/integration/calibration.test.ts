@@ -1,4 +1,4 @@
-// The meter against outages of known length, through a real nginx (MEASUREMENT.md,
+// The meter against outages of known length, through a real nginx (docs/MEASUREMENT.md,
 // "Calibration"): errorWindowMs and maxGapMs must match the truth within max(2 ms, 5 %).
 import { describe, expect, it } from 'vitest';
 import { calibrate, tolerance } from '../../harness/run/calibration.ts';

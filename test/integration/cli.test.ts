@@ -25,12 +25,91 @@ function occupyPort(): Promise<number> {
   });
 }
 
+const node = (script: string, args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+// npm as a user runs it: its own environment, not the test runner's
+const npmEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_'))) as NodeJS.ProcessEnv;
+
+describe('what a new user meets', () => {
+  it('npm run with flags and no --: exit 2, says how to pass them', () => {
+    const r = spawnSync('npm', ['run', '-s', 'scenario', 'keepalive-60s', '--switches', '3'], { cwd: ROOT, encoding: 'utf8', env: npmEnv(), timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('npm kept --switches for itself');
+    expect(r.stderr).toContain('npm run scenario -- <arguments and flags>');
+    const json = spawnSync('npm', ['run', '-s', 'scenario', 'keepalive-60s', '--json'], { cwd: ROOT, encoding: 'utf8', env: npmEnv(), timeout: 60_000 });
+    expect(json.status).toBe(2);
+    expect(json.stderr).toContain('npm kept --json for itself');
+  });
+
+  it('the bin takes plain flags: npx downtime-harness <command> …', () => {
+    const list = spawnSync('npx', ['downtime-harness', 'scenario', '--list'], { cwd: ROOT, encoding: 'utf8', env: npmEnv(), timeout: 60_000 });
+    expect(list.status).toBe(0);
+    expect(list.stdout).toContain('connection-close');
+    const flag = spawnSync('npx', ['downtime-harness', 'scenario', 'keepalive-60s', '--switches', 'x'], { cwd: ROOT, encoding: 'utf8', env: npmEnv(), timeout: 60_000 });
+    expect(flag.status).toBe(2);
+    expect(flag.stderr).toContain('--switches x: expected a whole number');
+    const fields = spawnSync(process.execPath, ['bin/downtime-harness.mjs', 'scenario', '--fields'], { cwd: ROOT, encoding: 'utf8' });
+    expect(fields.status).toBe(0);
+    expect(fields.stdout).toContain('proxy.extraHttp');
+    const unknown = spawnSync(process.execPath, ['bin/downtime-harness.mjs', 'scenarios'], { cwd: ROOT, encoding: 'utf8' });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "scenarios"');
+  });
+
+  it('report on a missing directory says it does not exist', () => {
+    const r = node('harness/cli/report.ts', ['/tmp/downtime-no-such-dir']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('/tmp/downtime-no-such-dir: no such directory');
+  });
+
+  it('compare with one scenario and no repeats: exit 2, says why', () => {
+    const r = node('harness/cli/compare.ts', ['keepalive-60s']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('one scenario is nothing to compare');
+    expect(r.stderr).toContain('npm run scenario -- keepalive-60s');
+  });
+
+  it('gate --stat with no threshold on the command line: exit 2, says where it applies', () => {
+    const r = node('harness/cli/gate.ts', ['connection-close', '--stat', 'p95']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--stat p95 applies to the thresholds given on the command line');
+  });
+
+  it('bench takes durations by the same rule', () => {
+    const bare = node('scripts/bench.ts', ['--duration', '5']);
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toContain('for 5 seconds write 5s');
+    const part = node('scripts/bench.ts', ['--duration', '2500ms']);
+    expect(part.status).toBe(2);
+    expect(part.stderr).toContain('whole seconds');
+  });
+
+  it('--duration 10 is 10 ms, and the message says how to write seconds', async () => {
+    const r = await runCli(['keepalive-60s', '--duration', '10']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('for 10 seconds write 10s');
+  });
+
+  it('--json: JSON alone on stdout, with the run directory and the verdict; the summary on stderr', async () => {
+    const out = outDir();
+    const r = await runCli(['connection-close', ...quick, '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.runDir).toBe(join(out, readdirSync(out).find((d) => d.endsWith('-connection-close'))!));
+    expect(json.verdict).toMatchObject({ outcome: expect.stringMatching(/^(lost|clean)$/), gateText: expect.stringContaining('maxFailed ≤ 0') });
+    expect(json.analysis.totals.requests).toBeGreaterThan(0);
+    expect(r.stderr).toContain('verdict: ');
+    expect(r.stderr).toContain('report: ');
+  });
+});
+
 describe('scenario CLI', () => {
   it('runs a scenario and writes every output file', async () => {
     const out = outDir();
     const r = await runCli(['keepalive-60s', ...quick, '--out', out]);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe('keepalive-60s: 4.0 s of load, 1 switch…\n'); // the start, on stderr
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^verdict: [\d,]+ FAILED REQUESTS? — gate: thresholds (hold|broken) \(minFailed ≥ 1, maxBackgroundFailures ≤ 0\)|^verdict: NO FAILED REQUESTS/m);
     expect(r.stdout).toMatch(/requests [\d,]+ +ok [\d,]+ +failed/);
     expect(r.stdout).toContain('switch 1: blue → green');
     const [dir] = readdirSync(out);
@@ -38,6 +117,8 @@ describe('scenario CLI', () => {
     const files = readdirSync(join(out, dir)).sort();
     expect(files).toEqual(['charts', 'nginx.conf', 'records.bin', 'report.html', 'report.json', 'run.json', 'service-url.inc', 'summary.txt']);
     const report = JSON.parse(readFileSync(join(out, dir, 'report.json'), 'utf8'));
+    // named by its start, the time its pages show
+    expect(dir.slice(0, 15)).toBe(report.meta.startedAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15));
     const records = decodeRecords(readFileSync(join(out, dir, 'records.bin')));
     expect(report.schemaVersion).toBe(1);
     expect(report.analysis.totals.requests).toBe(records.count);

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baselineEntry, withEntry } from '../../harness/gate/baseline.ts';
@@ -47,7 +47,7 @@ describe('gate CLI', () => {
     expect(r.stdout).toMatch(/connection-close repeat 1\/2: 0 failed \(0 background\)/);
     expect(r.stdout).toMatch(/connection-close repeat 2\/2: 0 failed/);
     expect(r.stdout).toContain('ok   maxFailed: failed requests per run (max over 2 repeats) = 0, limit <= 0');
-    expect(r.stdout.trimEnd().split('\n').pop()).toBe('gate: PASS (exit 0)');
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe(`gate: PASS, baseline saved to ${join(out, 'baselines', 'connection-close.json')} (exit 0)`);
     expect(r.stdout).not.toContain('\r'); // no progress animation under CI
 
     const runs = readdirSync(out).filter((d) => d.endsWith('-connection-close')).sort();
@@ -62,8 +62,13 @@ describe('gate CLI', () => {
     expect(doc.testsuites).toMatchObject({ failures: '0', errors: '0', tests: '3' });
     const md = readFileSync(join(dir, 'gate.md'), 'utf8');
     expect(md).toContain('## Downtime gate: ✅ PASS');
-    if (existsSync(png)) expect(md).toContain(`[timeline](${encodeURI(png)})`);
-    expect(readFileSync(summary, 'utf8')).toBe(`# earlier step\n${md}\n`);
+    // links in gate.md are relative to gate.md, so they open from the file; the step summary keeps the run's own paths
+    const stepSummary = readFileSync(summary, 'utf8');
+    expect(stepSummary.startsWith('# earlier step\n## Downtime gate: ✅ PASS')).toBe(true);
+    if (existsSync(png)) {
+      expect(md).toContain(`[timeline](${encodeURI(relative(dir, png))})`);
+      expect(stepSummary).toContain(`[timeline](${encodeURI(png)})`);
+    }
     const baseline = JSON.parse(readFileSync(join(out, 'baselines', 'connection-close.json'), 'utf8'));
     expect(baseline.scenarios['connection-close'].figures.failed).toMatchObject({ count: 2, max: 0 });
   });

@@ -1,6 +1,6 @@
 // Shared by the integration tests: run the real CLI, and find processes the harness started.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,6 +34,14 @@ interface Proc {
   cmdline: string;
 }
 
+function cwdOf(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return null;
+  }
+}
+
 function processes(): Proc[] {
   const out: Proc[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -57,7 +65,10 @@ function processes(): Proc[] {
  */
 export function harnessProcesses(): string[] {
   const all = processes();
-  const masters = new Set(all.filter((p) => p.cmdline.includes('downtime-nginx-')).map((p) => p.pid));
+  // Other checkouts on a shared machine run their own harness: a master counts when the process
+  // that started it works in this checkout (or it was orphaned).
+  const ours = (pid: number) => pid === 1 || cwdOf(pid)?.startsWith(ROOT.replace(/\/$/, '')) === true;
+  const masters = new Set(all.filter((p) => p.cmdline.includes('downtime-nginx-') && ours(p.ppid)).map((p) => p.pid));
   const fixture = `${ROOT}harness/stack/fixture/app.mjs`;
   return all
     .filter(

@@ -1,6 +1,6 @@
 // The load generator against servers whose behaviour the test controls: what it records for a
 // new connection, a reused one, a `Connection: close` answer, a socket destroyed under a
-// request, and a refused connection (MEASUREMENT.md, "A request record").
+// request, and a refused connection (docs/MEASUREMENT.md, "What is recorded for each request").
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLoad } from '../../harness/load/generator.ts';

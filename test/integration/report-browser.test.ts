@@ -106,7 +106,10 @@ describe('report CLIs', () => {
   it('compare loads stored runs without running anything', () => {
     const again = cli('compare', [runDir, runDir, '--out', out, '--json']);
     expect(again.status).toBe(0);
-    expect(JSON.parse(again.stdout).groups[0].runs).toHaveLength(2);
+    const json = JSON.parse(again.stdout);
+    expect(json.groups[0].runs).toHaveLength(2);
+    expect(json.dir).toMatch(/-compare$/);
+    expect(json.groups[0].runs[0]).toMatchObject({ verdict: expect.stringMatching(/FAILED REQUEST|NO FAILED/), gate: expect.stringContaining('gate: ') });
   });
 
   it('--help exits 0; bad input exits 2 with a clear message', () => {

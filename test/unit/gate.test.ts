@@ -102,7 +102,7 @@ describe('thresholds', () => {
       'maxFailed: failed requests per run (max over 1 repeat) = 2, limit <= 0; broken in 1 of 1 repeats',
     );
     expect(evaluateThreshold('maxGapMs', { limit: 50 }, [repeat({ maxGapMs: [12.345] })]).message).toBe(
-      'maxGapMs: longest gap without a success per switch (max over 1 switch of 1 repeat) = 12.35 ms, limit <= 50 ms',
+      'maxGapMs: longest gap without a success per switch (max over 1 switch of 1 repeat) = 12.35 ms, limit <= 50.00 ms',
     );
   });
 
@@ -122,11 +122,12 @@ describe('thresholds', () => {
     expect(evaluateThreshold('maxFailed', { limit: 0 }, [])).toMatchObject({ status: 'missing' });
   });
 
-  it('--stat overrides every threshold; only declared thresholds are evaluated, in a stable order', () => {
-    const all = evaluateThresholds({ maxBackgroundFailures: undefined, minThroughput: { limit: 1 }, maxFailed: { limit: 10, stat: 'max' } }, repeats, 'median');
+  it('each threshold keeps its own statistic; only declared thresholds are evaluated, in a stable order', () => {
+    const all = evaluateThresholds({ maxBackgroundFailures: undefined, minThroughput: { limit: 1 }, maxFailed: { limit: 10, stat: 'max' }, maxGapMs: { limit: 5, stat: 'p95' } }, repeats);
     expect(all.map((t) => [t.name, t.stat])).toEqual([
-      ['maxFailed', 'median'],
-      ['minThroughput', 'median'],
+      ['maxFailed', 'max'],
+      ['maxGapMs', 'p95'],
+      ['minThroughput', 'min'],
     ]);
     expect(declaresThresholds({})).toBe(false);
     expect(declaresThresholds({ knownBad: 'x' })).toBe(false);
@@ -159,7 +160,7 @@ describe('scenario expect', () => {
 
   it('names the field of an invalid threshold', () => {
     const bad = (o: string) => messageOf(() => resolveScenario('connection-close', [parseOverride(o)]));
-    expect(bad('expect.maxFailed=lots')).toContain('expect.maxFailed: expected a number, or { limit, stat }');
+    expect(bad('expect.maxFailed=lots')).toContain('expect.maxFailed: "lots" is not valid: expected a number (the limit), or {"limit": n, "stat": "max|min|median|mean|p95"}');
     expect(bad('expect.maxFailed=-1')).toContain('expect.maxFailed.limit: expected a number >= 0');
     expect(bad('expect.maxGapMs.stat=p99')).toContain('expect.maxGapMs.stat: expected one of max, min, median, mean, p95');
     expect(bad('expect.maxGapMs.stat=p99')).toContain('expect.maxGapMs.limit: expected a number');
@@ -199,10 +200,28 @@ describe('baselines', () => {
     const by = Object.fromEntries(c.map((x) => [x.figure, x]));
     expect(by.failed).toMatchObject({ stat: 'median', baseline: 15, current: 17, status: 'pass' }); // +2 <= 3
     expect(by.errorWindowMs).toMatchObject({ baseline: 15, current: 30, worseBy: 15, status: 'fail' });
-    expect(by.errorWindowMs.message).toBe('errorWindowMs (median): 30 ms against baseline 15 ms (+100.0% worse), allowed up to 18 ms: REGRESSED');
-    // throughput regresses downwards: 11,000 → 9,000 is 18 % worse, inside 20 %
+    // the baseline's own repeats had medians 15 and 20: a spread of 5 ms, above 20 % of 15
+    expect(by.errorWindowMs).toMatchObject({ allowed: 5, allowedBy: 'baseline spread' });
+    expect(by.errorWindowMs.message).toBe('errorWindowMs (median): 30.00 ms against baseline 15.00 ms (100.0% higher), allowed up to 20.00 ms (baseline spread 5.00 ms): REGRESSED');
+    // throughput regresses downwards: 11,000 → 9,000 is 18 % lower, inside 20 %, and says "lower", not "worse"
     expect(by.okPerSecond).toMatchObject({ baseline: 11_000, current: 9_000, worseBy: 2000, status: 'pass' });
+    expect(by.okPerSecond.message).toContain('(18.2% lower)');
+    expect(by.okPerSecond.message).not.toMatch(/\+\d/);
     expect(by.maxGapMs).toBeUndefined(); // the baseline has none
+  });
+
+  it('ordinary jitter is not a regression: a noise floor per figure, and the baseline repeats\' spread', () => {
+    // one baseline repeat (no spread known): maxGap 5.04 → 6.07 ms is 20.4 % higher but inside the meter's 2 ms
+    const one = baselineEntry([repeat({ maxGapMs: [5.04] })], [], 'x');
+    const gap = compareBaseline(one, [repeat({ maxGapMs: [6.07] })], { relative: 0.2, absolute: 0 })[0];
+    expect(gap).toMatchObject({ status: 'pass', allowedBy: 'noise floor', allowed: 2 });
+    expect(compareBaseline(one, [repeat({ maxGapMs: [7.5] })], { relative: 0.2, absolute: 0 })[0].status).toBe('fail');
+    // throughput that moved 25 % between the baseline's own repeats may move that much again
+    const tp = baselineEntry([repeat({ okPerSecond: [24_000] }), repeat({ okPerSecond: [30_000] })], [], 'x');
+    expect(compareBaseline(tp, [repeat({ okPerSecond: [22_000] })], { relative: 0.2, absolute: 0 })[0]).toMatchObject({ status: 'pass', allowedBy: 'baseline spread' });
+    // a baseline saved before the per-repeat figures were kept still compares
+    const { perRepeat: _p, ...old } = one;
+    expect(compareBaseline(old, [repeat({ maxGapMs: [6.07] })], { relative: 0.2, absolute: 0 })[0].status).toBe('pass');
   });
 
   it('compares only the figures asked for', () => {
@@ -273,7 +292,7 @@ describe('verdicts', () => {
     expect(gateResult([pass, failing])).toMatchObject({ verdict: 'fail', exitCode: 1 });
     expect(problemsOf(failing)).toEqual([
       'threshold broken: maxFailed: failed requests per run (max over 2 repeats) = 187, limit <= 0; broken in 1 of 2 repeats',
-      'baseline regression: errorWindowMs (median): 8 ms against baseline 5 ms (+60.0% worse), allowed up to 6 ms: REGRESSED',
+      'baseline regression: errorWindowMs (median): 8.00 ms against baseline 5.00 ms (60.0% higher), allowed up to 7.00 ms (noise floor 2.00 ms): REGRESSED',
     ]);
     const broken = { ...pass, unmeasured: ['connection-close repeat 2/2: switch 1: blue → green did not take effect'] };
     expect(gateResult([broken, failing])).toMatchObject({ verdict: 'unmeasured', exitCode: 2 });
@@ -331,12 +350,12 @@ describe('Markdown and text summaries', () => {
     const md = markdownSummary(gateResult([pass, failing]));
     expect(md.startsWith('## Downtime gate: ❌ FAIL\n')).toBe(true);
     expect(md).toContain('| `connection-close` | ✅ PASS | 2 of 2 | 0 / 0 / 0 |');
-    expect(md).toContain('| `keepalive-60s` | ❌ FAIL | 2 of 2 | 0 / 93.5 / 187 | 29.7 ms |');
+    expect(md).toContain('| `keepalive-60s` | ❌ FAIL | 2 of 2 | 0 / 93.5 / 187 | 29.70 ms |');
     expect(md).toContain('| maxFailed (failed requests per run) | max | 187 | ≤ 0 | ❌ broken | 1 of 2 |');
-    expect(md).toContain('| baseline: errorWindowMs (was 5 ms) | median | 8 ms | ≤ 6 ms | ❌ regressed |  |');
+    expect(md).toContain('| baseline: errorWindowMs (was 5.00 ms) | median | 8.00 ms | ≤ 7.00 ms | ❌ regressed |  |');
     expect(md).toContain('> Known-bad reference: keep-alive <loses>');
     expect(md).toContain('- repeat 1: `reports/r1` · [timeline](reports/r1/timeline.png)');
-    expect(md).toContain('| error window per switch | 4 switches | 0 ms | 8 ms | 11.43 ms | 29.7 ms |');
+    expect(md).toContain('| error window per switch | 4 switches | 0.00 ms | 8.00 ms | 11.43 ms | 29.70 ms |');
     // every table row has the same number of cells as its header
     for (const table of md.split('\n\n').filter((b) => b.startsWith('|'))) {
       const widths = table.split('\n').map((l) => l.replace(/\\\|/g, '').split('|').length);
@@ -345,6 +364,28 @@ describe('Markdown and text summaries', () => {
     const text = textSummary(gateResult([pass, failing]));
     expect(text).toContain('FAIL maxFailed: failed requests per run (max over 2 repeats) = 187, limit <= 0; broken in 1 of 2 repeats');
     expect(text.trimEnd().split('\n').pop()).toBe('gate: FAIL (exit 1)');
+  });
+
+  it('--save-baseline alone says it saved and checked nothing, not PASS', () => {
+    const [pass] = gates();
+    const saved = { ...gateResult([{ ...pass, thresholds: [] }]), saved: ['reports/baselines/x.json'] };
+    expect(textSummary(saved).split('\n').pop()).toBe('gate: SAVED, baseline saved to reports/baselines/x.json; nothing was checked (exit 0)');
+    expect(markdownSummary(saved)).toContain('## Downtime gate: 💾 SAVED baseline (reports/baselines/x.json); nothing was checked');
+    // thresholds checked as well: the verdict, and that it saved
+    expect(textSummary({ ...gateResult([pass]), saved: ['b.json'] }).split('\n').pop()).toBe('gate: PASS, baseline saved to b.json (exit 0)');
+  });
+
+  it('a known-bad reference that passes says it lost requests, as expected', () => {
+    const [pass] = gates();
+    const kb = { ...pass, scenario: 'keepalive-60s', knownBad: 'keep-alive loses requests' };
+    expect(textSummary(gateResult([kb]))).toContain('keepalive-60s: PASS (a known-bad reference: it lost requests, as expected)');
+    expect(markdownSummary(gateResult([kb]))).toContain('| `keepalive-60s` | ✅ PASS (a known-bad reference: it lost requests, as expected) |');
+  });
+
+  it('chart links are relative to the Markdown file when its directory is given', () => {
+    const [pass] = gates();
+    expect(markdownSummary(gateResult([pass]), 'reports/ci')).toContain('· [timeline](../r1/timeline.png)');
+    expect(markdownSummary(gateResult([pass]))).toContain('· [timeline](reports/r1/timeline.png)');
   });
 
   it('a pipe in a message does not break the table; unmeasured shows', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { timelineSpec, zoomSpec, latencySpec } from '../../harness/report/charts.ts';
-import { buildComparison, renderCompare } from '../../harness/report/compare.ts';
+import { buildComparison, compareCharts, renderCompare } from '../../harness/report/compare.ts';
 import { runCharts } from '../../harness/report/html.ts';
 import { indexEntries, writeIndex } from '../../harness/report/index-page.ts';
 import { PNG_SIZE } from '../../harness/report/png.ts';
@@ -139,7 +139,9 @@ describe('report.html', () => {
     const specs = JSON.parse(/<script id="chart-specs" type="application\/json">([\s\S]*?)<\/script>/.exec(html)![1]);
     const zoom = specs[1].spec;
     expect(zoom.options.plugins.dtMarkers.spans).toHaveLength(2);
-    expect(zoom.options.plugins.dtMarkers.lines.map((l: { label: string }) => l.label)).toContain('reload');
+    const labels = zoom.options.plugins.dtMarkers.lines.map((l: { label: string }) => l.label);
+    // every step of the switch, so a dip before the reload is read as the new colour starting
+    expect(labels).toEqual(['new colour starting', 'new colour healthy', 'include written', 'nginx -t', 'reload', 'new workers up', 'old workers gone', 'old colour told to stop']);
     expect(zoomSpec).toBeTypeOf('function');
   });
 });
@@ -183,5 +185,15 @@ describe('run index and comparison', () => {
     expect(html).toContain('<canvas id="cmp-p99LatencyMs"');
     expect(html).toContain('../20261124-120000-keepalive-60s/report.html');
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
+  });
+});
+
+describe('comparison charts', () => {
+  it('label every bar with its median (a zero bar too) and draw the range as a whisker, not a second series', () => {
+    const zero = { ...report, analysis: { ...report.analysis, totals: { ...report.analysis.totals, failed: 0 } } };
+    const c = buildComparison([{ label: 'a', runs: [{ dir, report }] }, { label: 'b', runs: [{ dir, report: zero }] }], join(root, 'cmp2'));
+    const spec = compareCharts(c).find((ch) => ch.id === 'cmp-failed')!.spec as unknown as { data: { datasets: unknown[] }; options: { plugins: { dtRanges: { ranges: { text: string; min: number; max: number }[] } } } };
+    expect(spec.data.datasets).toHaveLength(1);
+    expect(spec.options.plugins.dtRanges.ranges.map((r) => r.text)).toEqual(['6', '0']);
   });
 });

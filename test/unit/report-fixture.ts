@@ -3,7 +3,7 @@
 import type { Disruption } from '../../harness/analysis/types.ts';
 import { OUTCOME, recordSetOf, type RecordInput } from '../../harness/records/records.ts';
 import type { RunOutput } from '../../harness/run/run.ts';
-import { resolveScenario } from '../../harness/scenario/resolve.ts';
+import { resolveScenario, type Override } from '../../harness/scenario/resolve.ts';
 
 export const SWITCH_AT_MS = 1500;
 export const GAP = { fromMs: 1610, toMs: 1622 };
@@ -61,4 +61,19 @@ export function syntheticRun(): RunOutput {
     disruptions,
     proxyFiles: { 'nginx.conf': 'events {}\n', 'service-url.inc': 'set $service_url http://127.0.0.1:1;\n' },
   };
+}
+
+/** The synthetic run as another scenario (same length and single switch), with overrides, then changed. */
+export function syntheticRunAs(name: string, overrides: Override[] = [], change: (run: RunOutput) => void = () => {}): RunOutput {
+  const run = syntheticRun();
+  const s = run.scenario;
+  run.scenario = resolveScenario(name, [
+    { path: 'load.durationMs', value: s.load.durationMs },
+    { path: 'switches.count', value: 1 },
+    { path: 'load.warmupMs', value: s.load.warmupMs },
+    { path: 'load.cooldownMs', value: s.load.cooldownMs },
+    ...overrides,
+  ]);
+  change(run);
+  return run;
 }

@@ -1,0 +1,55 @@
+// The README's measured tables, made from what the commands print (report.json with --json,
+// calibrate's rows), and written between markers so a script can regenerate them in place:
+//   <!-- measured:NAME -->  …  <!-- /measured:NAME -->
+// Each table says which machine, which day and which command made it. Pure: no I/O.
+import type { CalibrationRow } from '../run/calibration.ts';
+import { count, ms, rate } from './numbers.ts';
+import type { Report } from './report.ts';
+import { runVerdict } from './verdict.ts';
+
+/** Replaces the body between a section's markers; throws when the README has no such section. */
+export function replaceSection(text: string, name: string, body: string): string {
+  const open = `<!-- measured:${name} -->`;
+  const close = `<!-- /measured:${name} -->`;
+  const from = text.indexOf(open);
+  const to = text.indexOf(close);
+  if (from < 0 || to < from) throw new Error(`no "${open}" … "${close}" section`);
+  return `${text.slice(0, from + open.length)}\n${body.trim()}\n${text.slice(to)}`;
+}
+
+/** "2 cpu (Intel Xeon …), linux 6.1.0, nginx/1.22.1, Node v20.20.2, undici 7.30.2" */
+export const machineOf = (r: Report) =>
+  `${r.meta.machine.cpus} cpu (${r.meta.machine.cpuModel}), ${r.meta.machine.platform} ${r.meta.machine.release}, ${r.meta.proxy.version}, Node ${r.meta.node}, undici ${r.meta.undici}`;
+
+/** The line above a table: when, where, and the exact command. */
+export const provenance = (what: string, date: string, machine: string, command: string, note = '') =>
+  `${what}, made on ${date.slice(0, 10)} on ${machine} by \`${command}\` (regenerate: \`npm run readme-tables\`).${note ? ` ${note}` : ''}`;
+
+const pair = (a: number | null, b: number | null, f: (v: number | null) => string) => `${f(a)} / ${f(b)}`;
+
+export function scenarioTable(reports: Report[]): string {
+  const rows = reports.map((r) => {
+    const a = r.analysis;
+    const st = a.switchStats;
+    const v = runVerdict(r);
+    return `| \`${r.scenario.name}\` | ${a.totals.failed === 0 ? '**0**' : count(a.totals.failed)} (${a.disruptions.length} switch${a.disruptions.length === 1 ? '' : 'es'}) | ${pair(st.failedRequests.median, st.failedRequests.max, count)} | ${pair(st.errorWindowMs.median, st.errorWindowMs.max, ms)} | ${pair(st.maxGapMs.median, st.maxGapMs.max, ms)} | ${rate(a.totals.okPerSecond)} | ${count(a.totals.backgroundFailures)} | ${v.gate === 'none' ? 'no thresholds' : v.gate} |`;
+  });
+  return [
+    '| scenario | failed | per switch median / max | errorWindow ms median / max | maxGap ms median / max | ok req/s | background | gate |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** Modes down, outage lengths across: Δ = measured − truth for errorWindow / maxGap, "out" when beyond tolerance. */
+export function calibrationTable(rows: CalibrationRow[]): string {
+  const planned = [...new Set(rows.map((r) => r.plannedMs))].sort((a, b) => a - b);
+  const modes = [...new Set(rows.map((r) => r.mode))];
+  const d = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`;
+  const cell = (r: CalibrationRow | undefined) => (r ? `${d(r.errorWindowMs - r.truthMs)} / ${d(r.maxGapMs - r.truthMs)}${r.withinTolerance ? '' : ' **out**'}` : 'n/a');
+  return [
+    `| mode: errorWindow Δ / maxGap Δ (ms) | ${planned.map((p) => `${p} ms`).join(' | ')} |`,
+    `| --- | ${planned.map(() => '---:').join(' | ')} |`,
+    ...modes.map((m) => `| ${m} | ${planned.map((p) => cell(rows.find((r) => r.mode === m && r.plannedMs === p))).join(' | ')} |`),
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+// What a run's pages and terminal lead with. First what clients saw (failed requests, or that
+// the run did not finish), coloured by that alone; beside it, in its own words, the gate's
+// verdict against the thresholds it used. A known-bad reference that "passes" still lost
+// requests, and a stopped run is never a pass.
+import { figuresOf, formatFigure } from '../gate/figures.ts';
+import { declaresThresholds, evaluateThresholds, type ThresholdResult } from '../gate/thresholds.ts';
+import { count } from './numbers.ts';
+import type { Report } from './report.ts';
+
+/** lost: clients saw failures; clean: none; incomplete: stopped early; invalid: could not measure. */
+export type Outcome = 'lost' | 'clean' | 'incomplete' | 'invalid';
+export type Tone = 'bad' | 'good' | 'warn';
+/** holds / broken: judged against thresholds; none: the scenario declares none; not-judged: the run cannot be judged. */
+export type GateStatus = 'holds' | 'broken' | 'none' | 'not-judged';
+
+export interface RunVerdict {
+  outcome: Outcome;
+  tone: Tone;
+  /** e.g. "192 FAILED REQUESTS", "NO FAILED REQUESTS", "INCOMPLETE" */
+  headline: string;
+  gate: GateStatus;
+  /** e.g. "gate: thresholds hold (minFailed ≥ 1, maxBackgroundFailures ≤ 0); known-bad reference: its failures are expected" */
+  gateText: string;
+  /** one line per threshold, and why a run could not be judged */
+  lines: string[];
+}
+
+const TONE: Record<Outcome, Tone> = { lost: 'bad', clean: 'good', incomplete: 'warn', invalid: 'bad' };
+
+/** "maxFailed ≤ 0", with the statistic when it is not the worst case. */
+export const thresholdText = (t: Pick<ThresholdResult, 'name' | 'figure' | 'bound' | 'stat' | 'limit'>) =>
+  `${t.name} ${t.bound === 'max' ? '≤' : '≥'} ${formatFigure(t.limit, t.figure)}${t.stat !== t.bound ? ` (${t.stat})` : ''}`;
+
+export function runVerdict(report: Report): RunVerdict {
+  const a = report.analysis;
+  const failed = a.totals.failed;
+  const failedText = failed === 0 ? 'no failed requests' : `${count(failed)} failed request${failed === 1 ? '' : 's'}`;
+  const expect = report.scenario.expect;
+  const knownBad = expect?.knownBad;
+  if (a.problems.length || report.meta.error) {
+    const lines = [...a.problems, ...(report.meta.error ? [`run ended early: ${report.meta.error}`] : [])];
+    return { outcome: 'invalid', tone: TONE.invalid, headline: 'COULD NOT MEASURE', gate: 'not-judged', gateText: `gate: not judged (could not measure; ${failedText} before that)`, lines };
+  }
+  if (report.meta.aborted) {
+    return {
+      outcome: 'incomplete',
+      tone: TONE.incomplete,
+      headline: 'INCOMPLETE',
+      gate: 'not-judged',
+      gateText: `stopped early: partial results, ${failedText} so far; gate: not judged (an early end is never a pass)`,
+      lines: [],
+    };
+  }
+  const outcome: Outcome = failed > 0 ? 'lost' : 'clean';
+  const headline = failed > 0 ? `${count(failed)} FAILED REQUEST${failed === 1 ? '' : 'S'}` : 'NO FAILED REQUESTS';
+  if (!declaresThresholds(expect)) {
+    return { outcome, tone: TONE[outcome], headline, gate: 'none', gateText: 'gate: no thresholds in this scenario (measured, not gated)', lines: [] };
+  }
+  const results = evaluateThresholds(expect, [figuresOf(report)]);
+  const holds = results.every((r) => r.status === 'pass');
+  const used = results.map(thresholdText).join(', ');
+  const gateText =
+    `gate: ${holds ? 'thresholds hold' : 'thresholds broken'} (${used})` + (knownBad ? '; a known-bad reference: its failures are expected' : '');
+  const lines = [...(knownBad ? [`known-bad reference: ${knownBad}`] : []), ...results.map((r) => `${r.status === 'pass' ? '✓' : '✗'} ${r.message}`)];
+  return { outcome, tone: TONE[outcome], headline, gate: holds ? 'holds' : 'broken', gateText, lines };
+}
+
+/** The terminal's verdict line: the same words as the pages. */
+export const verdictLine = (v: RunVerdict) => `verdict: ${v.headline} — ${v.gateText}`;

@@ -1,0 +1,80 @@
+// npm run readme-tables -- [--only scenarios,calibration,bench] [--note <text>]: runs the
+// commands behind the README's measured tables, exactly as a user would, and rewrites the marked
+// sections of README.md with what they printed, naming the machine, the date and the command.
+// It takes a few minutes (every scenario at its defaults, the calibration, the benchmark).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCommandLine, print } from '../harness/cli/command-line.ts';
+import { exitOnError } from '../harness/cli/exit.ts';
+import { CannotMeasure } from '../harness/errors.ts';
+import { calibrationTable, machineOf, provenance, replaceSection, scenarioTable } from '../harness/report/readme-tables.ts';
+import type { Report } from '../harness/report/report.ts';
+import type { CalibrationRow } from '../harness/run/calibration.ts';
+import { scenarioNames } from '../harness/scenario/resolve.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECTIONS = ['scenarios', 'calibration', 'bench'] as const;
+const HELP = `Usage: npm run readme-tables -- [options]
+
+Runs the commands behind README.md's measured tables and rewrites the sections between
+<!-- measured:NAME --> and <!-- /measured:NAME --> with their output, each naming the machine,
+the date and the exact command. Takes a few minutes; run it on a quiet machine.
+
+  --only <list>    sections to regenerate, comma-separated (default: ${SECTIONS.join(',')})
+  --note <text>    a sentence added to every regenerated table (e.g. what else the machine ran)
+  --readme <file>  the file to rewrite (default: README.md)
+  -h, --help       this text`;
+
+/** Runs a command the way npm runs its script (node --import tsx …), with no progress line. */
+function run(script: string, args: string[]): string {
+  process.stderr.write(`running: ${script} ${args.join(' ')}\n`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, maxBuffer: 256 * 1024 * 1024 });
+  // calibrate exits 1 when an outage falls outside the tolerance: that is a result, shown as "out"
+  if (r.status !== 0 && !(script.endsWith('calibrate.ts') && r.status === 1)) {
+    throw new CannotMeasure(`${script} ${args.join(' ')} exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
+  }
+  return r.stdout;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(HELP, {
+    options: { only: { type: 'string' }, note: { type: 'string', default: '' }, readme: { type: 'string', default: join(ROOT, 'README.md') }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) return print(HELP);
+  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS];
+  const unknown = only.find((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown) throw new CannotMeasure(`--only: unknown section "${unknown}" (known: ${SECTIONS.join(', ')})`);
+  let readme = readFileSync(values.readme!, 'utf8');
+  for (const s of only) replaceSection(readme, s, ''); // every section exists before minutes are spent
+  const today = new Date().toISOString();
+  const out = mkdtempSync(join(tmpdir(), 'downtime-readme-tables-'));
+  let machine = `${cpus().length} cpu (${cpus()[0]?.model ?? 'unknown'}), ${platform()} ${release()}, Node ${process.version}`;
+  try {
+    if (only.includes('scenarios')) {
+      const reports = scenarioNames().map((name) => JSON.parse(run('harness/cli/scenario.ts', [name, '--json', '--out', out])) as Report);
+      machine = machineOf(reports[0]);
+      const head = provenance('One run of each scenario at its defaults, one after the other', today, machine, 'npm run scenario -- <name> --json', values.note);
+      readme = replaceSection(readme, 'scenarios', `${head}\n\n${scenarioTable(reports)}`);
+    }
+    if (only.includes('calibration')) {
+      const rows = JSON.parse(run('harness/cli/calibrate.ts', ['--json'])) as CalibrationRow[];
+      const head = provenance('Measured against injected outages (Δ = measured − truth)', today, machine, 'npm run calibrate -- --json', values.note);
+      readme = replaceSection(readme, 'calibration', `${head}\n\n${calibrationTable(rows)}`);
+    }
+    if (only.includes('bench')) {
+      const table = run('scripts/bench.ts', []);
+      const head = provenance('Each tool in turn', today, machine, 'npm run bench', values.note);
+      readme = replaceSection(readme, 'bench', `${head}\n\n${table.trim()}`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  writeFileSync(values.readme!, readme);
+  process.stderr.write(`rewrote ${only.join(', ')} in ${values.readme}\n`);
+  return 0;
+}
+
+main().then((code) => process.exit(code), exitOnError);

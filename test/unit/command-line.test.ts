@@ -1,0 +1,92 @@
+// One set of units and flags, and messages that lead somewhere: the duration rule every command
+// shares, flags npm kept for itself, the nearest field and the expected type, --fields.
+import { describe, expect, it } from 'vitest';
+import { flagsNpmSwallowed, swallowedMessage } from '../../harness/cli/command-line.ts';
+import { overridesFrom } from '../../harness/cli/scenario-options.ts';
+import { durationFlag } from '../../harness/scenario/schema.ts';
+import { formatFields, listFields, nearest } from '../../harness/scenario/fields.ts';
+import { calibrationVerdict } from '../../harness/run/calibration.ts';
+import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
+import { messageOf } from './cannot-measure.ts';
+
+describe('one duration rule', () => {
+  it('units everywhere; a bare number is milliseconds', () => {
+    expect(durationFlag('max-gap', '50')).toBe(50);
+    expect(durationFlag('max-gap', '50ms')).toBe(50);
+    expect(durationFlag('duration', '15s', 1000)).toBe(15_000);
+    expect(durationFlag('durations', '0.5s', 1, 10_000)).toBe(500);
+    expect(durationFlag('duration', '1.5m')).toBe(90_000);
+  });
+
+  it('a bare number too short for a whole run says how to write seconds', () => {
+    expect(messageOf(() => durationFlag('duration', '10', 1000))).toBe('--duration 10: 10 ms is shorter than 1 s; a bare number is milliseconds: for 10 seconds write 10s');
+    expect(messageOf(() => overridesFrom({ duration: '10' }))).toContain('for 10 seconds write 10s');
+    expect(messageOf(() => durationFlag('durations', '20s', 1, 10_000))).toBe('--durations 20s: 20000 ms is longer than 10 s');
+    expect(messageOf(() => durationFlag('duration', 'soon'))).toContain('expected a duration such as 500ms, 2s or 1.5m (a bare number is milliseconds)');
+  });
+});
+
+describe('flags npm kept for itself', () => {
+  const npmRun = { npm_command: 'run', npm_lifecycle_event: 'scenario', npm_lifecycle_script: 'node --import tsx harness/cli/scenario.ts', npm_config_switches: 'true', npm_config_json: 'true' };
+  const script = '/repo/harness/cli/scenario.ts';
+
+  it('are found under npm run, by this command\'s own option names', () => {
+    expect(flagsNpmSwallowed(['switches', 'json', 'set', 'max-gap'], npmRun, script)).toEqual(['--switches', '--json']);
+    expect(flagsNpmSwallowed(['max-gap'], { ...npmRun, npm_config_max_gap: 'true' }, script)).toEqual(['--max-gap']);
+  });
+
+  it('are not looked for outside npm run, or when npm ran another script (a test runner)', () => {
+    expect(flagsNpmSwallowed(['switches'], { ...npmRun, npm_command: 'exec' }, script)).toEqual([]);
+    expect(flagsNpmSwallowed(['switches'], { ...npmRun, npm_lifecycle_script: 'vitest run' }, script)).toEqual([]);
+  });
+
+  it('the message says how to pass them', () => {
+    const m = swallowedMessage(['--switches'], npmRun);
+    expect(m).toContain('npm run scenario -- <arguments and flags>');
+    expect(m).toContain('npx downtime-harness scenario <arguments and flags>');
+  });
+});
+
+describe('validation messages', () => {
+  const bad = (...sets: string[]) => messageOf(() => resolveScenario('keepalive-60s', sets.map(parseOverride)));
+
+  it('an unknown field comes with the nearest real one', () => {
+    expect(bad('proxy.keepAliveTimeout=3s')).toContain('proxy.keepAliveTimeout: unknown field; did you mean proxy.keepaliveTimeout?');
+    expect(bad('prxy.workerProcesses=1')).toContain('did you mean proxy?');
+    // nothing near: the fields that exist there
+    expect(bad('proxy.zzz=1')).toMatch(/\(known here: kind, .*workerProcesses, /);
+    expect(bad('proxy.zzz=1')).toContain('(every field with its default: --fields)');
+  });
+
+  it('a value of the wrong kind says what the field expects', () => {
+    expect(bad('proxy.workerProcesses=abc')).toContain('proxy.workerProcesses: "abc" is not valid: expected "auto" or an integer 1–64');
+    expect(bad('proxy.extraHttp=keepalive_time 1s;')).toContain('proxy.extraHttp: "keepalive_time 1s;" is not valid: expected a JSON list of strings');
+    expect(bad('load.warmupMs=soon')).toContain('load.warmupMs: expected a duration');
+  });
+
+  it('nearest only suggests what is near', () => {
+    expect(nearest('keepAliveTimeout', ['keepaliveTimeout', 'keepaliveRequests'])).toBe('keepaliveTimeout');
+    expect(nearest('colour', ['keepaliveTimeout'])).toBeNull();
+  });
+
+  it('--fields lists every field with its type and default, and the JSON form for lists', () => {
+    const fields = Object.fromEntries(listFields().map((f) => [f.path, f]));
+    expect(fields['proxy.workerProcesses']).toMatchObject({ defaultValue: 'auto', type: '"auto" or an integer 1–64' });
+    expect(fields['load.durationMs']).toMatchObject({ defaultValue: 25_000 });
+    expect(fields['proxy.extraHttp'].defaultValue).toEqual([]);
+    expect(fields.name).toBeUndefined(); // the scenario file's own, not a setting
+    expect(fields['expect.maxGapMs'].type).toContain('{"limit": n, "stat"');
+    const text = formatFields();
+    expect(text).toContain(`--set 'proxy.extraHttp=["keepalive_time 10s;"]'`);
+    expect(text).toMatch(/proxy\.keepaliveTimeout\s+"60s"\s+an nginx time/);
+  });
+});
+
+describe('calibrate says why it exits 1', () => {
+  it('names each outage outside the tolerance, by how much', () => {
+    const row = { mode: '503' as const, plannedMs: 20, truthMs: 20, errorWindowMs: 24.45, maxGapMs: 23.59, failedRequests: 30, withinTolerance: false };
+    const text = calibrationVerdict([row, { ...row, plannedMs: 200, truthMs: 200, errorWindowMs: 201, maxGapMs: 200, withinTolerance: true }]);
+    expect(text).toContain('1 of 2 outages measured outside the tolerance max(2 ms, 5 %): 503 20 ms (errorWindow +4.45 ms, maxGap +3.59 ms, tolerance ±2.00 ms) (exit 1)');
+    expect(calibrationVerdict([{ ...row, withinTolerance: true }])).toContain('within the tolerance');
+  });
+});

@@ -1,0 +1,111 @@
+// What a reader meets first: the verdict leads with what clients saw, the gate's verdict stands
+// beside it naming its thresholds, a stopped run is INCOMPLETE, and runs with different
+// settings are never grouped as repeats. Synthetic runs (no nginx).
+import { describe, expect, it } from 'vitest';
+import { changesFromScenario } from '../../harness/report/changes.ts';
+import { groupRuns } from '../../harness/report/compare.ts';
+import { count, ms, rate } from '../../harness/report/numbers.ts';
+import { buildReport, type Report } from '../../harness/report/report.ts';
+import { renderHtml } from '../../harness/report/html.ts';
+import { formatSummary } from '../../harness/report/summary.ts';
+import { runVerdict } from '../../harness/report/verdict.ts';
+import { analyzeRun } from '../../harness/run/store.ts';
+import type { RunOutput } from '../../harness/run/run.ts';
+import type { Override } from '../../harness/scenario/resolve.ts';
+import { syntheticRunAs } from './report-fixture.ts';
+
+/** The synthetic run (6 failed requests at its switch) as `name` with overrides, as a report. */
+function reportOf(name = 'keepalive-60s', overrides: Override[] = [], change: (r: RunOutput) => void = () => {}): Report {
+  const run = syntheticRunAs(name, overrides, change);
+  return buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario));
+}
+
+describe('run verdict', () => {
+  it('a known-bad reference that lost requests leads with them, in red; the gate speaks beside it', () => {
+    const v = runVerdict(reportOf());
+    expect(v).toMatchObject({ outcome: 'lost', tone: 'bad', headline: '6 FAILED REQUESTS', gate: 'holds' });
+    expect(v.gateText).toContain('gate: thresholds hold (minFailed ≥ 1, maxBackgroundFailures ≤ 0)');
+    expect(v.gateText).toContain('a known-bad reference: its failures are expected');
+    expect(v.lines[0]).toContain('known-bad reference: HTTP/1.1 keep-alive loses requests');
+    expect(v.headline).not.toMatch(/PASS/);
+  });
+
+  it('a run judged by tighter thresholds names them', () => {
+    const v = runVerdict(reportOf('keepalive-60s', [{ path: 'expect.maxFailed', value: 0 }]));
+    expect(v.gate).toBe('broken');
+    expect(v.gateText).toContain('thresholds broken (maxFailed ≤ 0, minFailed ≥ 1, maxBackgroundFailures ≤ 0)');
+  });
+
+  it('a run that lost nothing is green, whatever the gate says', () => {
+    const clean = reportOf('connection-close', [], (run) => {
+      run.records.outcome.forEach((o, i) => {
+        if (o !== 0) run.records.outcome[i] = 0;
+      });
+    });
+    const v = runVerdict(clean);
+    expect(v).toMatchObject({ outcome: 'clean', tone: 'good', headline: 'NO FAILED REQUESTS', gate: 'holds' });
+    // minFailed ≥ 1 breaks for the known-bad reference: still green, the gate says it broke
+    const kb = runVerdict(reportOf('keepalive-60s', [], (run) => run.records.outcome.fill(0)));
+    expect(kb).toMatchObject({ tone: 'good', gate: 'broken' });
+  });
+
+  it('a stopped run is INCOMPLETE and never judged a pass', () => {
+    const v = runVerdict(reportOf('connection-close', [], (run) => (run.meta.aborted = true)));
+    expect(v).toMatchObject({ outcome: 'incomplete', tone: 'warn', headline: 'INCOMPLETE', gate: 'not-judged' });
+    expect(v.gateText).toContain('an early end is never a pass');
+  });
+
+  it('the terminal prints the same verdict line', () => {
+    const summary = formatSummary(reportOf());
+    expect(summary.split('\n')[1]).toBe(`verdict: 6 FAILED REQUESTS — ${runVerdict(reportOf()).gateText}`);
+  });
+});
+
+describe('what a run changed, and grouping by configuration', () => {
+  it('names the fields changed from the scenario file', () => {
+    const r = reportOf('keepalive-60s', [{ path: 'proxy.workerProcesses', value: 1 }]);
+    expect(changesFromScenario(r.scenario)).toContainEqual(['proxy.workerProcesses', 1]);
+    expect(changesFromScenario(r.scenario)).toContainEqual(['switches.count', 1]);
+  });
+
+  it('runs of one scenario with different settings are separate groups, named by the difference', () => {
+    const a = reportOf();
+    const b = reportOf('keepalive-60s', [{ path: 'proxy.workerProcesses', value: 1 }]);
+    const { groups, warnings } = groupRuns([
+      { dir: 'r1', report: a },
+      { dir: 'r2', report: b },
+      { dir: 'r3', report: a },
+    ]);
+    expect(groups.map((g) => [g.label, g.runs.map((r) => r.dir)])).toEqual([
+      ['keepalive-60s (proxy.workerProcesses="auto")', ['r1', 'r3']],
+      ['keepalive-60s (proxy.workerProcesses=1)', ['r2']],
+    ]);
+    expect(warnings[0]).toContain('runs of keepalive-60s differ in their settings');
+    // a different proxy version is a different configuration too
+    const c = { ...a, meta: { ...a.meta, proxy: { kind: 'nginx', version: 'nginx/1.30.6' } } };
+    expect(groupRuns([{ dir: 'r1', report: a }, { dir: 'r4', report: c }]).groups[1].label).toBe('keepalive-60s (proxyVersion="nginx/1.30.6")');
+  });
+});
+
+describe('one number rule', () => {
+  it('a median of per-switch counts prints the same in the terminal and on the page', async () => {
+    const r = reportOf();
+    const stats = r.analysis.switchStats;
+    stats.failedRequests = { ...stats.failedRequests, count: 2, median: 15.5, mean: 15.5, max: 31 };
+    const row = formatSummary(r).split('\n').find((l) => l.startsWith('median'))!;
+    expect(row).toMatch(/^median\s+15\.5\s/);
+    const html = await renderHtml(r);
+    expect(html).toContain('<tr><th>median</th><th>15.5</th>');
+    expect(html).toContain('<tr><th>max</th><th>31</th>');
+  });
+
+  it('whole counts without decimals, statistics of counts with one, milliseconds with two', () => {
+    expect(count(31)).toBe('31');
+    expect(count(15.5)).toBe('15.5');
+    expect(count(12_345)).toBe('12,345');
+    expect(ms(16)).toBe('16.00');
+    expect(ms(15.5)).toBe('15.50');
+    expect(rate(28_123.7)).toBe('28,124');
+    expect(count(null)).toBe('n/a');
+  });
+});
