@@ -2,10 +2,11 @@
 // the fixes ranked by failed requests per reload, with the recommendation derived from them.
 import type { CellFigures, Study } from '../study/results.ts';
 import { rangeBarSpec } from './charts.ts';
-import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
+import { count, ms, rate } from './numbers.ts';
+import { canvas, esc, page, type PageChart } from './page.ts';
 
 const share = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v * 100)} %`);
-const multiple = (v: number | null) => (v === null ? 'n/a' : `${fmt(v, 2)}x`);
+const multiple = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)}x`);
 const link = (dir: string) => `<a href="${esc(dir.split('/').map(encodeURIComponent).join('/'))}/report.html">run</a>`;
 
 function row(c: CellFigures, rank: number): string {
@@ -14,10 +15,10 @@ function row(c: CellFigures, rank: number): string {
   return (
     `<tr><td>${rank}</td><td class="l"><b>${esc(c.label)}</b>${c.fix === c.baseline ? ' <span class="meta">(baseline)</span>' : ''}</td>` +
     `<td class="l">${esc(c.version ?? 'n/a')}</td>` +
-    `<td class="${cls}">${f ? `${fmt(f.median, 1)} <span class="meta">(worst ${fmt(f.max, 1)})</span>` : esc(c.unmeasured ?? 'n/a')}</td>` +
-    `<td>${fmt(c.worstErrorWindowMs)}</td><td>${fmt(c.worstGapMs)}</td>` +
-    `<td>${c.okPerSecond === null ? 'n/a' : int(Math.round(c.okPerSecond))} <span class="meta">${share(c.cost.throughput)}</span></td>` +
-    `<td>${fmt(c.p99LatencyMs)} <span class="meta">${multiple(c.cost.p99)}</span></td>` +
+    `<td class="${cls}">${f ? `${count(f.median)} <span class="meta">(worst ${count(f.max)})</span>` : esc(c.unmeasured ?? 'n/a')}</td>` +
+    `<td>${ms(c.worstErrorWindowMs)}</td><td>${ms(c.worstGapMs)}</td>` +
+    `<td>${rate(c.okPerSecond)} <span class="meta">${share(c.cost.throughput)}</span></td>` +
+    `<td>${ms(c.p99LatencyMs)} <span class="meta">${multiple(c.cost.p99)}</span></td>` +
     `<td>${c.repeats}</td><td class="l">${c.runs.map(link).join(' ')}</td></tr>`
   );
 }
@@ -29,7 +30,14 @@ export function renderStudy(study: Study): string {
       `Failed requests per reload — ${r.shape.id}, ${r.client.id}`,
       'range: worst repeat',
       'failed requests per reload',
-      r.cells.map((c) => ({ label: c.fix, min: 0, median: c.failedPerReload?.median ?? 0, max: c.failedPerReload?.max ?? 0, values: c.repeats })),
+      r.cells.map((c) => ({
+        label: c.fix,
+        min: 0,
+        median: c.failedPerReload?.median ?? 0,
+        max: c.failedPerReload?.max ?? 0,
+        values: c.repeats,
+        text: c.failedPerReload ? count(c.failedPerReload.median) : 'not measured',
+      })),
     ),
   }));
   const sections = study.rankings
