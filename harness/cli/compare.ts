@@ -1,9 +1,10 @@
 // npm run compare -- <scenario-or-run> ... : run several scenarios (or load stored runs) and
 // write one comparison report, with repeats shown as ranges.
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
+import { checkWritableDir } from '../files.ts';
 import { buildComparison, renderCompare, type CompareGroup, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
 import type { Report } from '../report/report.ts';
@@ -77,6 +78,7 @@ async function main(): Promise<number> {
     return { kind: 'scenario', scenario: resolveScenario(arg, overrides) };
   });
 
+  await checkWritableDir(values.out!, '--out');
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the current run, stopping nginx and the apps, writing what was measured…');
 
@@ -112,7 +114,6 @@ async function main(): Promise<number> {
     }
   }
 
-  await mkdir(values.out!, { recursive: true });
   const outDir = await newRunDir(values.out!, 'compare');
   const groupList: CompareGroup[] = [...groups].map(([label, runs]) => ({ label, runs }));
   const comparison = buildComparison(groupList, outDir);

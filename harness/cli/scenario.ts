@@ -1,6 +1,7 @@
 // npm run scenario -- <name> [options]: run one scenario against a real nginx and report it.
 import { relative, join } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
+import { checkWritableDir } from '../files.ts';
 import { switchPlan } from '../run/plans.ts';
 import { runScenario } from '../run/run.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
   if (positionals.length !== 1) throw new CannotMeasure(`name one scenario.\n\n${HELP}`);
 
   const scenario = resolveScenario(positionals[0], overridesFrom(values));
+  await checkWritableDir(values.out!, '--out');
 
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the apps, writing what was measured…');

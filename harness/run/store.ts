@@ -2,6 +2,7 @@
 // figures (report.json), the proxy configuration actually used, and the human views.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { makeDirs } from '../files.ts';
 import { join } from 'node:path';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
@@ -28,7 +29,8 @@ export async function newRunDir(root: string, scenario: string, date = new Date(
   const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   let dir = join(root, `${stamp}-${scenario}`);
   for (let i = 2; existsSync(dir); i++) dir = join(root, `${stamp}-${scenario}-${i}`);
-  await mkdir(dir, { recursive: true });
+  await makeDirs(root);
+  await mkdir(dir);
   return dir;
 }
 

@@ -17,6 +17,8 @@ export interface RunningApp {
   healthy(): Promise<void>;
   /** SIGTERM (graceful: in-flight requests finish), resolves when the process has exited. */
   stop(): Promise<void>;
+  /** Resolves, with what happened, if the app exits without stop() being called. */
+  ended: Promise<string>;
 }
 
 /** Spawns a fixture; resolves once it is listening (the "started" moment). */
@@ -50,12 +52,22 @@ export async function startApp(colour: Colour, apps: Scenario['apps'], port: num
     await stopChild(child, 'SIGKILL');
     throw err;
   });
+  let stopping = false;
+  const ended = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) resolve(`the ${colour} app exited unexpectedly (${signal ?? `code ${code}`})${stderr.trim() ? `: ${stderr.trim()}` : ''}`);
+    }),
+  );
   return {
     colour,
     port: listening,
     pid: child.pid!,
     healthy: () => waitHealthy(colour, listening, apps.healthTimeoutMs, child),
-    stop: () => stopChild(child, 'SIGTERM'),
+    stop: () => {
+      stopping = true;
+      return stopChild(child, 'SIGTERM');
+    },
+    ended,
   };
 }
 

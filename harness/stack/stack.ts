@@ -9,6 +9,7 @@ import { startApp, type RunningApp } from './apps.ts';
 import { claimPort } from './ports.ts';
 import { Nginx } from './proxy/nginx.ts';
 import type { Proxy } from './proxy/proxy.ts';
+import { markOwner, NGINX_PREFIX } from './sweep.ts';
 
 export interface Stack {
   proxy: Proxy;
@@ -18,19 +19,25 @@ export interface Stack {
   startApp(colour: Colour): Promise<RunningApp>;
   /** Stop everything; safe to call more than once. */
   stop(): Promise<void>;
+  /** Resolves, with what happened, if the proxy or an app not told to stop exits mid-run. */
+  failure: Promise<string>;
 }
 
 export const otherColour = (c: Colour): Colour => (c === 'blue' ? 'green' : 'blue');
 
 export async function startLocalStack(scenario: Scenario): Promise<Stack> {
-  const prefix = await mkdtemp(join(tmpdir(), 'downtime-nginx-'));
+  const prefix = await mkdtemp(join(tmpdir(), NGINX_PREFIX));
+  await markOwner(prefix);
   const apps = new Set<RunningApp>();
-  let proxy: Proxy | null = null;
+  let proxy: Nginx | null = null;
+  let failed: (why: string) => void = () => {};
+  const failure = new Promise<string>((resolve) => (failed = resolve));
   // Each colour keeps its port for the whole run, as a deployment's blue and green do.
   const appPorts: Record<Colour, number> = { blue: 0, green: 0 };
   const launch = async (colour: Colour) => {
     const app = await startApp(colour, scenario.apps, appPorts[colour]);
     apps.add(app);
+    void app.ended.then(failed);
     return app;
   };
   const stop = async () => {
@@ -44,6 +51,7 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
     appPorts.blue = await claimPort(scenario.apps.bluePort, 'apps.bluePort');
     appPorts.green = await claimPort(scenario.apps.greenPort, 'apps.greenPort');
     proxy = await Nginx.create(scenario.proxy, prefix, port, appPorts);
+    void proxy.ended.then(failed);
     const live = await launch('blue');
     await live.healthy();
     await proxy.start('blue');
@@ -52,6 +60,7 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
       live,
       startApp: launch,
       stop,
+      failure,
     };
   } catch (err) {
     await stop();

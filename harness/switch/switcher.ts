@@ -16,7 +16,7 @@ const WORKER_POLL_MS = 5;
  * failures still have a horizon to belong to.
  */
 export async function performSwitch(stack: Stack, drainMs: number, events: TimedEvent[]): Promise<void> {
-  const mark = (name: SwitchEventName) => events.push({ name, atNs: nowNs() });
+  const mark = (name: SwitchEventName, atNs?: bigint | void) => events.push({ name, atNs: atNs ?? nowNs() });
   const old = stack.live;
   const to = otherColour(old.colour);
 
@@ -27,10 +27,8 @@ export async function performSwitch(stack: Stack, drainMs: number, events: Timed
   const oldWorkers = await stack.proxy.workers();
   await stack.proxy.writeUpstream(next.colour);
   mark('upstream-written');
-  await stack.proxy.test();
-  mark('config-tested');
-  await stack.proxy.reload();
-  mark('reload-signalled');
+  mark('config-tested', await stack.proxy.test());
+  mark('reload-signalled', await stack.proxy.reload());
   const reloadedAt = performance.now();
   stack.live = next;
 

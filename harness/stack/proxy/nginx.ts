@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nowNs } from '../../clock.ts';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { isRunning, runCommand, spawnTracked, stopChild } from '../processes.ts';
-import { childPids, isLiveChild } from '../proc.ts';
+import { childPids, isLiveChild, listensOn } from '../proc.ts';
 import { renderNginxConf, renderUpstream, UPSTREAM_FILE } from './nginx-config.ts';
 import type { Proxy } from './proxy.ts';
 
@@ -35,11 +37,19 @@ export async function nginxVersion(bin: string): Promise<string> {
   return (stderr || stdout).replace(/^nginx version:\s*/, '').trim();
 }
 
+const LEASH = fileURLToPath(new URL('../leash.mjs', import.meta.url));
+
 export class Nginx implements Proxy {
   readonly kind = 'nginx';
-  private master: ChildProcess | null = null;
+  /** the leash nginx runs under (stack/leash.mjs); it exits when nginx's master does */
+  private leash: ChildProcess | null = null;
+  private masterPid: number | null = null;
+  private stopping = false;
   private stderr = '';
   private readonly confPath: string;
+  private endedWith: (why: string) => void = () => {};
+  /** Resolves, with what happened, if nginx's master exits without stop() being called. */
+  readonly ended = new Promise<string>((resolve) => (this.endedWith = resolve));
 
   private constructor(
     private readonly bin: string,
@@ -72,16 +82,33 @@ export class Nginx implements Proxy {
     await writeFile(this.confPath, conf);
     await this.writeUpstream(colour);
     await this.test();
-    const master = spawnTracked(this.bin, this.args());
-    this.master = master;
-    master.stderr!.on('data', (d) => (this.stderr += d));
+    // In the foreground, on a leash: nginx cannot outlive the harness, even after a SIGKILL.
+    const leash = spawnTracked(process.execPath, [LEASH, '--remove', this.prefix, '--', this.bin, ...this.args()], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.leash = leash;
+    leash.stderr!.on('data', (d) => (this.stderr += d));
+    let out = '';
+    const started = new Promise<number>((resolve) =>
+      leash.stdout!.on('data', (d) => {
+        out += d;
+        if (out.includes('\n')) resolve((JSON.parse(out.split('\n')[0]) as { pid: number }).pid);
+      }),
+    );
     const exited = new Promise<never>((_, reject) =>
-      master.once('exit', (code) =>
-        reject(new CannotMeasure(`nginx exited (code ${code}) while starting:\n${this.stderr.trim() || '(no output)'}`)),
-      ),
+      leash.once('exit', (code) => {
+        if (!this.stopping) this.endedWith(`nginx exited unexpectedly (code ${code}): ${this.stderr.trim().split('\n').pop() || 'no output'}`);
+        reject(new CannotMeasure(`nginx exited (code ${code}) while starting:\n${this.stderr.trim() || '(no output)'}`));
+      }),
     );
     exited.catch(() => {});
-    await Promise.race([exited, waitForPort(this.port, 10_000)]);
+    await Promise.race([
+      exited,
+      started.then((pid) => {
+        this.masterPid = pid;
+        return waitForListener(this.port, pid, 10_000);
+      }),
+    ]);
   }
 
   async writeUpstream(colour: Colour): Promise<void> {
@@ -91,23 +118,29 @@ export class Nginx implements Proxy {
     await rename(`${path}.tmp`, path);
   }
 
-  async test(): Promise<void> {
-    const { code, stderr } = await runCommand(this.bin, this.args('-t', '-q'));
+  async test(): Promise<bigint> {
+    const { code, stderr, exitedNs } = await runCommand(this.bin, this.args('-t', '-q'));
     if (code !== 0) throw new CannotMeasure(`nginx rejected the configuration:\n${stderr.trim()}`);
+    return exitedNs;
   }
 
-  async reload(): Promise<void> {
-    const { code, stderr } = await runCommand(this.bin, this.args('-s', 'reload'));
-    if (code !== 0) throw new CannotMeasure(`nginx -s reload failed:\n${stderr.trim()}`);
+  /**
+   * What `nginx -s reload` does (read the pid, send SIGHUP to the master), done here so that the
+   * event is stamped when the signal went out, not when a helper process had exited.
+   */
+  async reload(): Promise<bigint> {
+    if (this.masterPid === null || !this.leash || !isRunning(this.leash)) throw new CannotMeasure('nginx reload failed: nginx is not running');
+    const at = nowNs();
+    process.kill(this.masterPid, 'SIGHUP');
+    return at;
   }
 
   async workers(): Promise<number[]> {
-    const pid = this.master?.pid;
-    return pid && this.master && isRunning(this.master) ? childPids(pid) : [];
+    return this.masterPid && this.leash && isRunning(this.leash) ? childPids(this.masterPid) : [];
   }
 
   async isWorker(pid: number): Promise<boolean> {
-    return this.master?.pid !== undefined && isLiveChild(pid, this.master.pid);
+    return this.masterPid !== null && isLiveChild(pid, this.masterPid);
   }
 
   async configFiles(): Promise<Record<string, string>> {
@@ -118,25 +151,33 @@ export class Nginx implements Proxy {
   }
 
   async stop(): Promise<void> {
-    if (this.master) await stopChild(this.master, 'SIGTERM');
-    this.master = null;
+    this.stopping = true;
+    if (this.leash) await stopChild(this.leash, 'SIGTERM');
+    this.leash = null;
   }
 }
 
-/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
-export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once `pid` itself listens on 127.0.0.1:port and accepts connections. Another process
+ * that took the port between its check and nginx's start could answer a bare connect; nginx
+ * meanwhile retries its bind for a few seconds, then exits with its own message.
+ */
+export async function waitForListener(port: number, pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new CannotMeasure(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    if ((await listensOn(pid, port)) && (await accepts(port))) return;
+    if (Date.now() > deadline) throw new CannotMeasure(`nginx did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
 }

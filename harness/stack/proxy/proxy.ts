@@ -12,10 +12,13 @@ export interface Proxy {
   start(colour: Colour): Promise<void>;
   /** Point the configuration at the other colour, as a deploy job rewrites its include file. */
   writeUpstream(colour: Colour): Promise<void>;
-  /** Check the configuration (nginx -t); rejects with the proxy's own words. */
-  test(): Promise<void>;
-  /** Signal a graceful reload; resolves once the signal is delivered. */
-  reload(): Promise<void>;
+  /**
+   * Check the configuration (nginx -t); rejects with the proxy's own words. May resolve with the
+   * moment (shared monotonic clock, ns) the check finished, when it knows it better than its caller.
+   */
+  test(): Promise<bigint | void>;
+  /** Signal a graceful reload; resolves once sent, with the moment it went out when known. */
+  reload(): Promise<bigint | void>;
   /** pids of the current worker processes (old generations included, until they exit) */
   workers(): Promise<number[]>;
   /** whether `pid` is still a live worker of this proxy */
