@@ -19,7 +19,12 @@ interface Horizon {
 
 export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: AnalysisOptions): Analysis {
   const set = sortedByEnd(input);
-  const disruptions = [...disruptionsIn].sort((a, b) => a.events[0].atUs - b.events[0].atUs);
+  // A disruption without events has no horizon to attribute failures to: left out, and said.
+  const eventless = disruptionsIn.filter((d) => d.events.length === 0);
+  const disruptions = disruptionsIn
+    .filter((d) => d.events.length > 0)
+    .map((d) => ({ ...d, events: [...d.events].sort((a, b) => a.atUs - b.atUs) }))
+    .sort((a, b) => a.events[0].atUs - b.events[0].atUs);
   const horizons: Horizon[] = disruptions.map((d) => ({
     from: d.events[0].atUs,
     to: d.events[d.events.length - 1].atUs + opts.settleMs * 1000,
@@ -97,6 +102,7 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     .filter((f) => f.crossover && !f.crossover.tookEffect)
     .map((f) => `${f.label} did not take effect: ${formatShare(f.crossover!.newShareAfter)} of responses after it came from ${f.crossover!.to}`);
   if (set.count === 0) problems.push('no requests were recorded');
+  for (const d of eventless) problems.push(`${d.label} recorded no events, so its failures could not be attributed to it`);
 
   return {
     totals,

@@ -1,16 +1,17 @@
 // npm run compare -- <scenario-or-run> ... : run several scenarios (or load stored runs) and
 // write one comparison report, with repeats shown as ranges.
 import { existsSync, statSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
-import { checkWritableDir } from '../files.ts';
+import { checkWritableDir, writeFileAtomic } from '../files.ts';
 import { buildComparison, renderCompare, type CompareGroup, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
 import type { Report } from '../report/report.ts';
 import { switchPlan } from '../run/plans.ts';
 import { runScenario } from '../run/run.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
+import { parseReport } from '../run/stored.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { parseCommandLine, print } from './command-line.ts';
@@ -117,8 +118,8 @@ async function main(): Promise<number> {
   const outDir = await newRunDir(values.out!, 'compare');
   const groupList: CompareGroup[] = [...groups].map(([label, runs]) => ({ label, runs }));
   const comparison = buildComparison(groupList, outDir);
-  await writeFile(join(outDir, 'compare.json'), JSON.stringify(comparison, null, 2));
-  await writeFile(join(outDir, 'compare.html'), renderCompare(comparison));
+  await writeFileAtomic(join(outDir, 'compare.json'), JSON.stringify(comparison, null, 2));
+  await writeFileAtomic(join(outDir, 'compare.html'), renderCompare(comparison));
   await writeIndex(values.out!);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(comparison)}\n`);
@@ -146,10 +147,9 @@ async function main(): Promise<number> {
 
 async function loadReport(dir: string): Promise<Report> {
   try {
-    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report;
-    if (!report.analysis || !report.scenario) throw new Error('not a report.json');
-    return report;
+    return parseReport(await readFile(join(dir, 'report.json'), 'utf8'), join(dir, 'report.json'));
   } catch (err) {
+    if (err instanceof CannotMeasure) throw err;
     throw new CannotMeasure(`${dir}/report.json cannot be read: ${(err as Error).message}`);
   }
 }

@@ -2,10 +2,10 @@
 // (fresh stack per repeat), judges its figures against thresholds and optionally a baseline,
 // and exits 0 (every check holds), 1 (a check is broken) or 2 (could not measure).
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
-import { checkWritableDir, makeDirs } from '../files.ts';
+import { checkWritableDir, makeDirs, writeFileAtomic } from '../files.ts';
 import { baselineEntry, compareBaseline, parseBaseline, parseTolerance, withEntry, type BaselineFile, type Tolerance } from '../gate/baseline.ts';
 import { FIGURE_NAMES, figuresOf, formatFigure, statistic, type FigureName } from '../gate/figures.ts';
 import { junitXml } from '../gate/junit.ts';
@@ -240,7 +240,7 @@ async function main(): Promise<number> {
         new Date().toISOString(),
       );
       await makeDirs(dirname(file));
-      await writeFile(file, `${JSON.stringify(withEntry(existing, g.scenario, entry), null, 2)}\n`);
+      await writeFileAtomic(file, `${JSON.stringify(withEntry(existing, g.scenario, entry), null, 2)}\n`);
       log(`baseline for ${g.scenario} saved to ${file}`);
     }
   }
@@ -312,7 +312,7 @@ async function measureOnce(
 
 async function writeOut(file: string, text: string): Promise<void> {
   await makeDirs(dirname(file));
-  await writeFile(file, text);
+  await writeFileAtomic(file, text);
 }
 
 function listGated(): string {
