@@ -4,7 +4,8 @@ import { CannotMeasure } from '../errors.ts';
 import { checkWritableDir } from '../files.ts';
 import { switchPlan } from '../run/plans.ts';
 import { runScenario } from '../run/run.ts';
-import { newRunDir, storeRun } from '../run/store.ts';
+import { newRunDir, reportOf, storeRun } from '../run/store.ts';
+import type { Report } from '../report/report.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { formatSummary } from '../report/summary.ts';
 import { listScenarios, resolveScenario } from '../scenario/resolve.ts';
@@ -70,9 +71,18 @@ async function main(): Promise<number> {
       ),
   });
   progress.clear();
-  const dir = await newRunDir(values.out!, scenario.name);
-  const report = await storeRun(dir, run);
-  await writeIndex(values.out!);
+  let dir = values.out!;
+  let report: Report;
+  try {
+    dir = await newRunDir(values.out!, scenario.name);
+    report = await storeRun(dir, run);
+    await writeIndex(values.out!);
+  } catch (err) {
+    // A full disk, say: the figures are still shown, from memory, and the failure named.
+    print(formatSummary(reportOf(run)));
+    const e = err as NodeJS.ErrnoException;
+    throw new CannotMeasure(`could not write the results to ${dir} (${e.code ?? e.message}); the summary above is what was measured`);
+  }
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else print(formatSummary(report, relative(process.cwd(), join(dir, 'report.html')) || dir));
 

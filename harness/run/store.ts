@@ -38,6 +38,9 @@ export async function storeRun(dir: string, run: RunOutput): Promise<Report> {
   return writeReport(dir, runFile, run.records, run.proxyFiles);
 }
 
+/** The report of a run in memory, written nowhere: what a full disk still lets us show. */
+export const reportOf = (run: RunOutput): Report => buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario));
+
 /** The analysis with the scenario's own settings. */
 export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenario: Scenario) =>
   analyze(records, disruptions, {

@@ -2,11 +2,13 @@
 // gets its own TMPDIR, so after each row we can say for sure that no process of the run is left,
 // no temp file is left, and what was measured before the fault is still written.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveScenario } from '../../harness/scenario/resolve.ts';
+import { Nginx } from '../../harness/stack/proxy/nginx.ts';
 import { ROOT, startCli, type CliResult } from './helpers.ts';
 
 const quick = ['--duration', '4s', '--switches', '1', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s'];
@@ -93,7 +95,51 @@ function expectMeasuredWritten(minRequests = 1000) {
 
 const pidsOf = (pattern: string) => runProcesses().filter((p) => p.includes(pattern)).map((p) => Number(p.split(' ')[0]));
 
+function occupyPort(): Promise<number> {
+  return new Promise((resolve) => {
+    occupied = createServer().listen(0, '127.0.0.1', () => resolve((occupied!.address() as { port: number }).port));
+  });
+}
+
+/** npm run report on a stored run directory. */
+const report = (dir: string) => spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/report.ts', dir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+
+/** A quick run whose directory later rows damage. */
+async function storedRun(): Promise<string> {
+  const r = await run(['keepalive-60s', ...quick, '--out', out]).result;
+  expect(r.code).toBe(0);
+  return join(out, runDirs()[0]);
+}
+
+const isRoot = process.getuid?.() === 0;
+
 describe('fault table', () => {
+  it('unknown flag: exit 2 with the help', async () => {
+    const r = await run(['keepalive-60s', '--no-such-flag']).result;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Unknown option '--no-such-flag'");
+    expect(r.stderr).toContain('Usage: npm run scenario');
+  });
+
+  it('invalid field: exit 2 naming it (timeoutMs 0 would turn timeouts off)', async () => {
+    const r = await run(['keepalive-60s', '--set', 'load.timeoutMs=0']).result;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('load.timeoutMs: must be more than 0');
+  });
+
+  it('--set __proto__: exit 2, unknown field', async () => {
+    const r = await run(['keepalive-60s', '--set', '__proto__.polluted=1']).result;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--set __proto__.polluted: unknown field');
+  });
+
+  it('unknown scenario: exit 2 listing the known ones', async () => {
+    const r = await run(['keepalive']).result;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown scenario "keepalive"');
+    expect(r.stderr).toContain('connection-close');
+  });
+
   it('unwritable --out: exit 2 at once, before starting anything', async () => {
     const started = Date.now();
     const r: CliResult = await run(['keepalive-60s', '--out', '/proc/no-such-dir']).result;
@@ -101,6 +147,100 @@ describe('fault table', () => {
     expect(r.stderr).toContain('--out /proc/no-such-dir: cannot write there (ENOENT)');
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  it.skipIf(!isRoot)('full disk: exit 2 naming it, the figures still shown, no half-written file', async () => {
+    const disk = mkdtempSync(join(tmpdir(), 'downtime-faults-disk-'));
+    // 64 KiB: the output directory is writable, the records are not.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', disk]);
+    try {
+      const r = await run(['keepalive-60s', ...quick, '--out', disk]).result;
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/could not write the results to .* \(ENOSPC\); the summary above is what was measured/);
+      expect(r.stdout).toMatch(/requests [\d,]+ +ok [\d,]+ +failed/);
+      expect(tempFilesIn(disk)).toEqual([]);
+    } finally {
+      execFileSync('umount', [disk]);
+      rmSync(disk, { recursive: true, force: true });
+    }
+  });
+
+  it('truncated records.bin: npm run report exits 2 naming it, the stored report stays as it was', async () => {
+    const dir = await storedRun();
+    const before = readFileSync(join(dir, 'report.json'), 'utf8');
+    const size = readFileSync(join(dir, 'records.bin')).length;
+    truncateSync(join(dir, 'records.bin'), Math.floor(size * 0.6));
+    const r = report(dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/records\.bin: not a readable records file: truncated: \d+ of \d+ bytes/);
+    expect(readFileSync(join(dir, 'report.json'), 'utf8')).toBe(before);
+  });
+
+  it('damaged run.json: npm run report exits 2 naming the field', async () => {
+    const dir = await storedRun();
+    const runJson = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+    runJson.scenario.load.connections = 'many';
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(runJson));
+    const r = report(dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('run.json is damaged or not what it should be');
+    expect(r.stderr).toContain('scenario.load.connections');
+  });
+
+  it('nginx missing: exit 2 saying how to install it', async () => {
+    const r = await run(['keepalive-60s', ...quick, '--out', out], { NGINX_BIN: '/nonexistent/nginx' }).result;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('apt-get install nginx');
+  });
+
+  it("config nginx rejects: exit 2 with nginx's own words", async () => {
+    const r = await run(['keepalive-60s', ...quick, '--out', out, '--set', 'proxy.extraHttp=["no_such_directive on;"]']).result;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown directive "no_such_directive"');
+  });
+
+  it('port taken: exit 2 naming the field', async () => {
+    const port = await occupyPort();
+    const r = await run(['keepalive-60s', ...quick, '--out', out, '--set', `proxy.port=${port}`]).result;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`proxy.port: cannot bind 127.0.0.1:${port} (EADDRINUSE)`);
+  });
+
+  it("port taken between the harness's check and nginx's start: refused with nginx's words, not answered by the other process", async () => {
+    const port = await occupyPort();
+    const prefix = mkdtempSync(join(tmp, 'downtime-nginx-'));
+    const nginx = await Nginx.create(resolveScenario('keepalive-60s').proxy, prefix, port, { blue: 1, green: 2 });
+    try {
+      await expect(nginx.start('blue')).rejects.toThrow(/nginx exited \(code 1\) while starting:[\s\S]*Address already in use/);
+    } finally {
+      await nginx.stop();
+      rmSync(prefix, { recursive: true, force: true });
+    }
+  });
+
+  it('app never healthy: exit 2 naming the timeout', async () => {
+    const r = await run(['keepalive-60s', ...quick, '--out', out, '--set', 'apps.healthyAfterMs=60000', '--set', 'apps.healthTimeoutMs=500']).result;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('did not become healthy within 500 ms (apps.healthTimeoutMs)');
+  });
+
+  it('switch that does not take effect: exit 2, results written', async () => {
+    const r = await run(['keepalive-60s', ...quick, '--out', out, '--set', 'proxy.extraLocation=["set $service_url http://blue;"]']).result;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('switch 1: blue → green did not take effect');
+    expectMeasuredWritten();
+  });
+
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal}: exit ${code}, every process stopped, what was measured is written`, async () => {
+      const { child, result } = run(['keepalive-60s', '--out', out]);
+      await loadRunning();
+      child.kill(signal);
+      const r = await result;
+      expect(r.code).toBe(code);
+      expectMeasuredWritten();
+      expect(storedReport().meta.aborted).toBe(true);
+    });
+  }
 
   it('app crash mid-run: exit 2 naming it, what was measured is written', async () => {
     const { result } = run(['keepalive-60s', '--out', out]);
