@@ -1,7 +1,7 @@
 // The fault table (README, "Faults and what the harness does"): one test per row. Every run
 // gets its own TMPDIR, so after each row we can say for sure that no process of the run is left,
 // no temp file is left, and what was measured before the fault is still written.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,8 @@ beforeEach(() => {
 afterEach(async () => {
   occupied?.close();
   occupied = null;
+  // A row whose CLI hung (as --out /proc/x did) must not leave it spinning after the test.
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   // The fixtures notice a dead parent within 500 ms, the leash at once: allow a few seconds.
   for (let i = 0; i < 40 && runProcesses().length > 0; i++) await sleep(100);
   expect(runProcesses()).toEqual([]);
@@ -70,7 +72,12 @@ function tempFilesIn(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tmp-\d+$/.test(f));
 }
 
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) => startCli(args, { TMPDIR: tmp, ...env });
+const started: ChildProcess[] = [];
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+  const cli = startCli(args, { TMPDIR: tmp, ...env });
+  started.push(cli.child);
+  return cli;
+};
 const runDirs = () => readdirSync(out).filter((d) => /^\d{8}-\d{6}-/.test(d));
 
 /** Waits until the run's load is on (nginx workers and the blue app up). */
