@@ -152,7 +152,15 @@ export class Nginx implements Proxy {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.leash) await stopChild(this.leash, 'SIGTERM');
+    if (this.leash && isRunning(this.leash)) await stopChild(this.leash, 'SIGTERM');
+    else if (this.leash?.pid) {
+      // The leash itself was killed: nginx may still run in its process group.
+      try {
+        process.kill(-this.leash.pid, 'SIGKILL');
+      } catch {
+        // the group is empty
+      }
+    }
     this.leash = null;
   }
 }
