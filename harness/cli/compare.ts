@@ -10,7 +10,8 @@ import { writeIndex } from '../report/index-page.ts';
 import type { Report } from '../report/report.ts';
 import { switchPlan } from '../run/plans.ts';
 import { runScenario } from '../run/run.ts';
-import { newRunDir, storeRun } from '../run/store.ts';
+import { newRunDir, storeRunIn } from '../run/store.ts';
+import { formatSummary } from '../report/summary.ts';
 import { parseReport } from '../run/stored.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -104,9 +105,7 @@ async function main(): Promise<number> {
           progress.update(`${tag}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`),
       });
       progress.clear();
-      const dir = await newRunDir(values.out!, scenario.name);
-      const report = await storeRun(dir, run);
-      await writeIndex(values.out!);
+      const { dir, report } = await storeRunIn(values.out!, run, (r) => print(formatSummary(r)));
       process.stderr.write(`${tag}: ${report.analysis.totals.failed.toLocaleString('en-US')} failed, ${report.analysis.totals.okPerSecond.toLocaleString('en-US')} ok/s (${dir})\n`);
       if (stopped.exitCode !== null) return stopped.exitCode;
       if (run.meta.error) throw new CannotMeasure(`${scenario.name}: the run could not complete: ${run.meta.error} (partial results in ${dir})`);

@@ -4,9 +4,8 @@ import { CannotMeasure } from '../errors.ts';
 import { checkWritableDir } from '../files.ts';
 import { switchPlan } from '../run/plans.ts';
 import { runScenario } from '../run/run.ts';
-import { newRunDir, reportOf, storeRun } from '../run/store.ts';
+import { storeRunIn } from '../run/store.ts';
 import type { Report } from '../report/report.ts';
-import { writeIndex } from '../report/index-page.ts';
 import { formatSummary } from '../report/summary.ts';
 import { listScenarios, resolveScenario } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
@@ -71,20 +70,10 @@ async function main(): Promise<number> {
       ),
   });
   progress.clear();
-  let dir = values.out!;
-  let report: Report;
-  try {
-    dir = await newRunDir(values.out!, scenario.name);
-    report = await storeRun(dir, run);
-    await writeIndex(values.out!);
-  } catch (err) {
-    // A full disk, say: the figures are still shown, from memory, and the failure named.
-    print(formatSummary(reportOf(run)));
-    const e = err as NodeJS.ErrnoException;
-    throw new CannotMeasure(`could not write the results to ${dir} (${e.code ?? e.message}); the summary above is what was measured`);
-  }
-  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else print(formatSummary(report, relative(process.cwd(), join(dir, 'report.html')) || dir));
+  const show = (report: Report, where?: string) =>
+    values.json ? process.stdout.write(`${JSON.stringify(report)}\n`) : print(formatSummary(report, where));
+  const { dir, report } = await storeRunIn(values.out!, run, show);
+  show(report, relative(process.cwd(), join(dir, 'report.html')) || dir);
 
   if (stopped.exitCode !== null) return stopped.exitCode;
   if (run.meta.error) throw new CannotMeasure(`the run could not complete: ${run.meta.error} (partial results in ${dir})`);

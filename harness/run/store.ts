@@ -2,7 +2,9 @@
 // figures (report.json), the proxy configuration actually used, and the human views.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
+import { CannotMeasure } from '../errors.ts';
 import { makeDirs, writeFileAtomic } from '../files.ts';
+import { writeIndex } from '../report/index-page.ts';
 import { join } from 'node:path';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
@@ -38,8 +40,24 @@ export async function storeRun(dir: string, run: RunOutput): Promise<Report> {
   return writeReport(dir, runFile, run.records, run.proxyFiles);
 }
 
-/** The report of a run in memory, written nowhere: what a full disk still lets us show. */
-export const reportOf = (run: RunOutput): Report => buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario));
+/**
+ * A new run directory under `out`, the run stored in it, and out's index rewritten. If that
+ * cannot be written (a full disk, say), `show` gets the report from memory, so what was measured
+ * is still seen, and the failure is a CannotMeasure that names it.
+ */
+export async function storeRunIn(out: string, run: RunOutput, show: (report: Report) => void): Promise<{ dir: string; report: Report }> {
+  let dir = out;
+  try {
+    dir = await newRunDir(out, run.scenario.name);
+    const report = await storeRun(dir, run);
+    await writeIndex(out);
+    return { dir, report };
+  } catch (err) {
+    show(buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario)));
+    const e = err as NodeJS.ErrnoException;
+    throw new CannotMeasure(`could not write the results to ${dir} (${e.code ?? e.message}); what was measured is shown above`);
+  }
+}
 
 /** The analysis with the scenario's own settings. */
 export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenario: Scenario) =>

@@ -179,7 +179,7 @@ describe('fault table', () => {
     try {
       const r = await run(['keepalive-60s', ...quick, '--out', disk]).result;
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/could not write the results to .* \(ENOSPC\); the summary above is what was measured/);
+      expect(r.stderr).toMatch(/could not write the results to .* \(ENOSPC\); what was measured is shown above/);
       expect(r.stdout).toMatch(/requests [\d,]+ +ok [\d,]+ +failed/);
       expect(tempFilesIn(disk)).toEqual([]);
     } finally {
