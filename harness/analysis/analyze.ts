@@ -19,7 +19,12 @@ interface Horizon {
 
 export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: AnalysisOptions): Analysis {
   const set = sortedByEnd(input);
-  const disruptions = [...disruptionsIn].sort((a, b) => a.events[0].atUs - b.events[0].atUs);
+  // A disruption without events has no horizon to attribute failures to: left out, and said.
+  const eventless = disruptionsIn.filter((d) => d.events.length === 0);
+  const disruptions = disruptionsIn
+    .filter((d) => d.events.length > 0)
+    .map((d) => ({ ...d, events: [...d.events].sort((a, b) => a.atUs - b.atUs) }))
+    .sort((a, b) => a.events[0].atUs - b.events[0].atUs);
   const horizons: Horizon[] = disruptions.map((d) => ({
     from: d.events[0].atUs,
     to: d.events[d.events.length - 1].atUs + opts.settleMs * 1000,
@@ -104,6 +109,7 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     coloured || !switches.length
       ? []
       : ['no successful response named the colour that served it, so whether each switch took effect was not checked'];
+  for (const d of eventless) problems.push(`${d.label} recorded no events, so its failures could not be attributed to it`);
 
   return {
     totals,

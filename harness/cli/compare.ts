@@ -1,15 +1,18 @@
 // npm run compare -- <scenario-or-run> ... : run several scenarios (or load stored runs) and
 // write one comparison report, with repeats shown as ranges.
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
+import { checkWritableDir, writeFileAtomic } from '../files.ts';
 import { buildComparison, groupRuns, renderCompare, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { count, ms, rate } from '../report/numbers.ts';
 import type { Report } from '../report/report.ts';
 import { runPlanned } from '../run/plans.ts';
-import { newRunDir, storeRun } from '../run/store.ts';
+import { newRunDir, storeRunIn } from '../run/store.ts';
+import { formatSummary } from '../report/summary.ts';
+import { parseReport } from '../run/stored.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { parseCommandLine, print } from './command-line.ts';
@@ -93,6 +96,7 @@ async function main(): Promise<number> {
     );
   }
 
+  await checkWritableDir(values.out!, '--out');
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the current run, stopping nginx and the apps, writing what was measured…');
 
@@ -114,9 +118,7 @@ async function main(): Promise<number> {
           progress.update(`${tag}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`),
       });
       progress.clear();
-      const dir = await newRunDir(values.out!, scenario.name, new Date(run.meta.startedAt));
-      const report = await storeRun(dir, run);
-      await writeIndex(values.out!);
+      const { dir, report } = await storeRunIn(values.out!, run, (r) => print(formatSummary(r)));
       process.stderr.write(`${tag}: ${report.analysis.totals.failed.toLocaleString('en-US')} failed, ${report.analysis.totals.okPerSecond.toLocaleString('en-US')} ok/s (${dir})\n`);
       if (stopped.exitCode !== null) return stopped.exitCode;
       if (run.meta.error) throw new CannotMeasure(`${scenario.name}: the run could not complete: ${run.meta.error} (partial results in ${dir})`);
@@ -125,13 +127,12 @@ async function main(): Promise<number> {
     }
   }
 
-  await mkdir(values.out!, { recursive: true });
   const outDir = await newRunDir(values.out!, 'compare');
   const { groups, warnings } = groupRuns(runs);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   const comparison = buildComparison(groups, outDir);
-  await writeFile(join(outDir, 'compare.json'), JSON.stringify(comparison, null, 2));
-  await writeFile(join(outDir, 'compare.html'), renderCompare(comparison));
+  await writeFileAtomic(join(outDir, 'compare.json'), JSON.stringify(comparison, null, 2));
+  await writeFileAtomic(join(outDir, 'compare.html'), renderCompare(comparison));
   await writeIndex(values.out!);
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ ...comparison, dir: outDir })}\n`);
@@ -158,10 +159,9 @@ async function main(): Promise<number> {
 
 async function loadReport(dir: string): Promise<Report> {
   try {
-    const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Report;
-    if (!report.analysis || !report.scenario) throw new Error('not a report.json');
-    return report;
+    return parseReport(await readFile(join(dir, 'report.json'), 'utf8'), join(dir, 'report.json'));
   } catch (err) {
+    if (err instanceof CannotMeasure) throw err;
     throw new CannotMeasure(`${dir}/report.json cannot be read: ${(err as Error).message}`);
   }
 }

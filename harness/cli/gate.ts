@@ -2,9 +2,10 @@
 // (fresh stack per repeat), judges its figures against thresholds and optionally a baseline,
 // and exits 0 (every check holds), 1 (a check is broken) or 2 (could not measure).
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
+import { checkWritableDir, makeDirs, writeFileAtomic } from '../files.ts';
 import { baselineEntry, compareBaseline, parseBaseline, parseTolerance, withEntry, type BaselineFile, type Tolerance } from '../gate/baseline.ts';
 import { FIGURE_NAMES, figuresOf, formatFigure, statistic, type FigureName } from '../gate/figures.ts';
 import { junitXml } from '../gate/junit.ts';
@@ -199,6 +200,9 @@ async function main(): Promise<number> {
     }
   }
 
+  await checkWritableDir(str('out')!, '--out');
+  for (const flag of ['junit', 'markdown'] as const) if (str(flag)) await checkWritableDir(dirname(str(flag)!), `--${flag}`);
+
   // Run: each scenario, each repeat, a fresh stack and its own run directory.
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
   const progress = progressLine();
@@ -262,8 +266,8 @@ async function main(): Promise<number> {
         g.repeats.map((r) => r.runDir),
         new Date().toISOString(),
       );
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, `${JSON.stringify(withEntry(existing, g.scenario, entry), null, 2)}\n`);
+      await makeDirs(dirname(file));
+      await writeFileAtomic(file, `${JSON.stringify(withEntry(existing, g.scenario, entry), null, 2)}\n`);
       result.saved.push(file);
       log(`baseline for ${g.scenario} saved to ${file}`);
     }
@@ -335,8 +339,8 @@ async function measureOnce(
 }
 
 async function writeOut(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, text);
+  await makeDirs(dirname(file));
+  await writeFileAtomic(file, text);
 }
 
 function listGated(): string {

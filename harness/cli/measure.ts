@@ -1,15 +1,13 @@
 // npm run measure -- --url URL [--switch-cmd CMD] [options]: the meter against a system the
 // harness did not start.
-import { join, relative } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
-import { writeIndex } from '../report/index-page.ts';
-import { formatSummary } from '../report/summary.ts';
 import { runPlanned } from '../run/plans.ts';
-import { newRunDir, storeRun } from '../run/store.ts';
+import { checkWritableDir } from '../files.ts';
 import { measureScenario } from '../scenario/measure.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
+import { storeAndShow } from './run-output.ts';
 import { MEASURE_OPTIONS, overridesFrom, wholeNumber } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
@@ -68,6 +66,8 @@ async function main(): Promise<number> {
     overridesFrom(rest),
   );
 
+  await checkWritableDir(values.out!, '--out');
+
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the load, writing what was measured…');
   const run = await runPlanned(scenario, {
@@ -79,16 +79,7 @@ async function main(): Promise<number> {
       ),
   });
   progress.clear();
-  const dir = await newRunDir(values.out!, scenario.name);
-  const report = await storeRun(dir, run);
-  await writeIndex(values.out!);
-  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  else print(formatSummary(report, relative(process.cwd(), join(dir, 'report.html')) || dir));
-
-  if (stopped.exitCode !== null) return stopped.exitCode;
-  if (run.meta.error) throw new CannotMeasure(`the run could not complete: ${run.meta.error} (partial results in ${dir})`);
-  if (report.analysis.problems.length) throw new CannotMeasure(`${report.analysis.problems.join('; ')} (results in ${dir})`);
-  return 0;
+  return storeAndShow(values.out!, run, Boolean(values.json), stopped.exitCode);
 }
 
 main().then((code) => process.exit(code), exitOnError);

@@ -1,6 +1,6 @@
 // npm run reports: rebuild reports/index.html and serve reports/ on 127.0.0.1 (node:http only),
 // so every run's report, its PNGs and the comparisons are a click away.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, realpathSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
@@ -31,6 +31,10 @@ const TYPES: Record<string, string> = {
   '.bin': 'application/octet-stream',
 };
 
+const PLAIN = { 'content-type': 'text/plain; charset=utf-8' };
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const realpathOf = (path: string) => realpathSync.native(path);
+
 async function main(): Promise<number | null> {
   const parsed = parseCommandLine(HELP, {
     options: {
@@ -44,10 +48,10 @@ async function main(): Promise<number | null> {
   if (values.help) return print(HELP);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CannotMeasure(`--port ${values.port}: expected a port number 0–65535`);
-  const root = resolve(values.dir!);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  if (!existsSync(values.dir!) || !statSync(values.dir!).isDirectory()) {
     throw new CannotMeasure(`${values.dir} is not a directory; run a scenario first (npm run scenario keepalive-60s)`);
   }
+  const root = realpathOf(resolve(values.dir!));
   const index = await writeIndex(root);
   if (values['index-only']) {
     process.stdout.write(`${index}\n`);
@@ -56,29 +60,37 @@ async function main(): Promise<number | null> {
 
   const server = createServer((req, res) => {
     void (async () => {
+      // Only this machine's names: a page elsewhere that rebinds its own host name to 127.0.0.1
+      // (DNS rebinding) sends its own Host header, and is refused.
+      if (!LOCAL_HOSTS.has((req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase())) {
+        res.writeHead(403, PLAIN).end('forbidden: this server answers requests for 127.0.0.1 or localhost only\n');
+        return;
+      }
       let path: string;
       try {
         path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
       } catch {
-        res.writeHead(400).end('bad request');
+        res.writeHead(400, PLAIN).end('bad request');
         return;
       }
       if (path === '/' || path === '/index.html') await writeIndex(root); // always what is on disk now
       let file = resolve(join(root, path));
-      if (file !== root && !file.startsWith(root + sep)) {
-        res.writeHead(403).end('forbidden');
-        return;
-      }
       if (existsSync(file) && statSync(file).isDirectory()) file = join(file, existsSync(join(file, 'report.html')) ? 'report.html' : existsSync(join(file, 'compare.html')) ? 'compare.html' : 'index.html');
       if (!existsSync(file) || !statSync(file).isFile()) {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
+        res.writeHead(404, PLAIN).end(`not found: ${path}`);
+        return;
+      }
+      // Judged where the file really is: a symlink inside the directory may point out of it.
+      const real = realpathOf(file);
+      if (real !== root && !real.startsWith(root + sep)) {
+        res.writeHead(403, PLAIN).end('forbidden\n');
         return;
       }
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
       createReadStream(file).pipe(res);
     })().catch((err) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(err));
+      if (!res.headersSent) res.writeHead(500, PLAIN);
+      res.end(`${(err as Error)?.message ?? String(err)}\n`);
     });
   });
   await new Promise<void>((ok, fail) => {

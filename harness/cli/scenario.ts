@@ -1,16 +1,13 @@
 // npm run scenario -- <name> [options]: run one scenario against a real nginx and report it.
-import { relative, join } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
+import { checkWritableDir } from '../files.ts';
 import { runPlanned } from '../run/plans.ts';
-import { newRunDir, storeRun } from '../run/store.ts';
-import { writeIndex } from '../report/index-page.ts';
-import { formatSummary } from '../report/summary.ts';
-import { runVerdict } from '../report/verdict.ts';
 import { formatFields } from '../scenario/fields.ts';
 import { listScenarios, resolveScenario } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
+import { storeAndShow } from './run-output.ts';
 import { overridesFrom, SCENARIO_OPTIONS } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
@@ -69,6 +66,7 @@ async function main(): Promise<number> {
   if (positionals.length !== 1) throw new CannotMeasure(`name one scenario.\n\n${HELP}`);
 
   const scenario = resolveScenario(positionals[0], overridesFrom(values));
+  await checkWritableDir(values.out!, '--out');
 
   const progress = progressLine();
   // stderr, so that --json's stdout stays JSON alone and a redirected run still says it started
@@ -84,20 +82,7 @@ async function main(): Promise<number> {
       ),
   });
   progress.clear();
-  const dir = await newRunDir(values.out!, scenario.name, new Date(run.meta.startedAt));
-  const report = await storeRun(dir, run);
-  await writeIndex(values.out!);
-  const reportPath = relative(process.cwd(), join(dir, 'report.html')) || dir;
-  if (values.json) {
-    // report.json's fields, plus where the run is and its verdict; the human summary on stderr
-    process.stdout.write(`${JSON.stringify({ ...report, runDir: dir, verdict: runVerdict(report) })}\n`);
-    process.stderr.write(`${formatSummary(report, reportPath)}\n`);
-  } else print(formatSummary(report, reportPath));
-
-  if (stopped.exitCode !== null) return stopped.exitCode;
-  if (run.meta.error) throw new CannotMeasure(`the run could not complete: ${run.meta.error} (partial results in ${dir})`);
-  if (report.analysis.problems.length) throw new CannotMeasure(`${report.analysis.problems.join('; ')} (results in ${dir})`);
-  return 0;
+  return storeAndShow(values.out!, run, Boolean(values.json), stopped.exitCode);
 }
 
 

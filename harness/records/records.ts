@@ -52,6 +52,10 @@ export interface RecordInput {
   colour: number;
 }
 
+/** The error code index 255 stands for: every code past the 254th distinct one. */
+export const OTHER_CODES = '(other codes)';
+const OTHER_CODES_INDEX = 255;
+
 /** Append-only columns; give the expected count up front, since growing copies every column. */
 export class RecordWriter {
   count = 0;
@@ -87,9 +91,10 @@ export class RecordWriter {
   private codeIndex(code: string): number {
     let i = this.codes.get(code);
     if (i === undefined) {
-      // 255 distinct codes is far beyond what a run sees; fold the rest rather than wrap.
-      i = this.codes.size < 255 ? this.codes.size : 254;
-      if (this.codes.size < 255) this.codes.set(code, i);
+      // 254 distinct codes is far beyond what a run sees; the rest share the last index, under
+      // a name that says so (never another code's name).
+      i = Math.min(this.codes.size, OTHER_CODES_INDEX);
+      this.codes.set(i === OTHER_CODES_INDEX ? OTHER_CODES : code, i);
     }
     return i;
   }

@@ -2,12 +2,13 @@
 // window and gap, throughput, link to its report), and every comparison. Rebuilt from the run
 // directories' report.json files, so it is always what is on disk.
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../files.ts';
 import { join } from 'node:path';
 import { changesFromScenario, changesText } from './changes.ts';
 import { esc, fmt, int, page } from './page.ts';
-import type { Report } from './report.ts';
 import { runVerdict, type Tone } from './verdict.ts';
+import { parseReport } from '../run/stored.ts';
 
 export interface IndexEntry {
   dir: string;
@@ -65,7 +66,7 @@ export async function indexEntries(root: string): Promise<IndexEntry[]> {
     }
     if (!existsSync(join(path, 'report.json'))) continue;
     try {
-      const r = JSON.parse(await readFile(join(path, 'report.json'), 'utf8')) as Report;
+      const r = parseReport(await readFile(join(path, 'report.json'), 'utf8'), 'report.json');
       const a = r.analysis;
       const v = runVerdict(r);
       out.push({
@@ -126,6 +127,6 @@ ${runs
 /** Rewrites root/index.html from what is on disk; returns its path. */
 export async function writeIndex(root: string): Promise<string> {
   const path = join(root, 'index.html');
-  await writeFile(path, renderIndex(await indexEntries(root)));
+  await writeFileAtomic(path, renderIndex(await indexEntries(root)));
   return path;
 }

@@ -13,6 +13,11 @@ export const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), 'chart-runt
 export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 /** Safe to put inside <script>: no "</script" or "<!--" can end the element early. */
 export const inlineScript = (s: string) => s.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
+/**
+ * JSON safe inside <script>, and still JSON: every "<" as \u003c (inlineScript's "<\!--" is
+ * fine in JavaScript but an invalid escape in JSON, which broke every chart on the page).
+ */
+export const inlineJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
 export const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1280px;padding:0 16px;color:#1b1f24}
@@ -54,7 +59,7 @@ export function chartScripts(charts: PageChart[]): string {
   const runtime = readFileSync(RUNTIME, 'utf8');
   return `<script>${inlineScript(readFileSync(CHART_JS, 'utf8'))}</script>
 <script>window.DowntimeCharts = (function (module) {\n${inlineScript(runtime)}\nreturn module.exports;\n})({ exports: {} });</script>
-<script id="chart-specs" type="application/json">${inlineScript(JSON.stringify(charts))}</script>
+<script id="chart-specs" type="application/json">${inlineJson(charts)}</script>
 <script>
 // One chart per task, in page order: the verdict and the first chart show at once, the rest
 // follow without blocking the page; window.chartsDrawn is set when every chart is drawn.

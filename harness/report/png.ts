@@ -3,7 +3,8 @@
 // source against Debian's cairo/pango headers (scripts/setup.mjs installs them); if it cannot
 // load, the PNGs are skipped with a reason and the rest of the report is still written.
 import { createRequire } from 'node:module';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../files.ts';
 import { join } from 'node:path';
 import type { ChartSpec } from './charts.ts';
 import { RUNTIME } from './page.ts';
@@ -50,7 +51,7 @@ export async function writePngs(dir: string, charts: { name: string; spec: Chart
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const c of charts) {
-    await writeFile(join(dir, `${c.name}.png`), await renderPng(c.spec, c.size));
+    await writeFileAtomic(join(dir, `${c.name}.png`), await renderPng(c.spec, c.size));
     written.push(`${c.name}.png`);
   }
   return written;

@@ -9,6 +9,7 @@ import { startLoad, type RunningLoad } from '../load/generator.ts';
 import type { RecordSet } from '../records/records.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { StackInfo, Target } from '../stack/stack.ts';
+import { sweepLeftovers } from '../stack/sweep.ts';
 import type { TimedEvent } from '../switch/events.ts';
 
 /** A disruption as an action produces it, on the raw clock. */
@@ -75,13 +76,22 @@ export async function runScenario<T extends Target>(
   hooks: RunHooks = {},
 ): Promise<RunOutput> {
   const startedAt = new Date().toISOString();
+  await sweepLeftovers();
   const stack = await start(scenario, hooks.log ?? ((line) => process.stderr.write(`${line}\n`)));
   let load: RunningLoad | null = null;
   let error: string | null = null;
   const proxyFiles: Record<string, string> = {};
   let step = 'warm-up';
   const raw: RawDisruption[] = [];
-  const signal = hooks.signal;
+  // A proxy or app that dies mid-run ends the run at once, named, rather than showing up
+  // later as unexplained background failures.
+  let crash: string | null = null;
+  const crashed = new AbortController();
+  void stack.failure.then((why) => {
+    crash = why;
+    crashed.abort();
+  });
+  const signal = hooks.signal ? AbortSignal.any([hooks.signal, crashed.signal]) : crashed.signal;
   const tick = setInterval(() => {
     if (!load || !hooks.onProgress) return;
     hooks.onProgress({
@@ -116,7 +126,6 @@ export async function runScenario<T extends Target>(
     step = 'cool-down';
     const lastEventMs = raw.length ? lastEventUs(raw[raw.length - 1], origin) / 1000 : 0;
     await sleepUntil(origin, Math.max(scenario.load.durationMs, lastEventMs + scenario.load.cooldownMs), signal);
-    Object.assign(proxyFiles, await stack.proxy.configFiles());
   } catch (err) {
     error = (err as Error).message;
     if (err instanceof ActionFailed && err.partial.events.length > 0) raw.push(err.partial);
@@ -124,6 +133,9 @@ export async function runScenario<T extends Target>(
     clearInterval(tick);
     for (const action of plan) Object.assign(proxyFiles, action.files?.());
   }
+  if (crash) error = crash;
+  // Stored whatever happened: a failed run's configuration is the one most worth reading.
+  Object.assign(proxyFiles, await stack.proxy.configFiles().catch(() => ({})));
   let records: RecordSet | null = null;
   try {
     if (load) records = await load.stop();
@@ -141,7 +153,7 @@ export async function runScenario<T extends Target>(
       node: process.version,
       undici: UNDICI_VERSION,
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
-      aborted: signal?.aborted ?? false,
+      aborted: hooks.signal?.aborted ?? false,
       error,
     },
     records: records ?? emptyRecords(),

@@ -1,7 +1,10 @@
 // A run directory: the inputs that make a run re-analysable (run.json + records.bin), the
 // figures (report.json), the proxy configuration actually used, and the human views.
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { CannotMeasure } from '../errors.ts';
+import { makeDirs, writeFileAtomic } from '../files.ts';
+import { writeIndex } from '../report/index-page.ts';
 import { join } from 'node:path';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
@@ -14,21 +17,17 @@ import { PNG_SIZE, pngUnavailable, writePngs } from '../report/png.ts';
 import { buildReport, SCHEMA_VERSION, type Report } from '../report/report.ts';
 import { formatSummary } from '../report/summary.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { RunMeta, RunOutput } from './run.ts';
+import type { RunOutput } from './run.ts';
+import { parseRunFile, type RunFile } from './stored.ts';
 
-interface RunFile {
-  schemaVersion: number;
-  meta: RunMeta;
-  scenario: Scenario;
-  disruptions: Disruption[];
-}
 
 /** reports/20261124-221500-keepalive-60s, named by the run's start (as its pages show it), with -2, -3 … if taken */
 export async function newRunDir(root: string, scenario: string, date = new Date()): Promise<string> {
   const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   let dir = join(root, `${stamp}-${scenario}`);
   for (let i = 2; existsSync(dir); i++) dir = join(root, `${stamp}-${scenario}-${i}`);
-  await mkdir(dir, { recursive: true });
+  await makeDirs(root);
+  await mkdir(dir);
   return dir;
 }
 
@@ -36,9 +35,28 @@ export async function newRunDir(root: string, scenario: string, date = new Date(
 export async function storeRun(dir: string, run: RunOutput): Promise<Report> {
   const runFile: RunFile = { schemaVersion: SCHEMA_VERSION, meta: run.meta, scenario: run.scenario, disruptions: run.disruptions };
   await writeRecords(join(dir, 'records.bin'), run.records);
-  await writeFile(join(dir, 'run.json'), JSON.stringify(runFile, null, 2));
-  for (const [name, text] of Object.entries(run.proxyFiles)) await writeFile(join(dir, name), text);
+  await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(runFile, null, 2));
+  for (const [name, text] of Object.entries(run.proxyFiles)) await writeFileAtomic(join(dir, name), text);
   return writeReport(dir, runFile, run.records, run.proxyFiles);
+}
+
+/**
+ * A new run directory under `out`, the run stored in it, and out's index rewritten. If that
+ * cannot be written (a full disk, say), `show` gets the report from memory, so what was measured
+ * is still seen, and the failure is a CannotMeasure that names it.
+ */
+export async function storeRunIn(out: string, run: RunOutput, show: (report: Report) => void): Promise<{ dir: string; report: Report }> {
+  let dir = out;
+  try {
+    dir = await newRunDir(out, run.scenario.name, new Date(run.meta.startedAt));
+    const report = await storeRun(dir, run);
+    await writeIndex(out);
+    return { dir, report };
+  } catch (err) {
+    show(buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario)));
+    const e = err as NodeJS.ErrnoException;
+    throw new CannotMeasure(`could not write the results to ${dir} (${e.code ?? e.message}); what was measured is shown above`);
+  }
 }
 
 /** The analysis with the scenario's own settings. */
@@ -54,7 +72,7 @@ export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenar
  * and charts/*.png (the zoomed per-switch views are built from the records here).
  */
 export async function reportRun(dir: string): Promise<Report> {
-  const runFile = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunFile;
+  const runFile = parseRunFile(await readFile(join(dir, 'run.json'), 'utf8'), join(dir, 'run.json'));
   const records = await readRecords(join(dir, 'records.bin'));
   const proxyFiles: Record<string, string> = {};
   const stored = (await readdir(dir)).filter((name) => name.startsWith('yours-'));
@@ -69,10 +87,10 @@ async function writeReport(dir: string, runFile: RunFile, records: RecordSet, pr
   const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario);
   const report = buildReport(runFile.meta, runFile.scenario, analysis);
   const zooms = zoomWindows(records, analysis.disruptions);
-  await writeFile(join(dir, 'report.json'), JSON.stringify(report));
-  await writeFile(join(dir, 'summary.txt'), `${formatSummary(report)}\n`);
+  await writeFileAtomic(join(dir, 'report.json'), JSON.stringify(report));
+  await writeFileAtomic(join(dir, 'summary.txt'), `${formatSummary(report)}\n`);
   const pngs = await writeRunPngs(dir, report, zooms);
-  await writeFile(join(dir, 'report.html'), await renderHtml(report, { zooms, proxyFiles, pngs }));
+  await writeFileAtomic(join(dir, 'report.html'), await renderHtml(report, { zooms, proxyFiles, pngs }));
   return report;
 }
 

@@ -24,10 +24,14 @@ export function parseOverride(text: string): Override {
   return { path: text.slice(0, eq), value };
 }
 
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 export function applyOverrides(input: ScenarioInput, overrides: Override[]): ScenarioInput {
   const out = structuredClone(input) as Record<string, unknown>;
   for (const { path, value } of overrides) {
     const keys = path.split('.');
+    // Walking into these would set a property on every object in the process.
+    if (keys.some((k) => UNSAFE_KEYS.has(k))) throw new CannotMeasure(`--set ${path}: unknown field`);
     let node = out;
     for (const k of keys.slice(0, -1)) {
       if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};

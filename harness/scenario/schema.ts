@@ -128,7 +128,8 @@ const LoadSchema = z
     warmupMs: ms.default(2000),
     cooldownMs: ms.default(3000),
     clientKeepAlive: z.boolean().default(true),
-    timeoutMs: ms.default(5000),
+    /** no complete response within this long is a timeout; must be > 0 (undici's 0 means none) */
+    timeoutMs: ms.pipe(z.number().positive({ error: 'must be more than 0 (0 would turn timeouts off)' })).default(5000),
     path: z.string().startsWith('/').default('/'),
     successStatus: z.tuple([z.number().int(), z.number().int()]).default([200, 399]),
     /** a safety bound on the load loop, far above any real run */

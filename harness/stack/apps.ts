@@ -6,7 +6,7 @@ import type { Colour } from '../records/records.ts';
 import { CannotMeasure } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { spawnTracked, stopChild } from './processes.ts';
-import { waitForPort } from './proxy/nginx.ts';
+import { waitForPort } from './ports.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixture/app.mjs', import.meta.url));
 
@@ -18,6 +18,8 @@ export interface RunningApp {
   healthy(): Promise<void>;
   /** SIGTERM (graceful: in-flight requests finish), resolves when the process has exited. */
   stop(): Promise<void>;
+  /** Resolves, with what happened, if the app exits without stop() being called. */
+  ended: Promise<string>;
 }
 
 /** The path the health check asks for. */
@@ -55,12 +57,23 @@ export async function startApp(colour: Colour, apps: Scenario['apps'], port: num
     await stopChild(child, 'SIGKILL');
     throw err;
   });
+  return { colour, port: listening, pid: child.pid!, healthy: () => waitHealthy(colour, listening, apps, child), ...lifeOf(child, colour, () => stderr) };
+}
+
+/** stop() and ended for an app process: ended resolves only if it exits without being stopped. */
+function lifeOf(child: ChildProcess, colour: Colour, output: () => string): Pick<RunningApp, 'stop' | 'ended'> {
+  let stopping = false;
+  const ended = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => {
+      if (!stopping) resolve(`the ${colour} app exited unexpectedly (${signal ?? `code ${code}`})${output().trim() ? `: ${output().trim()}` : ''}`);
+    }),
+  );
   return {
-    colour,
-    port: listening,
-    pid: child.pid!,
-    healthy: () => waitHealthy(colour, listening, apps, child),
-    stop: () => stopChild(child, 'SIGTERM'),
+    stop: () => {
+      stopping = true;
+      return stopChild(child, 'SIGTERM');
+    },
+    ended,
   };
 }
 
@@ -79,20 +92,14 @@ async function startCommand(colour: Colour, apps: Scenario['apps'], port: number
   );
   exited.catch(() => {});
   try {
-    await Promise.race([exited, waitForPort(port, apps.healthTimeoutMs)]);
+    await Promise.race([exited, waitForPort(port, apps.healthTimeoutMs, `the ${colour} app`)]);
   } catch (err) {
     await stopChild(child, 'SIGKILL');
-    throw err instanceof CannotMeasure && /nothing listened/.test(err.message)
+    throw err instanceof CannotMeasure && /did not listen/.test(err.message)
       ? new CannotMeasure(`the ${colour} app (${apps.command}) did not listen on 127.0.0.1:${port} (its PORT) within ${apps.healthTimeoutMs} ms (apps.healthTimeoutMs)`)
       : err;
   }
-  return {
-    colour,
-    port,
-    pid: child.pid!,
-    healthy: () => waitHealthy(colour, port, apps, child),
-    stop: () => stopChild(child, 'SIGTERM'),
-  };
+  return { colour, port, pid: child.pid!, healthy: () => waitHealthy(colour, port, apps, child), ...lifeOf(child, colour, () => output) };
 }
 
 async function waitHealthy(colour: Colour, port: number, apps: Scenario['apps'], child: ChildProcess): Promise<void> {

@@ -14,6 +14,8 @@ export async function startExternal(scenario: Scenario): Promise<Target> {
     proxy: { kind: 'external', version: answer.server ?? 'unknown (no Server header)', configFiles: async () => ({}) },
     info: { driver: 'external', path: `${url.origin} (not started by the harness; answered ${answer.status} at the start)` },
     stop: async () => {},
+    // Nothing of it is the harness's to watch: its troubles show in the records.
+    failure: new Promise<string>(() => {}),
   };
 }
 

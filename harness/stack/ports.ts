@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { CannotMeasure } from '../errors.ts';
 
 /**
@@ -41,4 +41,25 @@ function bind(port: number, field: string): Promise<number> {
       server.close(() => resolve(bound));
     });
   });
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port right now. */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:port; `what` names it otherwise. */
+export async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await accepts(port))) {
+    if (Date.now() > deadline) throw new CannotMeasure(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

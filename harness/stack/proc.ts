@@ -1,6 +1,6 @@
 // Watching processes: which workers an nginx master has right now. Reads /proc on Linux (small
 // files, cheap enough to poll every few ms); elsewhere asks pgrep and kill(pid, 0).
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { runCommand } from './processes.ts';
 
 export async function childPids(pid: number): Promise<number[]> {
@@ -42,4 +42,30 @@ function signalZero(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Whether `pid` holds the socket listening on 127.0.0.1:port (Linux: /proc/net/tcp's inode
+ * among the process's file descriptors). Elsewhere there is no such check: true.
+ */
+export async function listensOn(pid: number, port: number): Promise<boolean> {
+  let table: string;
+  try {
+    table = await readFile('/proc/net/tcp', 'utf8');
+  } catch {
+    return true;
+  }
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set<string>();
+  for (const line of table.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f[1] === local && f[3] === '0A') inodes.add(f[9]); // 0A: LISTEN
+  }
+  if (inodes.size === 0) return false;
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+  for (const fd of fds) {
+    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    if (inodes.has(/^socket:\[(\d+)\]$/.exec(link)?.[1] ?? '')) return true;
+  }
+  return false;
 }

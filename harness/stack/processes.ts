@@ -52,16 +52,18 @@ export function runCommand(
   command: string,
   args: string[],
   timeoutMs = 15_000,
-): Promise<{ code: number; stdout: string; stderr: string }> {
+): Promise<{ code: number; stdout: string; stderr: string; exitedNs: bigint }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
+    let exitedNs = 0n;
+    child.once('exit', () => (exitedNs = process.hrtime.bigint()));
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code, signal) =>
-      resolve({ code: code ?? 1, stdout, stderr: signal ? `${stderr}(killed: no answer within ${timeoutMs} ms)` : stderr }),
+      resolve({ code: code ?? 1, stdout, stderr: signal ? `${stderr}(killed: no answer within ${timeoutMs} ms)` : stderr, exitedNs }),
     );
   });
 }

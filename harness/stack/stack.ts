@@ -11,6 +11,7 @@ import { Caddy } from './proxy/caddy.ts';
 import { HAProxy } from './proxy/haproxy.ts';
 import { Nginx } from './proxy/nginx.ts';
 import type { Proxy } from './proxy/proxy.ts';
+import { markOwner, NGINX_PREFIX } from './sweep.ts';
 
 /** What a run loads and watches: a stack the harness started, or a URL it did not (external.ts). */
 export interface Target {
@@ -20,6 +21,8 @@ export interface Target {
   info: StackInfo;
   /** Stop everything; safe to call more than once. */
   stop(): Promise<void>;
+  /** Resolves, with what happened, if the proxy or an app not told to stop exits mid-run. */
+  failure: Promise<string>;
 }
 
 export interface Stack extends Target {
@@ -28,9 +31,6 @@ export interface Stack extends Target {
   live: RunningApp;
   /** Start the other colour's app (not yet routed to). */
   startApp(colour: Colour): Promise<RunningApp>;
-  /** Stop everything; safe to call more than once. */
-  stop(): Promise<void>;
-  info: StackInfo;
 }
 
 /** What ran, for the report: the driver, the way the traffic took, and the images if any. */
@@ -58,14 +58,18 @@ export const configNote = (s: Scenario) =>
 export const otherColour = (c: Colour): Colour => (c === 'blue' ? 'green' : 'blue');
 
 export async function startLocalStack(scenario: Scenario): Promise<Stack> {
-  const prefix = await mkdtemp(join(tmpdir(), 'downtime-nginx-'));
+  const prefix = await mkdtemp(join(tmpdir(), NGINX_PREFIX));
+  await markOwner(prefix);
   const apps = new Set<RunningApp>();
   let proxy: Proxy | null = null;
+  let failed: (why: string) => void = () => {};
+  const failure = new Promise<string>((resolve) => (failed = resolve));
   // Each colour keeps its port for the whole run, as a deployment's blue and green do.
   const appPorts: Record<Colour, number> = { blue: 0, green: 0 };
   const launch = async (colour: Colour) => {
     const app = await startApp(colour, scenario.apps, appPorts[colour]);
     apps.add(app);
+    void app.ended.then(failed);
     return app;
   };
   const stop = async () => {
@@ -79,6 +83,7 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
     appPorts.blue = await claimPort(scenario.apps.bluePort, 'apps.bluePort');
     appPorts.green = await claimPort(scenario.apps.greenPort, 'apps.greenPort');
     proxy = await PROXIES[scenario.proxy.kind](scenario, prefix, port, appPorts);
+    void proxy.ended.then(failed);
     const live = await launch('blue');
     await live.healthy();
     await proxy.start('blue');
@@ -89,6 +94,7 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
       startApp: launch,
       stop,
       info: { driver: 'local', path: `127.0.0.1:${port} → ${proxy.kind} (a local process)`, config: configNote(scenario) },
+      failure,
     };
   } catch (err) {
     await stop();

@@ -30,7 +30,7 @@ export interface SwitchOptions {
 
 export async function performSwitch(stack: Stack, events: TimedEvent[], options: SwitchOptions): Promise<void> {
   const { drainMs, command, closeAroundReload: close } = options;
-  const mark = (name: SwitchEventName) => events.push({ name, atNs: nowNs() });
+  const mark = (name: SwitchEventName, atNs?: bigint | void) => events.push({ name, atNs: atNs ?? nowNs() });
   const old = stack.live;
   const to = otherColour(old.colour);
 
@@ -55,10 +55,8 @@ export async function performSwitch(stack: Stack, events: TimedEvent[], options:
   } else {
     await stack.proxy.writeUpstream(next.colour);
     mark('upstream-written');
-    await stack.proxy.test();
-    mark('config-tested');
-    await stack.proxy.reload();
-    mark('reload-signalled');
+    mark('config-tested', await stack.proxy.test());
+    mark('reload-signalled', await stack.proxy.reload());
   }
   const reloadedAt = performance.now();
   stack.live = next;

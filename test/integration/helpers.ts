@@ -1,6 +1,8 @@
 // Shared by the integration tests: run the real CLI, and find processes the harness started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,14 +34,8 @@ interface Proc {
   pid: number;
   ppid: number;
   cmdline: string;
-}
-
-function cwdOf(pid: number): string | null {
-  try {
-    return readlinkSync(`/proc/${pid}/cwd`);
-  } catch {
-    return null;
-  }
+  /** what its file descriptors point at */
+  files: string[];
 }
 
 function processes(): Proc[] {
@@ -50,7 +46,9 @@ function processes(): Proc[] {
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (state !== 'Z') out.push({ pid: Number(entry), ppid: Number(ppid), cmdline }); // a zombie is already dead
+      if (state === 'Z') continue; // a zombie is already dead
+      const files = cmdline.startsWith('nginx: worker') ? openFiles(entry) : [];
+      out.push({ pid: Number(entry), ppid: Number(ppid), cmdline, files });
     } catch {
       // exited while we looked
     }
@@ -58,24 +56,33 @@ function processes(): Proc[] {
   return out;
 }
 
+function openFiles(pid: string): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).map((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
 /**
- * Processes a harness run started: nginx masters with the harness's prefix, their workers (or
- * orphaned nginx workers), and this checkout's app fixtures. A system nginx does not count.
- * Tests run one file at a time, so any found after a run is a leak.
+ * Processes this test suite's runs started: nginx masters with a harness prefix in the suite's
+ * TMPDIR (test/global-setup.ts), their workers (or orphaned workers still holding that prefix's
+ * logs open), and this checkout's fixtures and watchers. A system nginx, or another checkout's
+ * tests running at the same time, do not count. Tests run one file at a time, so any found
+ * after a run is a leak.
  */
 export function harnessProcesses(): string[] {
   const all = processes();
-  // Other checkouts on a shared machine run their own harness: a master counts when the process
-  // that started it works in this checkout (or it was orphaned).
-  const ours = (pid: number) => pid === 1 || cwdOf(pid)?.startsWith(ROOT.replace(/\/$/, '')) === true;
-  const masters = new Set(all.filter((p) => p.cmdline.includes('downtime-nginx-') && ours(p.ppid)).map((p) => p.pid));
-  const fixture = `${ROOT}harness/stack/fixture/app.mjs`;
+  const prefix = join(tmpdir(), 'downtime-nginx-');
+  const masters = new Set(all.filter((p) => p.cmdline.includes(prefix)).map((p) => p.pid));
+  const ours = `${ROOT}harness/stack/`;
   return all
-    .filter(
-      (p) =>
-        masters.has(p.pid) ||
-        (p.cmdline.startsWith('nginx: worker process') && (masters.has(p.ppid) || p.ppid === 1)) ||
-        p.cmdline.includes(fixture),
-    )
+    .filter((p) => masters.has(p.pid) || masters.has(p.ppid) || p.files.some((f) => f.startsWith(prefix)) || p.cmdline.includes(ours))
     .map((p) => `${p.pid} ${p.cmdline}`);
 }

@@ -47,6 +47,13 @@ export async function startAppContainer(
     `starting the ${colour} app container (${apps.image})`,
   );
   const pid = await inspectPid(name);
+  let stopping = false;
+  // `docker wait` returns when the container exits: unexpected unless stop() asked for it.
+  const ended = docker(['wait', name], { timeoutMs: 24 * 3_600_000 }).then(async (r) => {
+    if (stopping) return new Promise<string>(() => {});
+    const state = await containerState(name);
+    return `the ${colour} app container exited unexpectedly (code ${r.stdout.trim() || state.exitCode})${state.logs ? `: ${state.logs}` : ''}`;
+  });
   return {
     colour,
     port: APP_PORT,
@@ -54,8 +61,10 @@ export async function startAppContainer(
     healthy: () => waitHealthy(colour, name, ip, apps),
     // SIGTERM, then SIGKILL after 10 s, as `docker stop` does by default for a deploy job.
     stop: async () => {
+      stopping = true;
       await docker(['stop', '-t', '10', name], { timeoutMs: 30_000 });
     },
+    ended,
   };
 }
 

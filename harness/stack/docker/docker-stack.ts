@@ -26,8 +26,12 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
   const labels = ['--label', `${RUN_LABEL}=${runId}`, '--label', `${OWNER_LABEL}=${ownerMark()}`];
   const apps = new Set<RunningApp>();
   let started = 0;
+  let failed: (why: string) => void = () => {};
+  const failure = new Promise<string>((resolve) => (failed = resolve));
   activeRuns.add(runId);
   const stop = async () => {
+    // Stopping, not failing: the containers' exits from here on are asked for.
+    await Promise.all([...apps].map((a) => a.stop()));
     await removeRun(runId);
     activeRuns.delete(runId);
     apps.clear();
@@ -38,9 +42,11 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
       // A new container per start, as a deploy creates one; the old one is removed with the run.
       const app = await startAppContainer(colour, scenario.apps, network, `${prefix}-${colour}-${++started}`, labels);
       apps.add(app);
+      void app.ended.then(failed);
       return app;
     };
     const proxy = new NginxContainer(scenario.proxy, `${prefix}-nginx`, network, labels, scenario.switches.closeAroundReload !== undefined);
+    void proxy.ended.then(failed);
     const live = await launch('blue');
     await live.healthy();
     await proxy.start('blue');
@@ -54,6 +60,7 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
         return launch(colour);
       },
       stop,
+      failure,
       info: {
         driver: 'docker',
         path: trafficPath(proxy.port),

@@ -28,6 +28,10 @@ export class NginxContainer implements Proxy {
   private masterPid = 0;
   private files: Record<string, string> = {};
   private readonly layout: NginxLayout;
+  private stopping = false;
+  private endedWith: (why: string) => void = () => {};
+  /** Resolves, with what happened, if the nginx container exits without stop() being called. */
+  readonly ended = new Promise<string>((resolve) => (this.endedWith = resolve));
 
   constructor(
     private readonly settings: ProxySettings,
@@ -86,6 +90,12 @@ export class NginxContainer implements Proxy {
     this.port = Number(/127\.0\.0\.1:(\d+)/.exec(published.stdout)?.[1] ?? 0);
     await this.waitServing();
     this.masterPid = await inspectPid(this.name);
+    // `docker wait` returns when the container exits: unexpected unless stop() asked for it.
+    void docker(['wait', this.name], { timeoutMs: 24 * 3_600_000 }).then(async (r) => {
+      if (this.stopping) return;
+      const state = await containerState(this.name);
+      this.endedWith(`the nginx container exited unexpectedly (code ${r.stdout.trim() || state.exitCode})${state.logs ? `: ${state.logs.split('\n').pop()}` : ''}`);
+    });
     this.version = (await this.exec(['nginx', '-v'], 'nginx -v')).replace(/^nginx version:\s*/, '').trim();
   }
 
@@ -162,6 +172,7 @@ export class NginxContainer implements Proxy {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await docker(['stop', '-t', '5', this.name], { timeoutMs: 30_000 });
   }
 }

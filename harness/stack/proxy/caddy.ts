@@ -2,16 +2,15 @@
 // configuration to the admin API, and the running process swaps it in (no worker processes:
 // the old server is shut down gracefully inside the same process). The live colour is an
 // imported file of the Caddyfile, rewritten per switch.
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { findBinary, nginxTimeMs } from '../binaries.ts';
-import { isRunning, runCommand, spawnTracked, stopChild } from '../processes.ts';
-import { claimPort } from '../ports.ts';
-import { waitForPort } from './nginx.ts';
+import { spawnLeashed, type Leashed } from '../leashed.ts';
+import { runCommand } from '../processes.ts';
+import { claimPort, waitForPort } from '../ports.ts';
 import type { Proxy } from './proxy.ts';
 
 const HINT = 'Install it with `sudo apt-get install caddy` (Debian/Ubuntu) or `brew install caddy`; or point CADDY_BIN at a binary.';
@@ -19,8 +18,10 @@ const UPSTREAM_FILE = 'conf.d/live.caddy';
 
 export class Caddy implements Proxy {
   readonly kind = 'caddy';
-  private process: ChildProcess | null = null;
-  private output = '';
+  private leashed: Leashed | null = null;
+  private readonly endedWith: (why: string) => void;
+  /** Resolves, with what happened, if it exits without stop() being called. */
+  readonly ended: Promise<string>;
   private readonly caddyfile: string;
   private readonly upstream: string;
 
@@ -35,6 +36,9 @@ export class Caddy implements Proxy {
   ) {
     this.caddyfile = join(prefix, 'Caddyfile');
     this.upstream = join(prefix, UPSTREAM_FILE);
+    let endedWith: (why: string) => void = () => {};
+    this.ended = new Promise<string>((resolve) => (endedWith = resolve));
+    this.endedWith = endedWith;
   }
 
   static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<Caddy> {
@@ -76,15 +80,8 @@ export class Caddy implements Proxy {
     await writeFile(this.caddyfile, this.render());
     await this.writeUpstream(colour);
     await this.test();
-    const child = spawnTracked(this.bin, ['run', ...this.args()], { env: this.env() });
-    this.process = child;
-    child.stdout!.on('data', (d) => (this.output += d));
-    child.stderr!.on('data', (d) => (this.output = (this.output + d).slice(-20_000)));
-    const exited = new Promise<never>((_, reject) =>
-      child.once('exit', (code) => reject(new CannotMeasure(`caddy exited (code ${code}) while starting:\n${this.output.trim() || '(no output)'}`))),
-    );
-    exited.catch(() => {});
-    await Promise.race([exited, waitForPort(this.port, 10_000)]);
+    this.leashed = spawnLeashed('caddy', this.bin, ['run', ...this.args()], { env: this.env(), onUnexpectedExit: this.endedWith });
+    await Promise.race([this.leashed.exited, waitForPort(this.port, 10_000, 'caddy')]);
   }
 
   async writeUpstream(colour: Colour): Promise<void> {
@@ -124,7 +121,7 @@ export class Caddy implements Proxy {
   }
 
   async stop(): Promise<void> {
-    if (this.process && isRunning(this.process)) await stopChild(this.process, 'SIGTERM');
-    this.process = null;
+    await this.leashed?.stop();
+    this.leashed = null;
   }
 }

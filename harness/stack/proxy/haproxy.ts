@@ -1,25 +1,28 @@
 // A real HAProxy in master-worker mode, reloaded the way its documentation recommends: the
 // master re-reads its configuration on SIGUSR2, starts new workers and lets the old ones
 // soft-stop. The live colour's backend is the second configuration file, rewritten per switch.
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { findBinary } from '../binaries.ts';
-import { isRunning, runCommand, spawnTracked, stopChild } from '../processes.ts';
+import { waitForPort } from '../ports.ts';
+import { spawnLeashed, type Leashed } from '../leashed.ts';
+import { runCommand } from '../processes.ts';
 import { childPids, isLiveChild } from '../proc.ts';
 import { HAPROXY_UPSTREAM_FILE, renderHaproxyCfg, renderHaproxyUpstream } from './haproxy-config.ts';
-import { waitForPort } from './nginx.ts';
 import type { Proxy } from './proxy.ts';
 
 const HINT = 'Install it with `sudo apt-get install haproxy` (Debian/Ubuntu) or `brew install haproxy`; or point HAPROXY_BIN at a binary.';
 
 export class HAProxy implements Proxy {
   readonly kind = 'haproxy';
-  private master: ChildProcess | null = null;
-  private output = '';
+  private leashed: Leashed | null = null;
+  private pid: number | null = null;
+  private readonly endedWith: (why: string) => void;
+  /** Resolves, with what happened, if it exits without stop() being called. */
+  readonly ended: Promise<string>;
   private readonly cfg: string;
   private readonly upstream: string;
 
@@ -33,6 +36,9 @@ export class HAProxy implements Proxy {
   ) {
     this.cfg = join(prefix, 'haproxy.cfg');
     this.upstream = join(prefix, HAPROXY_UPSTREAM_FILE);
+    let endedWith: (why: string) => void = () => {};
+    this.ended = new Promise<string>((resolve) => (endedWith = resolve));
+    this.endedWith = endedWith;
   }
 
   static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<HAProxy> {
@@ -49,16 +55,10 @@ export class HAProxy implements Proxy {
     await writeFile(this.cfg, renderHaproxyCfg(this.settings, { prefix: this.prefix, listenPort: this.port }));
     await this.writeUpstream(colour);
     await this.test();
-    // -W: master-worker; -db: the master stays in the foreground, as the harness's child.
-    const master = spawnTracked(this.bin, ['-W', '-db', ...this.files()]);
-    this.master = master;
-    master.stdout!.on('data', (d) => (this.output += d));
-    master.stderr!.on('data', (d) => (this.output += d));
-    const exited = new Promise<never>((_, reject) =>
-      master.once('exit', (code) => reject(new CannotMeasure(`haproxy exited (code ${code}) while starting:\n${this.output.trim() || '(no output)'}`))),
-    );
-    exited.catch(() => {});
-    await Promise.race([exited, waitForPort(this.port, 10_000)]);
+    // -W: master-worker; -db: the master stays in the foreground, on the harness's leash.
+    this.leashed = spawnLeashed('haproxy', this.bin, ['-W', '-db', ...this.files()], { onUnexpectedExit: this.endedWith });
+    await Promise.race([this.leashed.exited, this.leashed.pid.then((pid) => (this.pid = pid))]);
+    await Promise.race([this.leashed.exited, waitForPort(this.port, 10_000, 'haproxy')]);
   }
 
   async writeUpstream(colour: Colour): Promise<void> {
@@ -72,24 +72,23 @@ export class HAProxy implements Proxy {
   }
 
   async reload(): Promise<void> {
-    if (!this.master?.pid || !isRunning(this.master)) throw new CannotMeasure('haproxy is not running');
-    process.kill(this.master.pid, 'SIGUSR2');
+    if (this.pid === null || !this.leashed?.running()) throw new CannotMeasure('haproxy is not running');
+    process.kill(this.pid, 'SIGUSR2');
   }
 
   async workers(): Promise<number[]> {
-    const pid = this.master?.pid;
-    return pid && this.master && isRunning(this.master) ? childPids(pid) : [];
+    return this.pid !== null && this.leashed?.running() ? childPids(this.pid) : [];
   }
 
   async isWorker(pid: number): Promise<boolean> {
-    return this.master?.pid !== undefined && isLiveChild(pid, this.master.pid);
+    return this.pid !== null && isLiveChild(pid, this.pid);
   }
 
   commandEnv(to: Colour): Record<string, string> {
     return {
       DOWNTIME_UPSTREAM_FILE: this.upstream,
       DOWNTIME_UPSTREAM_LINE: renderHaproxyUpstream(to, this.appPorts),
-      DOWNTIME_RELOAD: `kill -USR2 ${this.master?.pid ?? ''}`,
+      DOWNTIME_RELOAD: `kill -USR2 ${this.pid ?? ''}`,
     };
   }
 
@@ -98,7 +97,7 @@ export class HAProxy implements Proxy {
   }
 
   async stop(): Promise<void> {
-    if (this.master) await stopChild(this.master, 'SIGTERM');
-    this.master = null;
+    await this.leashed?.stop();
+    this.leashed = null;
   }
 }

@@ -1,14 +1,15 @@
 // A real nginx, with its own prefix in a temp directory, listening on 127.0.0.1 only.
-import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { nowNs } from '../../clock.ts';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
-import { isRunning, runCommand, spawnTracked, stopChild } from '../processes.ts';
-import { childPids, isLiveChild } from '../proc.ts';
+import { spawnLeashed, type Leashed } from '../leashed.ts';
+import { runCommand } from '../processes.ts';
+import { accepts } from '../ports.ts';
+import { childPids, isLiveChild, listensOn } from '../proc.ts';
 import { UPSTREAM_FILE } from './nginx-config.ts';
 import { nginxConf, upstreamInclude } from './nginx-files.ts';
 import type { Proxy } from './proxy.ts';
@@ -38,12 +39,16 @@ export async function nginxVersion(bin: string): Promise<string> {
 
 export class Nginx implements Proxy {
   readonly kind = 'nginx';
-  private master: ChildProcess | null = null;
-  private stderr = '';
+  /** nginx's master, on the leash (stack/leash.mjs) */
+  private leashed: Leashed | null = null;
+  private masterPid: number | null = null;
   private readonly confPath: string;
   private readonly apps: Record<Colour, string>;
   /** with your own configFile: it as you wrote it, and the lines the harness changed */
   private extraFiles: Record<string, string> = {};
+  private readonly endedWith: (why: string) => void;
+  /** Resolves, with what happened, if nginx's master exits without stop() being called. */
+  readonly ended: Promise<string>;
 
   private constructor(
     private readonly bin: string,
@@ -54,6 +59,9 @@ export class Nginx implements Proxy {
     appPorts: Record<Colour, number>,
   ) {
     this.confPath = join(prefix, 'nginx.conf');
+    let endedWith: (why: string) => void = () => {};
+    this.ended = new Promise<string>((resolve) => (endedWith = resolve));
+    this.endedWith = endedWith;
     this.apps = { blue: `127.0.0.1:${appPorts.blue}`, green: `127.0.0.1:${appPorts.green}` };
   }
 
@@ -97,16 +105,16 @@ export class Nginx implements Proxy {
     await writeFile(this.confPath, conf);
     await this.writeUpstream(colour);
     await this.test();
-    const master = spawnTracked(this.bin, this.args());
-    this.master = master;
-    master.stderr!.on('data', (d) => (this.stderr += d));
-    const exited = new Promise<never>((_, reject) =>
-      master.once('exit', (code) =>
-        reject(new CannotMeasure(`nginx exited (code ${code}) while starting:\n${this.stderr.trim() || '(no output)'}`)),
-      ),
-    );
-    exited.catch(() => {});
-    await Promise.race([exited, waitForPort(this.port, 10_000)]);
+    // In the foreground, on a leash: nginx cannot outlive the harness, even after a SIGKILL.
+    const leashed = spawnLeashed('nginx', this.bin, this.args(), { remove: this.prefix, onUnexpectedExit: this.endedWith });
+    this.leashed = leashed;
+    await Promise.race([
+      leashed.exited,
+      leashed.pid.then((pid) => {
+        this.masterPid = pid;
+        return waitForListener(this.port, pid, 10_000);
+      }),
+    ]);
   }
 
   async writeUpstream(colour: Colour): Promise<void> {
@@ -116,23 +124,29 @@ export class Nginx implements Proxy {
     await rename(`${path}.tmp`, path);
   }
 
-  async test(): Promise<void> {
-    const { code, stderr } = await runCommand(this.bin, this.args('-t', '-q'));
+  async test(): Promise<bigint> {
+    const { code, stderr, exitedNs } = await runCommand(this.bin, this.args('-t', '-q'));
     if (code !== 0) throw new CannotMeasure(`nginx rejected the configuration:\n${stderr.trim()}`);
+    return exitedNs;
   }
 
-  async reload(): Promise<void> {
-    const { code, stderr } = await runCommand(this.bin, this.args('-s', 'reload'));
-    if (code !== 0) throw new CannotMeasure(`nginx -s reload failed:\n${stderr.trim()}`);
+  /**
+   * What `nginx -s reload` does (read the pid, send SIGHUP to the master), done here so that the
+   * event is stamped when the signal went out, not when a helper process had exited.
+   */
+  async reload(): Promise<bigint> {
+    if (this.masterPid === null || !this.leashed?.running()) throw new CannotMeasure('nginx reload failed: nginx is not running');
+    const at = nowNs();
+    process.kill(this.masterPid, 'SIGHUP');
+    return at;
   }
 
   async workers(): Promise<number[]> {
-    const pid = this.master?.pid;
-    return pid && this.master && isRunning(this.master) ? childPids(pid) : [];
+    return this.masterPid && this.leashed?.running() ? childPids(this.masterPid) : [];
   }
 
   async isWorker(pid: number): Promise<boolean> {
-    return this.master?.pid !== undefined && isLiveChild(pid, this.master.pid);
+    return this.masterPid !== null && isLiveChild(pid, this.masterPid);
   }
 
   commandEnv(to: Colour): Record<string, string> {
@@ -155,25 +169,22 @@ export class Nginx implements Proxy {
   }
 
   async stop(): Promise<void> {
-    if (this.master) await stopChild(this.master, 'SIGTERM');
-    this.master = null;
+    await this.leashed?.stop();
+    this.leashed = null;
   }
+
 }
 
-/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
-export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/**
+ * Resolves once `pid` itself listens on 127.0.0.1:port and accepts connections. Another process
+ * that took the port between its check and nginx's start could answer a bare connect; nginx
+ * meanwhile retries its bind for a few seconds, then exits with its own message.
+ */
+export async function waitForListener(port: number, pid: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new CannotMeasure(`nothing listened on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    if ((await listensOn(pid, port)) && (await accepts(port))) return;
+    if (Date.now() > deadline) throw new CannotMeasure(`nginx did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

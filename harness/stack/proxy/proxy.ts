@@ -12,10 +12,13 @@ export interface Proxy {
   start(colour: Colour): Promise<void>;
   /** Point the configuration at the other colour, as a deploy job rewrites its include file. */
   writeUpstream(colour: Colour): Promise<void>;
-  /** Check the configuration (nginx -t); rejects with the proxy's own words. */
-  test(): Promise<void>;
-  /** Signal a graceful reload; resolves once the signal is delivered. */
-  reload(): Promise<void>;
+  /**
+   * Check the configuration (nginx -t); rejects with the proxy's own words. May resolve with the
+   * moment (shared monotonic clock, ns) the check finished, when it knows it better than its caller.
+   */
+  test(): Promise<bigint | void>;
+  /** Signal a graceful reload; resolves once sent, with the moment it went out when known. */
+  reload(): Promise<bigint | void>;
   /**
    * Make every response say `Connection: close` (on) or not (off), without a reload: the seed
    * author's "close only around the reload". Only proxies that can (nginx, by a flag file).
@@ -33,4 +36,6 @@ export interface Proxy {
   /** The configuration files in force, by name, to store beside the report. */
   configFiles(): Promise<Record<string, string>>;
   stop(): Promise<void>;
+  /** Resolves, with what happened, if the proxy exits without stop() being called. */
+  readonly ended: Promise<string>;
 }

@@ -1,0 +1,27 @@
+// How a command that made one run ends: the run stored, shown (the summary, or JSON carrying the
+// run directory and the verdict, with the summary on stderr), and the exit code it earned.
+import { join, relative } from 'node:path';
+import { CannotMeasure } from '../errors.ts';
+import type { Report } from '../report/report.ts';
+import { formatSummary } from '../report/summary.ts';
+import { runVerdict } from '../report/verdict.ts';
+import type { RunOutput } from '../run/run.ts';
+import { storeRunIn } from '../run/store.ts';
+import { print } from './command-line.ts';
+
+/** `stoppedBy`: the exit code of the signal that stopped the run, if one did. */
+export async function storeAndShow(out: string, run: RunOutput, json: boolean, stoppedBy: number | null): Promise<number> {
+  const show = (report: Report, dir: string | null) => {
+    const where = dir ? relative(process.cwd(), join(dir, 'report.html')) || dir : undefined;
+    if (!json) return print(formatSummary(report, where));
+    process.stdout.write(`${JSON.stringify({ ...report, runDir: dir, verdict: runVerdict(report) })}\n`);
+    process.stderr.write(`${formatSummary(report, where)}\n`);
+  };
+  // A run that cannot be written is still shown, from memory, before the error.
+  const { dir, report } = await storeRunIn(out, run, (r) => show(r, null));
+  show(report, dir);
+  if (stoppedBy !== null) return stoppedBy;
+  if (run.meta.error) throw new CannotMeasure(`the run could not complete: ${run.meta.error} (partial results in ${dir})`);
+  if (report.analysis.problems.length) throw new CannotMeasure(`${report.analysis.problems.join('; ')} (results in ${dir})`);
+  return 0;
+}

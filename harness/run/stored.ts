@@ -1,0 +1,109 @@
+// run.json and report.json as read back from disk: checked against their schema (version, the
+// scenario's own schema, every field the readers use, with its type) before anything trusts
+// them, so a damaged or foreign file is refused with the field named, not fed to the analysis.
+import { z } from 'zod';
+import type { Disruption } from '../analysis/types.ts';
+import { CannotMeasure } from '../errors.ts';
+import { SCHEMA_VERSION, type Report } from '../report/report.ts';
+import { formatIssues } from '../scenario/resolve.ts';
+import { ScenarioSchema, type Scenario } from '../scenario/schema.ts';
+import type { RunMeta } from './run.ts';
+
+export interface RunFile {
+  schemaVersion: number;
+  meta: RunMeta;
+  scenario: Scenario;
+  disruptions: Disruption[];
+}
+
+// Parsed JSON holds no NaN or Infinity, so a number is enough (and cheap on long timelines).
+const num = z.number();
+const count = z.number().int().nonnegative();
+const colour = z.enum(['blue', 'green']);
+const version = z.literal(SCHEMA_VERSION, { error: `expected schema version ${SCHEMA_VERSION} (written by another version of the harness?)` });
+
+// Loose objects: fields added later (by other drivers, say) pass through untouched.
+const MetaSchema = z.looseObject({
+  startedAt: z.string(),
+  proxy: z.looseObject({ kind: z.string(), version: z.string() }),
+  node: z.string(),
+  undici: z.string(),
+  machine: z.looseObject({ hostname: z.string(), platform: z.string(), release: z.string(), cpus: count, cpuModel: z.string() }),
+  aborted: z.boolean(),
+  error: z.string().nullable(),
+});
+
+const DisruptionSchema = z.looseObject({
+  kind: z.enum(['switch', 'outage']),
+  label: z.string(),
+  from: colour.optional(),
+  to: colour.optional(),
+  events: z.array(z.looseObject({ name: z.string(), atUs: num })),
+});
+
+const RunFileSchema = z.looseObject({ schemaVersion: version, meta: MetaSchema, scenario: ScenarioSchema, disruptions: z.array(DisruptionSchema) });
+
+const span = z.looseObject({ fromMs: num, toMs: num }).nullable();
+const summary = z.looseObject({ count, min: num, median: num, mean: num, max: num });
+const latency = z.looseObject({ count, min: num, mean: num, p50: num, p90: num, p99: num, p999: num, p9999: num, max: num, encoded: z.string() });
+const counts = z.record(z.string(), count);
+// A plain loop: zod's per-element checks cost ~50 ms on a 10-minute timeline, and the index reads every run's.
+const series = z.custom<number[]>((v) => Array.isArray(v) && v.every((x) => typeof x === 'number'), { error: 'expected a list of numbers' });
+
+const AnalysisSchema = z.looseObject({
+  totals: z.looseObject({
+    requests: count,
+    ok: count,
+    failed: count,
+    httpErrors: count,
+    transportErrors: count,
+    failedOnReused: count,
+    byCode: counts,
+    backgroundFailures: count,
+    durationMs: num,
+    okPerSecond: num,
+    connections: count,
+  }),
+  gapReferenceMs: num.nullable(),
+  disruptions: z.array(
+    z.looseObject({
+      index: count,
+      kind: z.enum(['switch', 'outage']),
+      label: z.string(),
+      events: z.array(z.looseObject({ name: z.string(), atMs: num })),
+      horizon: z.looseObject({ fromMs: num, toMs: num }),
+      failedRequests: count,
+      failedOnReused: count,
+      byCode: counts,
+      errorWindowMs: num,
+      errorWindow: span,
+      maxGapMs: num,
+      maxGap: span,
+      excessGapMs: num.nullable(),
+      crossover: z
+        .looseObject({ from: colour, to: colour, lastOldMs: num.nullable(), firstNewMs: num.nullable(), newShareAfter: num.nullable(), tookEffect: z.boolean() })
+        .nullable(),
+    }),
+  ),
+  switchStats: z.looseObject({ failedRequests: summary, errorWindowMs: summary, maxGapMs: summary, excessGapMs: summary }),
+  timeline: z.looseObject({ bucketMs: num, ok: series, failed: series, blue: series, green: series, failedByCode: z.record(z.string(), series) }),
+  latency: z.looseObject({ overall: latency, steady: latency, switching: latency }),
+  problems: z.array(z.string()),
+});
+
+const ReportSchema = z.looseObject({ schemaVersion: version, meta: MetaSchema, scenario: ScenarioSchema, analysis: AnalysisSchema });
+
+function parseStored<T>(schema: z.ZodType, text: string, source: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new CannotMeasure(`${source} is not valid JSON (${(err as Error).message})`);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new CannotMeasure(`${source} is damaged or not what it should be:\n${formatIssues(result.error)}`);
+  return result.data as T;
+}
+
+export const parseRunFile = (text: string, source: string) => parseStored<RunFile>(RunFileSchema, text, source);
+export const parseReport = (text: string, source: string) => parseStored<Report>(ReportSchema, text, source);
