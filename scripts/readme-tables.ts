@@ -1,4 +1,4 @@
-// npm run readme-tables -- [--only scenarios,calibration,bench] [--note <text>]: runs the
+// npm run readme-tables -- [--only scenarios,docker,study,calibration,bench] [--note <text>]: runs the
 // commands behind the README's measured tables, exactly as a user would, and rewrites the marked
 // sections of README.md with what they printed, naming the machine, the date and the command.
 // It takes a few minutes (every scenario at its defaults, the calibration, the benchmark).
@@ -10,13 +10,21 @@ import { fileURLToPath } from 'node:url';
 import { parseCommandLine, print } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
 import { CannotMeasure } from '../harness/errors.ts';
-import { calibrationTable, machineOf, provenance, replaceSection, scenarioTable } from '../harness/report/readme-tables.ts';
+import { calibrationTable, machineOf, provenance, replaceSection, scenarioTable, studyTable } from '../harness/report/readme-tables.ts';
 import type { Report } from '../harness/report/report.ts';
 import type { CalibrationRow } from '../harness/run/calibration.ts';
 import { scenarioNames } from '../harness/scenario/resolve.ts';
+import { nginxImage, SUITES } from '../harness/stack/docker/images.ts';
+import type { Study } from '../harness/study/results.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SECTIONS = ['scenarios', 'calibration', 'bench'] as const;
+const SECTIONS = ['scenarios', 'docker', 'study', 'calibration', 'bench'] as const;
+/** The Docker rows: the seed's scenario on each suite's nginx, its fix, and nginx 1.30's own fix. */
+const DOCKER_RUNS: { name: string; args: string[] }[] = [
+  ...SUITES.map((suite) => ({ name: 'keepalive-60s', args: ['--driver', 'docker', '--set', `proxy.image=${nginxImage(suite)}`] })),
+  { name: 'connection-close', args: ['--driver', 'docker'] },
+  { name: 'keepalive-min-timeout', args: [] },
+];
 const HELP = `Usage: npm run readme-tables -- [options]
 
 Runs the commands behind README.md's measured tables and rewrites the sections between
@@ -58,6 +66,17 @@ async function main(): Promise<number> {
       machine = machineOf(reports[0]);
       const head = provenance('One run of each scenario at its defaults, one after the other', today, machine, 'npm run scenario -- <name> --json', values.note);
       readme = replaceSection(readme, 'scenarios', `${head}\n\n${scenarioTable(reports)}`);
+    }
+    if (only.includes('docker')) {
+      const reports = DOCKER_RUNS.map((r) => JSON.parse(run('harness/cli/scenario.ts', [r.name, ...r.args, '--json', '--out', out])) as Report);
+      const commands = DOCKER_RUNS.map((r) => `npm run scenario -- ${[r.name, ...r.args].join(' ')}`).join('`, `');
+      const head = provenance('One run of each, at the scenario\'s defaults, in containers', today, machine, commands, values.note);
+      readme = replaceSection(readme, 'docker', `${head}\n\n${scenarioTable(reports)}`);
+    }
+    if (only.includes('study')) {
+      const study = JSON.parse(run('harness/cli/study.ts', ['--quick', '--repeat', '3', '--json', '--out', out])) as Study;
+      const head = provenance('Every fix, 3 repeats of 4 switches each', today, machine, 'npm run study -- --quick --repeat 3', values.note);
+      readme = replaceSection(readme, 'study', `${head}\n\n${studyTable(study)}`);
     }
     if (only.includes('calibration')) {
       const rows = JSON.parse(run('harness/cli/calibrate.ts', ['--json'])) as CalibrationRow[];

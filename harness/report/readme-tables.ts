@@ -3,6 +3,7 @@
 //   <!-- measured:NAME -->  …  <!-- /measured:NAME -->
 // Each table says which machine, which day and which command made it. Pure: no I/O.
 import type { CalibrationRow } from '../run/calibration.ts';
+import type { Study } from '../study/results.ts';
 import { count, ms, rate } from './numbers.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
@@ -32,11 +33,12 @@ export function scenarioTable(reports: Report[]): string {
     const a = r.analysis;
     const st = a.switchStats;
     const v = runVerdict(r);
-    return `| \`${r.scenario.name}\` | ${a.totals.failed === 0 ? '**0**' : count(a.totals.failed)} (${a.disruptions.length} switch${a.disruptions.length === 1 ? '' : 'es'}) | ${pair(st.failedRequests.median, st.failedRequests.max, count)} | ${pair(st.errorWindowMs.median, st.errorWindowMs.max, ms)} | ${pair(st.maxGapMs.median, st.maxGapMs.max, ms)} | ${rate(a.totals.okPerSecond)} | ${count(a.totals.backgroundFailures)} | ${v.gate === 'none' ? 'no thresholds' : v.gate} |`;
+    const proxy = `${r.meta.proxy.version}${r.meta.stack?.driver === 'docker' ? ' (Docker)' : ''}`;
+    return `| \`${r.scenario.name}\` | ${proxy} | ${a.totals.failed === 0 ? '**0**' : count(a.totals.failed)} (${a.disruptions.length} switch${a.disruptions.length === 1 ? '' : 'es'}) | ${pair(st.failedRequests.median, st.failedRequests.max, count)} | ${pair(st.errorWindowMs.median, st.errorWindowMs.max, ms)} | ${pair(st.maxGapMs.median, st.maxGapMs.max, ms)} | ${rate(a.totals.okPerSecond)} | ${count(a.totals.backgroundFailures)} | ${v.gate === 'none' ? 'no thresholds' : v.gate} |`;
   });
   return [
-    '| scenario | failed | per switch median / max | errorWindow ms median / max | maxGap ms median / max | ok req/s | background | gate |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| scenario | proxy | failed | per switch median / max | errorWindow ms median / max | maxGap ms median / max | ok req/s | background | gate |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
   ].join('\n');
 }
@@ -52,4 +54,28 @@ export function calibrationTable(rows: CalibrationRow[]): string {
     `| --- | ${planned.map(() => '---:').join(' | ')} |`,
     ...modes.map((m) => `| ${m} | ${planned.map((p) => cell(rows.find((r) => r.mode === m && r.plannedMs === p))).join(' | ')} |`),
   ].join('\n');
+}
+
+/** The study: per shape and client, the fixes ranked, with what each costs against its baseline. */
+export function studyTable(study: Study): string {
+  const share = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v * 100)} %`);
+  const times = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)}x`);
+  return study.rankings
+    .map((r) =>
+      [
+        `**${r.shape.label}; ${r.client.label}**`,
+        '',
+        '| # | fix | proxy | failed / reload median (worst) | worst errorWindow ms | worst gap ms | ok req/s (of baseline) | p99 ms (× baseline) |',
+        '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+        ...r.cells.map((c, i) => {
+          const f = c.failedPerReload;
+          const failed = f ? `${f.max === 0 ? '**0**' : count(f.median)} (${count(f.max)})` : `not measured: ${c.unmeasured}`;
+          return `| ${i + 1} | ${c.label} | ${c.version ?? 'n/a'} | ${failed} | ${ms(c.worstErrorWindowMs)} | ${ms(c.worstGapMs)} | ${rate(c.okPerSecond)} (${share(c.cost.throughput)}) | ${ms(c.p99LatencyMs)} (${times(c.cost.p99)}) |`;
+        }),
+        '',
+        ...r.recommendation.map((line) => `- ${line}`),
+      ].join('\n'),
+    )
+    .concat(study.limits.length ? [`Where the answer depends on the traffic:\n\n${study.limits.map((l) => `- ${l}`).join('\n')}`] : [])
+    .join('\n\n');
 }

@@ -111,7 +111,7 @@ async function waitHealthy(colour: Colour, port: number, apps: Scenario['apps'],
     if (status >= 200 && status < 400) return;
     await new Promise((r) => setTimeout(r, 5));
   }
-  throw new CannotMeasure(`${colour} app on port ${port} did not answer ${healthPath(apps)} with 2xx/3xx within ${timeoutMs} ms (apps.healthTimeoutMs)`);
+  throw new CannotMeasure(`${colour} app on port ${port} did not become healthy within ${timeoutMs} ms (apps.healthTimeoutMs): ${healthPath(apps)} never answered 2xx or 3xx`);
 }
 
 /** The app's /__health status; 0 when it does not answer. */
