@@ -138,31 +138,23 @@ function canMountTmpfs(): boolean {
 }
 
 describe('fault table', () => {
-  it('unknown flag: exit 2 with the help', async () => {
-    const r = await run(['keepalive-60s', '--no-such-flag']).result;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("Unknown option '--no-such-flag'");
-    expect(r.stderr).toContain('Usage: npm run scenario');
-  });
-
-  it('invalid field: exit 2 naming it (timeoutMs 0 would turn timeouts off)', async () => {
-    const r = await run(['keepalive-60s', '--set', 'load.timeoutMs=0']).result;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('load.timeoutMs: must be more than 0');
-  });
-
-  it('--set __proto__: exit 2, unknown field', async () => {
-    const r = await run(['keepalive-60s', '--set', '__proto__.polluted=1']).result;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--set __proto__.polluted: unknown field');
-  });
-
-  it('unknown scenario: exit 2 listing the known ones', async () => {
-    const r = await run(['keepalive']).result;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown scenario "keepalive"');
-    expect(r.stderr).toContain('connection-close');
-  });
+  // Bad input and parts that will not start: exit 2, a message naming the cause, nothing started left.
+  for (const [row, args, env, says] of [
+    ['unknown flag', ['keepalive-60s', '--no-such-flag'], {}, ["Unknown option '--no-such-flag'", 'Usage: npm run scenario']],
+    ['invalid field (timeoutMs 0 would turn timeouts off)', ['keepalive-60s', '--set', 'load.timeoutMs=0'], {}, ['load.timeoutMs: must be more than 0']],
+    ['--set __proto__', ['keepalive-60s', '--set', '__proto__.polluted=1'], {}, ['--set __proto__.polluted: unknown field']],
+    ['unknown scenario', ['keepalive'], {}, ['unknown scenario "keepalive"', 'connection-close']],
+    ['nginx missing', ['keepalive-60s', ...quick], { NGINX_BIN: '/nonexistent/nginx' }, ['apt-get install nginx']],
+    ['config nginx rejects', ['keepalive-60s', ...quick, '--set', 'proxy.extraHttp=["no_such_directive on;"]'], {}, ['unknown directive "no_such_directive"']],
+    ['app never healthy', ['keepalive-60s', ...quick, '--set', 'apps.healthyAfterMs=60000', '--set', 'apps.healthTimeoutMs=500'], {}, ['did not become healthy within 500 ms (apps.healthTimeoutMs)']],
+  ] as const) {
+    it(`${row}: exit 2, says so`, async () => {
+      const r = await run([...args, '--out', out], env).result;
+      expect(r.code).toBe(2);
+      for (const text of says) expect(r.stderr).toContain(text);
+      expect(runDirs()).toEqual([]);
+    });
+  }
 
   it('unwritable --out: exit 2 at once, before starting anything', async () => {
     const started = Date.now();
@@ -210,18 +202,6 @@ describe('fault table', () => {
     expect(r.stderr).toContain('scenario.load.connections');
   });
 
-  it('nginx missing: exit 2 saying how to install it', async () => {
-    const r = await run(['keepalive-60s', ...quick, '--out', out], { NGINX_BIN: '/nonexistent/nginx' }).result;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('apt-get install nginx');
-  });
-
-  it("config nginx rejects: exit 2 with nginx's own words", async () => {
-    const r = await run(['keepalive-60s', ...quick, '--out', out, '--set', 'proxy.extraHttp=["no_such_directive on;"]']).result;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown directive "no_such_directive"');
-  });
-
   it('port taken: exit 2 naming the field', async () => {
     const port = await occupyPort();
     const r = await run(['keepalive-60s', ...quick, '--out', out, '--set', `proxy.port=${port}`]).result;
@@ -239,12 +219,6 @@ describe('fault table', () => {
       await nginx.stop();
       rmSync(prefix, { recursive: true, force: true });
     }
-  });
-
-  it('app never healthy: exit 2 naming the timeout', async () => {
-    const r = await run(['keepalive-60s', ...quick, '--out', out, '--set', 'apps.healthyAfterMs=60000', '--set', 'apps.healthTimeoutMs=500']).result;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('did not become healthy within 500 ms (apps.healthTimeoutMs)');
   });
 
   it('switch that does not take effect: exit 2, results written', async () => {
@@ -266,36 +240,23 @@ describe('fault table', () => {
     });
   }
 
-  it('app crash mid-run: exit 2 naming it, what was measured is written', async () => {
-    const { result } = run(['keepalive-60s', '--out', out]);
-    await loadRunning();
-    for (const pid of pidsOf('fixture/app.mjs --colour blue')) process.kill(pid, 'SIGKILL');
-    const r = await result;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('the blue app exited unexpectedly (SIGKILL)');
-    expectMeasuredWritten();
-    expect(storedReport().meta.error).toContain('blue app exited unexpectedly');
-  });
-
-  it('nginx killed mid-run: exit 2 naming it, what was measured is written', async () => {
-    const { result } = run(['keepalive-60s', '--out', out]);
-    await loadRunning();
-    for (const pid of pidsOf('nginx: master')) process.kill(pid, 'SIGKILL');
-    const r = await result;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('nginx exited unexpectedly');
-    expectMeasuredWritten();
-  });
-
-  it("nginx's watcher killed mid-run: exit 2, nginx stopped with it, what was measured is written", async () => {
-    const { result } = run(['keepalive-60s', '--out', out]);
-    await loadRunning();
-    for (const pid of pidsOf('leash.mjs')) process.kill(pid, 'SIGKILL');
-    const r = await result;
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('nginx exited unexpectedly');
-    expectMeasuredWritten();
-  });
+  // A part of the stack killed mid-run: the run ends at once, naming it.
+  for (const [row, victim, says] of [
+    ['app crash mid-run', 'fixture/app.mjs --colour blue', 'the blue app exited unexpectedly (SIGKILL)'],
+    ['nginx killed mid-run', 'nginx: master', 'nginx exited unexpectedly'],
+    ["nginx's watcher killed mid-run (nginx is stopped with it)", 'leash.mjs', 'nginx exited unexpectedly'],
+  ] as const) {
+    it(`${row}: exit 2 naming it, what was measured is written`, async () => {
+      const { result } = run(['keepalive-60s', '--out', out]);
+      await loadRunning();
+      for (const pid of pidsOf(victim)) process.kill(pid, 'SIGKILL');
+      const r = await result;
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(says);
+      expectMeasuredWritten();
+      expect(storedReport().meta.error).toContain(says);
+    });
+  }
 
   it('SIGKILL of the harness: nothing of the run outlives it', async () => {
     const { child, result } = run(['keepalive-60s', '--out', out]);
