@@ -27,8 +27,10 @@ export const provenance = (what: string, date: string, machine: string, command:
 
 const pair = (a: number | null, b: number | null, f: (v: number | null) => string) => `${f(a)} / ${f(b)}`;
 
-export function scenarioTable(reports: Report[]): string {
-  const rows = reports.map((r) => {
+/** One row per scenario; one that could not run here says why. */
+export function scenarioTable(results: (Report | { name: string; reason: string })[]): string {
+  const rows = results.map((r) => {
+    if (!('analysis' in r)) return `| \`${r.name}\` | could not measure here: ${r.reason.replace(/\|/g, '\\|')} | | | | | | |`;
     const a = r.analysis;
     const st = a.switchStats;
     const v = runVerdict(r);

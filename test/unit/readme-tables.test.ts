@@ -36,3 +36,11 @@ describe('README measured tables', () => {
     );
   });
 });
+
+describe('a scenario this machine cannot run', () => {
+  it('gets a row that says why', () => {
+    expect(scenarioTable([{ name: 'keepalive-min-timeout', reason: 'no image downtime-nginx:sid | run npm run images' }]).split('\n')[2]).toBe(
+      '| `keepalive-min-timeout` | could not measure here: no image downtime-nginx:sid \\| run npm run images | | | | | | |',
+    );
+  });
+});
