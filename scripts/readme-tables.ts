@@ -37,12 +37,18 @@ the date and the exact command. Takes a few minutes; run it on a quiet machine.
   -h, --help       this text`;
 
 /** Runs a command the way npm runs its script (node --import tsx …), with no progress line. */
-function run(script: string, args: string[]): string {
+function spawnCommand(script: string, args: string[]) {
   process.stderr.write(`running: ${script} ${args.join(' ')}\n`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, maxBuffer: 256 * 1024 * 1024 });
+  return spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, maxBuffer: 256 * 1024 * 1024 });
+}
+
+const lastLine = (text: string) => text.trim().split('\n').pop() ?? '';
+
+function run(script: string, args: string[]): string {
+  const r = spawnCommand(script, args);
   // calibrate exits 1 when an outage falls outside the tolerance: that is a result, shown as "out"
   if (r.status !== 0 && !(script.endsWith('calibrate.ts') && r.status === 1)) {
-    throw new CannotMeasure(`${script} ${args.join(' ')} exited ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
+    throw new CannotMeasure(`${script} ${args.join(' ')} exited ${r.status}: ${lastLine(r.stderr)}`);
   }
   return r.stdout;
 }
@@ -62,10 +68,16 @@ async function main(): Promise<number> {
   let machine = `${cpus().length} cpu (${cpus()[0]?.model ?? 'unknown'}), ${platform()} ${release()}, Node ${process.version}`;
   try {
     if (only.includes('scenarios')) {
-      const reports = scenarioNames().map((name) => JSON.parse(run('harness/cli/scenario.ts', [name, '--json', '--out', out])) as Report);
+      // A scenario this machine cannot run (no Docker image, no HAProxy) gets a row saying why.
+      const results = scenarioNames().map((name) => {
+        const r = spawnCommand('harness/cli/scenario.ts', [name, '--json', '--out', out]);
+        return r.status === 0 ? (JSON.parse(r.stdout) as Report) : { name, reason: lastLine(r.stderr).replace(/^error: /, '') };
+      });
+      const reports = results.filter((r): r is Report => 'analysis' in r);
+      if (reports.length === 0) throw new CannotMeasure(`no scenario could run here: ${(results[0] as { reason: string }).reason}`);
       machine = machineOf(reports[0]);
       const head = provenance('One run of each scenario at its defaults, one after the other', today, machine, 'npm run scenario -- <name> --json', values.note);
-      readme = replaceSection(readme, 'scenarios', `${head}\n\n${scenarioTable(reports)}`);
+      readme = replaceSection(readme, 'scenarios', `${head}\n\n${scenarioTable(results)}`);
     }
     if (only.includes('docker')) {
       const reports = DOCKER_RUNS.map((r) => JSON.parse(run('harness/cli/scenario.ts', [r.name, ...r.args, '--json', '--out', out])) as Report);

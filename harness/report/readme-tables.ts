@@ -18,9 +18,9 @@ export function replaceSection(text: string, name: string, body: string): string
   return `${text.slice(0, from + open.length)}\n${body.trim()}\n${text.slice(to)}`;
 }
 
-/** "2 cpu (Intel Xeon …), linux 6.1.0, nginx/1.22.1, Node v20.20.2, undici 7.30.2" */
+/** "2 cpu (Intel Xeon …), linux 6.1.0, Node v20.20.2, undici 7.30.2" (each row names its proxy) */
 export const machineOf = (r: Report) =>
-  `${r.meta.machine.cpus} cpu (${r.meta.machine.cpuModel}), ${r.meta.machine.platform} ${r.meta.machine.release}, ${r.meta.proxy.version}, Node ${r.meta.node}, undici ${r.meta.undici}`;
+  `${r.meta.machine.cpus} cpu (${r.meta.machine.cpuModel}), ${r.meta.machine.platform} ${r.meta.machine.release}, Node ${r.meta.node}, undici ${r.meta.undici}`;
 
 /** The line above a table: when, where, and the exact command. */
 export const provenance = (what: string, date: string, machine: string, command: string, note = '') =>
@@ -28,17 +28,18 @@ export const provenance = (what: string, date: string, machine: string, command:
 
 const pair = (a: number | null, b: number | null, f: (v: number | null) => string) => `${f(a)} / ${f(b)}`;
 
-export function scenarioTable(reports: Report[]): string {
-  const rows = reports.map((r) => {
+/** One row per scenario; one that could not run here says why. */
+export function scenarioTable(results: (Report | { name: string; reason: string })[]): string {
+  const rows = results.map((r) => {
+    if (!('analysis' in r)) return `| \`${r.name}\` | could not measure here: ${r.reason.replace(/\|/g, '\\|')} | | | | | | | |`;
     const a = r.analysis;
     const st = a.switchStats;
     const v = runVerdict(r);
-    const proxy = `${r.meta.proxy.version}${r.meta.stack?.driver === 'docker' ? ' (Docker)' : ''}`;
-    return `| \`${r.scenario.name}\` | ${proxy} | ${a.totals.failed === 0 ? '**0**' : count(a.totals.failed)} (${a.disruptions.length} switch${a.disruptions.length === 1 ? '' : 'es'}) | ${pair(st.failedRequests.median, st.failedRequests.max, count)} | ${pair(st.errorWindowMs.median, st.errorWindowMs.max, ms)} | ${pair(st.maxGapMs.median, st.maxGapMs.max, ms)} | ${rate(a.totals.okPerSecond)} | ${count(a.totals.backgroundFailures)} | ${v.gate === 'none' ? 'no thresholds' : v.gate} |`;
+    return `| \`${r.scenario.name}\` | ${a.totals.failed === 0 ? '**0**' : count(a.totals.failed)} (${a.disruptions.length} switch${a.disruptions.length === 1 ? '' : 'es'}) | ${pair(st.failedRequests.median, st.failedRequests.max, count)} | ${pair(st.errorWindowMs.median, st.errorWindowMs.max, ms)} | ${pair(st.maxGapMs.median, st.maxGapMs.max, ms)} | ${rate(a.totals.okPerSecond)} | ${count(a.totals.backgroundFailures)} | ${v.gate === 'none' ? 'no thresholds' : v.gate} | ${r.meta.proxy.version}${r.scenario.driver && r.scenario.driver !== 'local' ? ` (${r.scenario.driver})` : ''} |`;
   });
   return [
-    '| scenario | proxy | failed | per switch median / max | errorWindow ms median / max | maxGap ms median / max | ok req/s | background | gate |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| scenario | failed | per switch median / max | errorWindow ms median / max | maxGap ms median / max | ok req/s | background | gate | proxy |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...rows,
   ].join('\n');
 }

@@ -33,8 +33,8 @@ describe('README examples', () => {
   it('each runs a script that exists, with flags its --help documents', () => {
     const problems: string[] = [];
     for (const line of examples) {
-      // a quoted argument (a command for --app-cmd, say) is one word: its own flags are not ours
-      const words = line.replace(/'[^']*'|"[^"]*"/g, 'ARG').split(/\s+/);
+      // a quoted argument is one value (e.g. --app-cmd '… --bind …'), not flags of ours
+      const words = line.replace(/'[^']*'|"[^"]*"/g, 'VALUE').split(/\s+/);
       const command = words[0] === 'npx' ? words[2] : words[words[2] === '-s' ? 3 : 2];
       if (command === undefined || command === '--help' || command === 'test') continue;
       if (!scripts[command]) {

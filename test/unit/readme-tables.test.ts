@@ -19,13 +19,13 @@ describe('README measured tables', () => {
   });
 
   it('a scenario row: the run\'s figures by the one number rule, and the gate\'s word', () => {
-    expect(scenarioTable([report]).split('\n')[2]).toBe('| `keepalive-60s` | nginx/1.22.1 | 6 (1 switch) | 6 / 6 | 7.50 / 7.50 | 12.25 / 12.25 | 3,984 | 0 | holds |');
+    expect(scenarioTable([report]).split('\n')[2]).toBe('| `keepalive-60s` | 6 (1 switch) | 6 / 6 | 7.50 / 7.50 | 12.25 / 12.25 | 3,984 | 0 | holds | nginx/1.22.1 |');
   });
 
   it('names machine, date and command', () => {
     const line = provenance('One run each', '2026-11-25T21:00:00Z', machineOf(report), 'npm run scenario -- <name> --json', 'Shared machine.');
     expect(line).toBe(
-      'One run each, made on 2026-11-25 on 2 cpu (test), linux test, nginx/1.22.1, Node ' + process.version + ', undici test by `npm run scenario -- <name> --json` (regenerate: `npm run readme-tables`). Shared machine.',
+      'One run each, made on 2026-11-25 on 2 cpu (test), linux test, Node ' + process.version + ', undici test by `npm run scenario -- <name> --json` (regenerate: `npm run readme-tables`). Shared machine.',
     );
   });
 
@@ -33,6 +33,14 @@ describe('README measured tables', () => {
     const row = { mode: '503' as const, plannedMs: 20, truthMs: 20, errorWindowMs: 24.45, maxGapMs: 19, failedRequests: 9, withinTolerance: false };
     expect(calibrationTable([row, { ...row, plannedMs: 200, truthMs: 200, errorWindowMs: 201, maxGapMs: 200, withinTolerance: true }])).toBe(
       ['| mode: errorWindow Δ / maxGap Δ (ms) | 20 ms | 200 ms |', '| --- | ---: | ---: |', '| 503 | +4.45 / −1.00 **out** | +1.00 / +0.00 |'].join('\n'),
+    );
+  });
+});
+
+describe('a scenario this machine cannot run', () => {
+  it('gets a row that says why', () => {
+    expect(scenarioTable([{ name: 'keepalive-min-timeout', reason: 'no image downtime-nginx:sid | run npm run images' }]).split('\n')[2]).toBe(
+      '| `keepalive-min-timeout` | could not measure here: no image downtime-nginx:sid \\| run npm run images | | | | | | | |',
     );
   });
 });
