@@ -68,16 +68,18 @@ function parseFlags(argv: string[]) {
 
 const percentile = (sorted: Float64Array, q: number) => (sorted.length ? sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] : NaN);
 
+const CLOSED = { rate: 0, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 } as const;
+
 // Warm-up inside the same worker: a worker thread has its own JIT, so a separate warm-up run
 // would warm the target but not our client.
 const ours: Tool = async (url, connections, warmupS, seconds, signal) => {
   const load = await startLoad({
     url, connections, timeoutMs: 5000, clientKeepAlive: true, successMin: 200, successMax: 399,
+    model: 'closed', arrivals: CLOSED, threads: 1,
     maxDurationMs: (warmupS + seconds) * 1000 + 30_000, maxRequests: 100_000_000, // the worker's own bounds
-    capacityHint: (warmupS + seconds) * 60_000, // above any rate seen here: growing mid-run stalls the worker
   });
   await sleep((warmupS + seconds) * 1000, undefined, { signal }).catch(() => {}); // Ctrl-C: stop early
-  const r = await load.stop();
+  const { records: r } = await load.stop();
   const from = warmupS * 1e6; // µs since the load origin
   const latencyUs: number[] = [];
   let last = from, errors = 0;

@@ -1,9 +1,9 @@
 // Records + disruptions -> every figure MEASUREMENT.md defines. Pure: no I/O, no clock.
-import { COLOURS, OUTCOME, type RecordSet } from '../records/records.ts';
-import { latencyHistograms } from './latency.ts';
+import { COLOURS, OUTCOME, type LoadStall, type RecordSet } from '../records/records.ts';
+import { latencyHistograms, sendLag } from './latency.ts';
 import { lowerBound, percentileSorted, sortedByEnd, summarize, upperBound } from './ordered.ts';
 import { buildTimeline } from './timeline.ts';
-import type { Analysis, AnalysisOptions, Crossover, Disruption, DisruptionFigures } from './types.ts';
+import type { Analysis, AnalysisOptions, Crossover, Disruption, DisruptionFigures, LoadStallFigures } from './types.ts';
 
 const ms = (us: number) => Math.round(us) / 1000;
 
@@ -17,7 +17,7 @@ interface Horizon {
   to: number;
 }
 
-export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: AnalysisOptions): Analysis {
+export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: AnalysisOptions, stalls: LoadStall[] = []): Analysis {
   const set = sortedByEnd(input);
   const disruptions = [...disruptionsIn].sort((a, b) => a.events[0].atUs - b.events[0].atUs);
   const horizons: Horizon[] = disruptions.map((d) => ({
@@ -46,6 +46,7 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     backgroundFailures: 0,
     durationMs: ms(loadEnd),
     okPerSecond: loadEnd > 0 ? Math.round((okCount / loadEnd) * 1e6) : 0,
+    requestsPerSecond: loadEnd > 0 ? Math.round((set.count / loadEnd) * 1e6) : 0,
     connections: new Set(set.conn).size,
   };
 
@@ -86,6 +87,7 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     f.maxGapMs = ms(gap.length);
     f.maxGap = gap.length > 0 ? { fromMs: ms(gap.from), toMs: ms(gap.from + gap.length) } : null;
     f.excessGapMs = Number.isNaN(gapReferenceUs) ? null : Math.max(0, ms(gap.length - gapReferenceUs));
+    f.loadStallMs = ms(longestStallIn(stalls, horizons[index]));
     const d = disruptions[index];
     if (d.kind === 'switch' && d.from && d.to) {
       f.crossover = crossover(set, d, horizons[index], Math.min(nextFrom, loadEnd));
@@ -110,6 +112,8 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     },
     timeline: buildTimeline(set, opts.bucketMs, loadEnd, failureCode),
     latency: latencyHistograms(set, inAnyHorizon),
+    sendLag: sendLag(set),
+    loadStalls: stallFigures(stalls),
     problems,
   };
 }
@@ -132,6 +136,30 @@ function emptyFigures(d: Disruption, index: number, h: Horizon): DisruptionFigur
     maxGap: null,
     excessGapMs: null,
     crossover: null,
+    loadStallMs: 0,
+  };
+}
+
+/** The longest load-thread stall that overlaps the horizon, µs (0: none). */
+function longestStallIn(stalls: LoadStall[], h: Horizon): number {
+  let longest = 0;
+  for (const s of stalls) if (s.atUs <= h.to && s.atUs + s.lengthUs >= h.from) longest = Math.max(longest, s.lengthUs);
+  return longest;
+}
+
+function stallFigures(stalls: LoadStall[]): LoadStallFigures {
+  let longest: LoadStall | null = null;
+  let totalUs = 0;
+  for (const s of stalls) {
+    totalUs += s.lengthUs;
+    if (!longest || s.lengthUs > longest.lengthUs) longest = s;
+  }
+  return {
+    count: stalls.length,
+    over5ms: stalls.filter((s) => s.lengthUs >= 5000).length,
+    longestMs: longest ? ms(longest.lengthUs) : 0,
+    longestAtMs: longest ? ms(longest.atUs) : null,
+    totalMs: ms(totalUs),
   };
 }
 

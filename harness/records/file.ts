@@ -43,6 +43,8 @@ export function decodeRecords(buf: Buffer): RecordSet {
   const out: Record<string, unknown> = { count: header.count, errorCodes: header.errorCodes };
   for (const [name, Type] of COLUMNS) {
     const col = header.columns.find((c) => c.name === name);
+    // Files from before the open model have no `scheduled`: their requests were due at start.
+    if (!col && name === 'scheduled') continue;
     if (!col) throw new Error(`records file has no column ${name}`);
     offset += pad8(offset);
     // Copy: the file buffer's own offset inside Node's pool need not be aligned.
@@ -51,6 +53,7 @@ export function decodeRecords(buf: Buffer): RecordSet {
     out[name] = new Type(bytes.buffer);
     offset += col.bytes;
   }
+  out.scheduled ??= Float64Array.from(out.start as Float64Array);
   return out as unknown as RecordSet;
 }
 

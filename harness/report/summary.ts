@@ -17,6 +17,34 @@ const codes = (byCode: Record<string, number>) =>
     .map(([code, count]) => `${code} ${n(count)}`)
     .join(', ') || '-';
 
+/** The load's shape, the delay line, and the meter's own health: stalls of the load threads. */
+function loadLines({ analysis: a, scenario: s, meta }: Report): string[] {
+  const out: string[] = [];
+  const l = a.latency;
+  if (s.load.model === 'open') {
+    out.push(
+      `open model: ${n(s.load.rate ?? 0)} req/s asked (${s.load.arrivals}${s.load.rampMs ? `, ramp ${s.load.rampMs} ms` : ''}), ${n(a.totals.requestsPerSecond)} sent/s; ` +
+        `sent late by p50 ${f2(a.sendLag.p50)} p99 ${f2(a.sendLag.p99)} max ${f2(a.sendLag.max)} ms; ` +
+        `latency from due time p50 ${f2(l.fromScheduled.p50)} p99 ${f2(l.fromScheduled.p99)} max ${f2(l.fromScheduled.max)} ms`,
+    );
+  }
+  const net = meta.network;
+  if (net) {
+    out.push(
+      `delay line: ${net.delayMs} ms asked each way; held p50/p99 ${f2(net.up.p50Ms)}/${f2(net.up.p99Ms)} ms to the proxy, ` +
+        `${f2(net.down.p50Ms)}/${f2(net.down.p99Ms)} ms back: adds ~${f2(net.up.p50Ms + net.down.p50Ms)} ms per round trip`,
+    );
+  }
+  const st = a.loadStalls;
+  const inSwitches = a.disruptions.filter((d) => d.loadStallMs > 0).map((d) => `${d.label} ${f2(d.loadStallMs)}`);
+  out.push(
+    `load threads: ${meta.loadThreads ?? 1}; their event-loop stalls >= 1 ms: ${n(st.count)}` +
+      (st.count ? ` (${n(st.over5ms)} >= 5 ms), longest ${f2(st.longestMs)} ms at ${f2((st.longestAtMs ?? 0) / 1000)} s` : '') +
+      (inSwitches.length ? `; inside switch horizons (gaps there may include them): ${inSwitches.join(', ')} ms` : ''),
+  );
+  return out;
+}
+
 export function formatSummary(report: Report, reportPath?: string): string {
   const { analysis: a, scenario: s, meta } = report;
   const t = a.totals;
@@ -62,6 +90,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
     `latency ms (ok): p50 ${f2(l.overall.p50)}  p99 ${f2(l.overall.p99)}  p99.9 ${f2(l.overall.p999)}  max ${f2(l.overall.max)}` +
       `   steady p99 ${f2(l.steady.p99)}, during switches p99 ${f2(l.switching.p99)}`,
   );
+  out.push(...loadLines(report));
   for (const p of a.problems) out.push(`!! ${p}`);
   if (meta.error) out.push(`!! run ended early: ${meta.error}`);
   if (reportPath) out.push(`report: ${reportPath}`);

@@ -5,8 +5,9 @@ import { createRequire } from 'node:module';
 import { cpus, hostname, platform, release } from 'node:os';
 import { nowNs, usSince } from '../clock.ts';
 import type { Disruption } from '../analysis/types.ts';
-import { startLoad, type RunningLoad } from '../load/generator.ts';
-import type { RecordSet } from '../records/records.ts';
+import { loadThreads, startLoad, type RunningLoad } from '../load/generator.ts';
+import { startDelayLine, type DelayLine, type DelayLineStats } from '../network/delay-line.ts';
+import { RecordWriter, type LoadStall, type RecordSet } from '../records/records.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { startLocalStack, type Stack } from '../stack/stack.ts';
 import type { TimedEvent } from '../switch/events.ts';
@@ -41,6 +42,10 @@ export interface RunMeta {
   /** the client's version matters: how it handles a socket closed while idle shifts the figures */
   undici: string;
   machine: { hostname: string; platform: string; release: string; cpus: number; cpuModel: string };
+  /** load threads used (load.threads resolved) */
+  loadThreads: number;
+  /** the delay line between load and proxy, as measured; null: none (network.delayMs 0) */
+  network: DelayLineStats | null;
   aborted: boolean;
   error: string | null;
 }
@@ -49,6 +54,8 @@ export interface RunOutput {
   scenario: Scenario;
   meta: RunMeta;
   records: RecordSet;
+  /** the load threads' own event-loop stalls (harness/load/stall-probe.ts) */
+  loadStalls: LoadStall[];
   disruptions: Disruption[];
   proxyFiles: Record<string, string>;
 }
@@ -66,11 +73,18 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
   const startedAt = new Date().toISOString();
   const stack = await startLocalStack(scenario);
   let load: RunningLoad | null = null;
+  let delayLine: DelayLine | null = null;
+  let network: DelayLineStats | null = null;
   let error: string | null = null;
   let proxyFiles: Record<string, string> = {};
   let step = 'warm-up';
   const raw: RawDisruption[] = [];
-  const signal = hooks.signal;
+  // Stops the plan on Ctrl-C, or when a load thread ends on its own: never switch with no load.
+  const stopRun = new AbortController();
+  hooks.signal?.addEventListener('abort', () => stopRun.abort(), { once: true });
+  if (hooks.signal?.aborted) stopRun.abort();
+  const signal = stopRun.signal;
+  const threads = loadThreads(scenario.load.threads, scenario.load.connections);
   const tick = setInterval(() => {
     if (!load || !hooks.onProgress) return;
     hooks.onProgress({
@@ -82,8 +96,16 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
     });
   }, 250);
   try {
+    // ---- delay line (network.delayMs): between the load and the proxy
+    if (scenario.network.delayMs > 0) delayLine = await startDelayLine({ upstreamPort: stack.proxy.port, delayMs: scenario.network.delayMs });
+    const port = delayLine?.port ?? stack.proxy.port;
+    // ---- end delay line
+    const l = scenario.load;
     load = await startLoad({
-      url: `http://127.0.0.1:${stack.proxy.port}${scenario.load.path}`,
+      url: `http://127.0.0.1:${port}${l.path}`,
+      model: l.model,
+      arrivals: { rate: l.rate ?? 0, rampFromRate: l.rampFromRate, rampMs: l.rampMs, arrivals: l.arrivals, seed: l.seed },
+      threads,
       connections: scenario.load.connections,
       timeoutMs: scenario.load.timeoutMs,
       clientKeepAlive: scenario.load.clientKeepAlive,
@@ -92,7 +114,11 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
       // The orchestrator stops it; this bound holds if the orchestrator cannot.
       maxDurationMs: scenario.load.durationMs * 2 + 60_000,
       maxRequests: scenario.load.maxRequests,
-      capacityHint: Math.min(scenario.load.maxRequests, Math.ceil(scenario.load.durationMs * EXPECTED_MAX_RATE_PER_MS)),
+    });
+    let endedEarly: string | null = null;
+    void load.endedEarly.then((reason) => {
+      endedEarly = reason;
+      stopRun.abort();
     });
     const origin = load.originNs;
     for (const action of plan) {
@@ -106,6 +132,7 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
     const lastEventMs = raw.length ? lastEventUs(raw[raw.length - 1], origin) / 1000 : 0;
     await sleepUntil(origin, Math.max(scenario.load.durationMs, lastEventMs + scenario.load.cooldownMs), signal);
     proxyFiles = await stack.proxy.configFiles();
+    if (endedEarly) throw new Error(`${endedEarly} before the run's end, so the rest would have had no load`);
   } catch (err) {
     error = (err as Error).message;
     if (err instanceof ActionFailed && err.partial.events.length > 0) raw.push(err.partial);
@@ -113,11 +140,13 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
     clearInterval(tick);
   }
   let records: RecordSet | null = null;
+  let loadStalls: LoadStall[] = [];
   try {
-    if (load) records = await load.stop();
+    if (load) ({ records, stalls: loadStalls } = await load.stop());
   } catch (err) {
     error ??= (err as Error).message;
   }
+  network = (await delayLine?.stop().catch((err: Error) => void (error ??= err.message))) ?? null;
   await stack.stop();
   const origin = load?.originNs ?? nowNs();
   return {
@@ -128,19 +157,19 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
       node: process.version,
       undici: UNDICI_VERSION,
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
-      aborted: signal?.aborted ?? false,
+      loadThreads: threads,
+      network,
+      aborted: hooks.signal?.aborted ?? false,
       error,
     },
-    records: records ?? emptyRecords(),
+    records: records ?? new RecordWriter().finish(),
+    loadStalls,
     disruptions: raw.map((d) => ({ ...d, events: d.events.map((e) => ({ name: e.name, atUs: usSince(origin, e.atNs) })) })),
     proxyFiles,
   };
 }
 
 const UNDICI_VERSION = (createRequire(import.meta.url)('undici/package.json') as { version: string }).version;
-
-/** Above what a 2-core machine sends through nginx (~20k req/s); a faster one grows the arrays. */
-const EXPECTED_MAX_RATE_PER_MS = 40;
 
 const lastEventUs = (d: RawDisruption, origin: bigint) => usSince(origin, d.events[d.events.length - 1].atNs);
 
@@ -156,19 +185,4 @@ function sleepUntil(originNs: bigint, dueMs: number, signal?: AbortSignal): Prom
     }
     signal?.addEventListener('abort', done, { once: true });
   });
-}
-
-function emptyRecords(): RecordSet {
-  return {
-    count: 0,
-    start: new Float64Array(0),
-    end: new Float64Array(0),
-    outcome: new Uint8Array(0),
-    status: new Uint16Array(0),
-    error: new Uint8Array(0),
-    conn: new Uint32Array(0),
-    reused: new Uint8Array(0),
-    colour: new Uint8Array(0),
-    errorCodes: [''],
-  };
 }

@@ -25,10 +25,12 @@ async function load(port: number, connections: number, maxRequests: number): Pro
     successMax: 399,
     maxDurationMs: 10_000,
     maxRequests,
-    capacityHint: maxRequests,
+    model: 'closed',
+    arrivals: { rate: 0, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 },
+    threads: 1,
   });
   await new Promise((r) => setTimeout(r, 1500)); // far longer than maxRequests needs
-  return running.stop();
+  return (await running.stop()).records;
 }
 
 const rows = (set: RecordSet) =>

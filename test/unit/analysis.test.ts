@@ -175,4 +175,27 @@ describe('analyze', () => {
     expect(a.totals.durationMs).toBe(100);
     expect(a.timeline.failed[4]).toBe(1);
   });
+
+  it('puts the load threads\' own stalls beside the switches whose horizon they overlap', () => {
+    const rows = steady(0, 6000, 1, (t) => (t < 2100 ? 1 : 2));
+    const stalls = [
+      { thread: 0, atUs: ms(500), lengthUs: 7000 }, // before the switch: the run's longest
+      { thread: 1, atUs: ms(1999), lengthUs: 2500 }, // starts before the horizon, reaches into it
+      { thread: 0, atUs: ms(2600), lengthUs: 1200 },
+    ];
+    const a = analyze(recordSetOf(rows), [switchAt(2000, 2200)], opts, stalls);
+    expect(a.disruptions[0].loadStallMs).toBe(2.5);
+    expect(a.loadStalls).toEqual({ count: 3, over5ms: 1, longestMs: 7, longestAtMs: 500, totalMs: 10.7 });
+    expect(analyze(recordSetOf(rows), [switchAt(2000, 2200)], opts).disruptions[0].loadStallMs).toBe(0);
+  });
+
+  it('measures latency from the due time too, and how late requests went out', () => {
+    // Due every ms; the client sends each 3 ms late and the answer takes 1 ms.
+    const rows = steady(0, 1000, 1, () => 1).map((r) => ({ ...r, scheduled: r.start - ms(3) }));
+    const a = analyze(recordSetOf(rows), [], opts);
+    expect(a.latency.overall.p50).toBe(1);
+    expect(a.latency.fromScheduled.p50).toBe(4);
+    expect(a.sendLag.p99).toBe(3);
+    expect(a.totals.requestsPerSecond).toBe(1000);
+  });
 });
