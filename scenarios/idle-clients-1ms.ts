@@ -1,0 +1,10 @@
+import { defineScenario } from '../harness/scenario/define.ts';
+
+// idle-clients with 1 ms each way between clients and nginx: the same machine room.
+export default defineScenario({
+  name: 'idle-clients-1ms',
+  description: 'idle-clients with 1 ms added each way (same machine room)',
+  proxy: { keepaliveTimeout: '60s' },
+  load: { model: 'open', rate: 2000, connections: 200 },
+  network: { delayMs: 1 },
+});
