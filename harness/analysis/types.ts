@@ -114,7 +114,10 @@ export interface Analysis {
     requestsPerSecond: number;
     connections: number;
   };
-  /** p99.9 of the interval between successful completions after warm-up, outside every horizon; null if none */
+  /**
+   * the longest interval between successful completions after warm-up, outside every horizon;
+   * null when steady time is shorter than the longest horizon (no like-with-like reference)
+   */
   gapReferenceMs: number | null;
   disruptions: DisruptionFigures[];
   /** across switches: failedRequests, errorWindowMs, maxGapMs, excessGapMs */

@@ -84,7 +84,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
     }
   }
   if (rows.length > 1) out.push(table(rows, [false, true, true, true, true, true, true, false]));
-  out.push(`steady-state gap reference (p99.9 between successes after warm-up, outside switches): ${f2(a.gapReferenceMs)} ms`);
+  out.push(`steady-state gap reference (longest gap between successes after warm-up, outside switches): ${f2(a.gapReferenceMs)} ms`);
   const l = a.latency;
   out.push(
     `latency ms (ok): p50 ${f2(l.overall.p50)}  p99 ${f2(l.overall.p99)}  p99.9 ${f2(l.overall.p999)}  max ${f2(l.overall.max)}` +

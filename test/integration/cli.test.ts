@@ -39,7 +39,7 @@ describe('scenario CLI', () => {
     expect(files).toEqual(['charts', 'nginx.conf', 'records.bin', 'report.html', 'report.json', 'run.json', 'service-url.inc', 'summary.txt']);
     const report = JSON.parse(readFileSync(join(out, dir, 'report.json'), 'utf8'));
     const records = decodeRecords(readFileSync(join(out, dir, 'records.bin')));
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.analysis.totals.requests).toBe(records.count);
     expect(report.meta.proxy.version).toMatch(/^nginx\/\d/);
     expect(readFileSync(join(out, dir, 'service-url.inc'), 'utf8')).toContain('set $service_url');
