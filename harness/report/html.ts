@@ -9,6 +9,7 @@ import type { ZoomWindow } from './chart-data.ts';
 import { codeColour, latencySpec, timelineSpec, zoomSpec } from './charts.ts';
 import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
+import { loadLines } from './summary.ts';
 
 export interface HtmlExtras {
   /** per switch, built from the records (run/store.ts); without them, no zoomed panels */
@@ -116,6 +117,7 @@ ${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connec
 <table>
 <tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map(([k, v]) => `<code>${esc(k)}=${esc(JSON.stringify(v))}</code>`).join(' ')}` : ' (defaults otherwise)'}</td></tr>
 <tr><td class="l">load</td><td class="l">${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${fmt(t.durationMs / 1000, 1)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
+<tr><td class="l">load shape and meter</td><td class="l">${loadLines(report).map(esc).join('<br>')}</td></tr>
 <tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>
 <tr><td class="l">machine</td><td class="l">${esc(meta.machine.hostname)}: ${meta.machine.cpus} cpu (${esc(meta.machine.cpuModel)}), ${esc(meta.machine.platform)} ${esc(meta.machine.release)}, node ${esc(meta.node)}, undici ${esc(meta.undici)}</td></tr>
 <tr><td class="l">date</td><td class="l">${esc(meta.startedAt)}</td></tr>
@@ -145,7 +147,7 @@ ${Object.entries(t.byCode).sort((x, y) => y[1] - x[1]).map(([code, n]) => `<tr><
 <h2>Latency of successful requests</h2>
 ${canvas('latency')}
 <table><tr><th>ms</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>p99.99</th><th>max</th></tr>
-${lat('overall', a.latency.overall)}${lat('steady', a.latency.steady)}${lat('during switches', a.latency.switching)}</table>
+${lat('overall', a.latency.overall)}${lat('steady', a.latency.steady)}${lat('during switches', a.latency.switching)}${s.load.model === 'open' ? lat('from due time (open model)', a.latency.fromScheduled) : ''}</table>
 
 <h2>Totals</h2>
 <table>

@@ -18,7 +18,7 @@ const codes = (byCode: Record<string, number>) =>
     .join(', ') || '-';
 
 /** The load's shape, the delay line, and the meter's own health: stalls of the load threads. */
-function loadLines({ analysis: a, scenario: s, meta }: Report): string[] {
+export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] {
   const out: string[] = [];
   const l = a.latency;
   if (s.load.model === 'open') {
