@@ -1,4 +1,5 @@
 // The terminal summary: one table, per switch and in total, with the error codes.
+import { addedRoundTripMs } from '../network/delay-line.ts';
 import type { Report } from './report.ts';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -32,8 +33,15 @@ export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] 
   if (net) {
     out.push(
       `delay line: ${net.delayMs} ms asked each way; held p50/p99 ${f2(net.up.p50Ms)}/${f2(net.up.p99Ms)} ms to the proxy, ` +
-        `${f2(net.down.p50Ms)}/${f2(net.down.p99Ms)} ms back: adds ~${f2(net.up.p50Ms + net.down.p50Ms)} ms per round trip`,
+        `${f2(net.down.p50Ms)}/${f2(net.down.p99Ms)} ms back: adds ~${f2(addedRoundTripMs(net))} ms per round trip`,
     );
+    if (s.load.model === 'open' && a.switchStats.failedRequests.count > 0) {
+      // A first guess from the notes, not a law: requests sent while a close is on its way.
+      out.push(
+        `failed per switch (median) ${f2(a.switchStats.failedRequests.median)}, beside rate × added round trip ` +
+          `${f2(((s.load.rate ?? 0) * addedRoundTripMs(net)) / 1000)}`,
+      );
+    }
   }
   const st = a.loadStalls;
   const inSwitches = a.disruptions.filter((d) => d.loadStallMs > 0).map((d) => `${d.label} ${f2(d.loadStallMs)}`);
