@@ -229,6 +229,7 @@ async function finish(earlyReason?: string): Promise<void> {
   clearInterval(progress);
   clearTimeout(deadline);
   clearTimeout(pacerTimer);
+  // Requests still waiting for a connection are not sent; the run's end (or its failure) has come.
   // In-flight requests end normally. One still running well past its own timeout (undici's
   // timers are coarse, up to ~1 s late) is cut, and recorded as cut, not dropped.
   const cut = setTimeout(() => {
