@@ -23,7 +23,8 @@ const HELP = `usage: npm run bench -- [options]
 Measures requests/s, p50/p99 latency and CPU time per request of our load generator (closed
 loop), autocannon and wrk, one after the other, against the fixture app directly and/or through
 nginx (scenario keepalive-60s). Then runs our open model against the app at each --open-rates
-rate: achieved against asked rate, and how late requests went out (start - due time).
+rate, with each pacing (poll, timer): achieved against asked rate, how late requests went out
+(start - due time), and CPU per request.
 
   --target app|nginx|both   what to load (default both)
   --connections N           keep-alive connections, every tool (default 32)
@@ -40,7 +41,8 @@ const WARMUP_S = 1; // unmeasured, before each measurement: JIT, connections, ng
 const FIXTURE = fileURLToPath(new URL('../harness/stack/fixture/app.mjs', import.meta.url));
 
 interface Measure { rps: number; p50Ms: number; p99Ms: number; errors: number; seconds: number; cpuUsPerRequest: number }
-interface OpenRow { target: string; connections: number; duration: number; askedRps: number; sentRps: number; okRps: number; lagP50Ms: number; lagP99Ms: number; lagP999Ms: number; lagMaxMs: number; cpuUsPerRequest: number; stalls: number; errors: number }
+type Pacing = 'poll' | 'timer';
+interface OpenRow { pacing: Pacing; target: string; connections: number; duration: number; askedRps: number; sentRps: number; okRps: number; lagP50Ms: number; lagP99Ms: number; lagP999Ms: number; lagMaxMs: number; cpuUsPerRequest: number; stalls: number; errors: number }
 interface Row extends Partial<Measure> { tool: string; target: string; connections: number; duration: number; note?: string }
 /** A measured run after `warmupS` unmeasured seconds; a string says why there is no measure. */
 type Tool = (url: string, connections: number, warmupS: number, seconds: number, signal: AbortSignal) => Promise<Measure | string>;
@@ -86,10 +88,10 @@ const CLOSED = { rate: 0, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed
 const cpuUs = (c: NodeJS.CpuUsage) => c.user + c.system;
 
 /** Our generator, closed loop or open model; the measured window starts after the warm-up. */
-async function runOurs(url: string, connections: number, warmupS: number, seconds: number, signal: AbortSignal, rate?: number) {
+async function runOurs(url: string, connections: number, warmupS: number, seconds: number, signal: AbortSignal, open?: { rate: number; pacing: Pacing }) {
   const load = await startLoad({
     url, connections, timeoutMs: 5000, clientKeepAlive: true, successMin: 200, successMax: 399,
-    model: rate ? 'open' : 'closed', arrivals: rate ? { ...CLOSED, rate } : CLOSED, threads: 1,
+    model: open ? 'open' : 'closed', arrivals: { ...CLOSED, rate: open?.rate ?? 0 }, pacing: open?.pacing ?? 'poll', threads: 1,
     maxDurationMs: (warmupS + seconds) * 1000 + 30_000, maxRequests: 100_000_000, // the worker's own bounds
   });
   await sleep(warmupS * 1000, undefined, { signal }).catch(() => {}); // Ctrl-C: stop early
@@ -119,8 +121,8 @@ const ours: Tool = async (url, connections, warmupS, seconds, signal) => {
 };
 
 /** The open model at `rate`: what went out in the measured window, and how late. */
-async function openAccuracy(url: string, connections: number, seconds: number, rate: number, signal: AbortSignal): Promise<Omit<OpenRow, 'target' | 'connections' | 'duration'>> {
-  const { r, stalls, from, to, cpu } = await runOurs(url, connections, WARMUP_S, seconds, signal, rate);
+async function openAccuracy(url: string, connections: number, seconds: number, rate: number, pacing: Pacing, signal: AbortSignal): Promise<Omit<OpenRow, 'target' | 'connections' | 'duration'>> {
+  const { r, stalls, from, to, cpu } = await runOurs(url, connections, WARMUP_S, seconds, signal, { rate, pacing });
   const lagUs: number[] = [];
   let ok = 0;
   let errors = 0;
@@ -133,7 +135,7 @@ async function openAccuracy(url: string, connections: number, seconds: number, r
   const lag = Float64Array.from(lagUs).sort();
   const span = (to - from) / 1e6;
   return {
-    askedRps: rate, sentRps: lag.length / span, okRps: ok / span,
+    pacing, askedRps: rate, sentRps: lag.length / span, okRps: ok / span,
     lagP50Ms: percentile(lag, 0.5) / 1000, lagP99Ms: percentile(lag, 0.99) / 1000, lagP999Ms: percentile(lag, 0.999) / 1000, lagMaxMs: lag[lag.length - 1] / 1000,
     cpuUsPerRequest: cpu / lag.length, stalls: stalls.filter((x) => x.atUs >= from && x.atUs < to).length, errors,
   };
@@ -241,8 +243,8 @@ const table = (rows: Row[]) =>
 
 const openTable = (rows: OpenRow[]) =>
   markdown(
-    ['model', 'target', 'connections', 'asked req/s', 'sent req/s', 'sent / asked', 'late p50 ms', 'late p99 ms', 'late p99.9 ms', 'late max ms', 'CPU µs/request', 'stalls >= 1 ms', 'errors'],
-    rows.map((r) => ['open', r.target, String(r.connections), fmt(r.askedRps, 0), fmt(r.sentRps, 0), `${fmt((100 * r.sentRps) / r.askedRps, 2)} %`, fmt(r.lagP50Ms, 3), fmt(r.lagP99Ms, 3), fmt(r.lagP999Ms, 3), fmt(r.lagMaxMs, 3), fmt(r.cpuUsPerRequest, 1), fmt(r.stalls, 0), fmt(r.errors, 0)]),
+    ['model', 'pacing', 'target', 'connections', 'asked req/s', 'sent req/s', 'sent / asked', 'late p50 ms', 'late p99 ms', 'late p99.9 ms', 'late max ms', 'CPU µs/request', 'stalls >= 1 ms', 'errors'],
+    rows.map((r) => ['open', r.pacing, r.target, String(r.connections), fmt(r.askedRps, 0), fmt(r.sentRps, 0), `${fmt((100 * r.sentRps) / r.askedRps, 2)} %`, fmt(r.lagP50Ms, 3), fmt(r.lagP99Ms, 3), fmt(r.lagP999Ms, 3), fmt(r.lagMaxMs, 3), fmt(r.cpuUsPerRequest, 1), fmt(r.stalls, 0), fmt(r.errors, 0)]),
   );
 
 async function main(): Promise<number> {
@@ -280,9 +282,12 @@ async function main(): Promise<number> {
       const { url, close } = await openTarget('app');
       try {
         for (const rate of flags.openRates) {
-          if (abort.signal.aborted) break;
-          process.stderr.write(`ours, open model at ${rate} req/s → app (${url}): warm-up ${WARMUP_S} s, then ${flags.duration} s\n`);
-          openRows.push({ target: 'app', connections: flags.connections, duration: flags.duration, ...(await openAccuracy(url, flags.connections, flags.duration, rate, abort.signal)) });
+          for (const pacing of ['poll', 'timer'] as const) {
+            if (abort.signal.aborted) break;
+            process.stderr.write(`ours, open model at ${rate} req/s (${pacing}) → app (${url}): warm-up ${WARMUP_S} s, then ${flags.duration} s\n`);
+            const m = await openAccuracy(url, flags.connections, flags.duration, rate, pacing, abort.signal);
+            openRows.push({ target: 'app', connections: flags.connections, duration: flags.duration, ...m });
+          }
         }
       } finally {
         await close();

@@ -13,6 +13,8 @@ export interface LoadOptions {
   model: 'closed' | 'open';
   /** the open model's schedule (ignored by the closed loop) */
   arrivals: ArrivalSpec;
+  /** the open model's waits: poll (sends within µs, keeps a core busy) or 1 ms timers (up to ~1 ms late) */
+  pacing: 'poll' | 'timer';
   /** connections (closed) or the pool's limit (open), over all threads */
   connections: number;
   /** load threads, each with its own connections, records and share of the schedule */

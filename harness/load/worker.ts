@@ -23,9 +23,9 @@ const SERVED_BY = Buffer.from('x-served-by');
 const BLUE = Buffer.from('blue');
 const GREEN = Buffer.from('green');
 /**
- * Closer than this to a due time, the open model polls (setImmediate) instead of arming a 1 ms
- * timer: timers alone send up to ~1 ms late, and on a busy machine a thread that sleeps on them
- * was measured here to send far later (p99 260–500 ms behind, against 30–40 ms polling).
+ * With `pacing: 'poll'`, closer than this to a due time the open model polls (setImmediate)
+ * instead of arming a timer: timers fire up to ~1 ms late, polling sends within µs but keeps a
+ * core busy (and a busy thread is the first the OS sets aside on a crowded machine).
  */
 const POLL_WITHIN_US = 2000;
 
@@ -127,9 +127,11 @@ class Connection implements Dispatcher.DispatchHandler {
 
   private ended(): void {
     inFlight--;
-    if (stopping) {
-      if (inFlight === 0) allIdle();
-    } else this.after(this);
+    // Also when stopping: the closed loop then sends nothing more, and the open model still
+    // sends what was already due, waiting for a connection, so that every request due before
+    // the stop is recorded.
+    this.after(this);
+    if (stopping && inFlight === 0) allIdle();
   }
 
   private record(outcome: OutcomeCode, errorCode: string): void {
@@ -212,7 +214,8 @@ function openModel(): void {
       dispatch(now + wait); // its due time, not now: latency counts from when it was due
       hits++;
     }
-    if (wait >= POLL_WITHIN_US) pacerTimer = setTimeout(tick, Math.floor(wait / 1000) - 1);
+    if (opts.pacing === 'timer') pacerTimer = setTimeout(tick, wait / 1000);
+    else if (wait >= POLL_WITHIN_US) pacerTimer = setTimeout(tick, Math.floor(wait / 1000) - 1);
     else setImmediate(tick);
   };
   tick();
@@ -229,7 +232,6 @@ async function finish(earlyReason?: string): Promise<void> {
   clearInterval(progress);
   clearTimeout(deadline);
   clearTimeout(pacerTimer);
-  // Requests still waiting for a connection are not sent; the run's end (or its failure) has come.
   // In-flight requests end normally. One still running well past its own timeout (undici's
   // timers are coarse, up to ~1 s late) is cut, and recorded as cut, not dropped.
   const cut = setTimeout(() => {

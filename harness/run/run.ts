@@ -105,6 +105,7 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
       url: `http://127.0.0.1:${port}${l.path}`,
       model: l.model,
       arrivals: { rate: l.rate ?? 0, rampFromRate: l.rampFromRate, rampMs: l.rampMs, arrivals: l.arrivals, seed: l.seed },
+      pacing: l.pacing,
       threads,
       connections: scenario.load.connections,
       timeoutMs: scenario.load.timeoutMs,

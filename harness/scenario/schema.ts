@@ -75,6 +75,11 @@ const LoadSchema = z
     /** open model: the rate rises linearly from rampFromRate to rate over rampMs */
     rampMs: ms.default(0),
     rampFromRate: z.number().min(0).max(1_000_000).default(0),
+    /**
+     * open model: how the load thread waits for the next due time. poll: sends within µs of it
+     * but keeps a core busy; timer: 1 ms timers, up to ~1 ms late, little CPU (README: measured)
+     */
+    pacing: z.enum(['poll', 'timer']).default('poll'),
     /** seed of the Poisson arrivals, so a schedule can be repeated */
     seed: z.number().int().min(0).default(1),
     /** load threads, each with its own share of connections and rate; auto: what the machine can spare */

@@ -19,6 +19,7 @@ async function load(port: number, connections: number, maxRequests: number): Pro
     maxDurationMs: 10_000,
     maxRequests,
     model: 'closed',
+    pacing: 'poll',
     arrivals: { rate: 0, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 },
     threads: 1,
   });
