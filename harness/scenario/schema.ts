@@ -76,10 +76,11 @@ const LoadSchema = z
     rampMs: ms.default(0),
     rampFromRate: z.number().min(0).max(1_000_000).default(0),
     /**
-     * open model: how the load thread waits for the next due time. poll: sends within µs of it
-     * but keeps a core busy; timer: 1 ms timers, up to ~1 ms late, little CPU (README: measured)
+     * open model: how the load thread waits for the next due time. timer: 1 ms timers, up to
+     * ~1 ms late, little CPU; poll: sends within µs of it on a quiet machine but keeps a core
+     * busy, and a busy thread is the first the OS sets aside on a crowded one (README: measured)
      */
-    pacing: z.enum(['poll', 'timer']).default('poll'),
+    pacing: z.enum(['timer', 'poll']).default('timer'),
     /** seed of the Poisson arrivals, so a schedule can be repeated */
     seed: z.number().int().min(0).default(1),
     /** load threads, each with its own share of connections and rate; auto: what the machine can spare */
