@@ -37,7 +37,8 @@ a switch that did not take effect); 130 stopped by Ctrl-C, 143 by SIGTERM, 129 b
 Examples:
   npm run scenario keepalive-60s
   npm run scenario -- connection-close --switches 5 --duration 15s
-  npm run scenario -- tuned-3s-1s --set proxy.workerProcesses=1`;
+  npm run scenario -- tuned-3s-1s --set proxy.workerProcesses=1
+  npm run scenario -- keepalive-60s --set load.model=open --set load.rate=2000 --set network.delayMs=10`;
 
 async function main(): Promise<number> {
   const args = parseCommandLine(HELP, {
