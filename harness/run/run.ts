@@ -96,10 +96,9 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
     });
   }, 250);
   try {
-    // ---- delay line (network.delayMs): between the load and the proxy
+    // The delay line (network.delayMs), if any, sits between the load and the proxy.
     if (scenario.network.delayMs > 0) delayLine = await startDelayLine({ upstreamPort: stack.proxy.port, delayMs: scenario.network.delayMs });
     const port = delayLine?.port ?? stack.proxy.port;
-    // ---- end delay line
     const l = scenario.load;
     load = await startLoad({
       url: `http://127.0.0.1:${port}${l.path}`,
