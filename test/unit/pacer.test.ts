@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadThreads } from '../../harness/load/generator.ts';
 import { createPacer, type ArrivalSpec } from '../../harness/load/pacer.ts';
 
 const spec = (s: Partial<ArrivalSpec>): ArrivalSpec => ({ rate: 1000, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1, ...s });
@@ -52,5 +53,13 @@ describe('pacer', () => {
 
   it('refuses a rate that is not above 0', () => {
     expect(() => createPacer(spec({ rate: 0 }))).toThrow(/rate above 0/);
+  });
+
+  it('load.threads auto leaves two cores to the proxy and apps, takes half the rest, never more than connections', () => {
+    expect(loadThreads('auto', 32, 2)).toBe(1);
+    expect(loadThreads('auto', 32, 4)).toBe(1);
+    expect(loadThreads('auto', 32, 10)).toBe(4);
+    expect(loadThreads('auto', 2, 64)).toBe(2);
+    expect(loadThreads(3, 32, 2)).toBe(3);
   });
 });

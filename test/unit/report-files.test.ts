@@ -144,6 +144,20 @@ describe('report.html', () => {
   });
 });
 
+describe("the meter's own health in every report", () => {
+  it('summary.txt and report.html carry the load threads\' stalls, also beside the switch they fall in', () => {
+    // The fixture's one stall: 1.2 ms at 1.5 s, inside its switch's horizon.
+    const summary = readFileSync(join(dir, 'summary.txt'), 'utf8');
+    expect(summary).toContain('load threads: 1; their event-loop stalls >= 1 ms: 1 (0 >= 5 ms), longest 1.20 ms at 1.50 s; inside switch horizons');
+    expect(report.analysis.disruptions[0].loadStallMs).toBe(1.2);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('load shape and meter');
+    expect(html).toContain('their event-loop stalls &gt;= 1 ms: 1');
+    // Stored with the run, so a re-analysis finds them again.
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).loadStalls).toEqual([{ thread: 0, atUs: 1_500_000, lengthUs: 1200 }]);
+  });
+});
+
 describe('edge cases', () => {
   it('a run with no requests and no switches still gets its page and PNGs', async () => {
     const run = syntheticRun();
