@@ -1,7 +1,7 @@
-// npm run setup [-- --with-browser]: install what the harness needs from outside npm (nginx, and
-// the libraries the `canvas` package compiles against), then `npm ci` unless node_modules is
-// already current. Plain Node with built-ins only: it runs before there is a node_modules.
-import { spawnSync } from 'node:child_process';
+// npm run setup [-- --with-browser] [--with-docker]: install what the harness needs from outside
+// npm (nginx, the libraries the `canvas` package compiles against, optionally Chromium and Docker),
+// then `npm ci` unless node_modules is already current, then (--with-docker) the images. Plain Node with built-ins only: it runs before there is a node_modules.
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -18,13 +18,28 @@ export const SYSTEM_PACKAGES = {
   base: {
     apt: [
       'nginx', // the proxy the harness drives
+      'haproxy', 'caddy', // the other proxies it compares (proxy.kind)
       // what `canvas` (PNG charts) compiles its native addon against; node-gyp also needs python3
       'build-essential', 'pkg-config', 'python3',
       'libcairo2-dev', 'libpango1.0-dev', 'libjpeg-dev', 'libgif-dev', 'librsvg2-dev',
     ],
-    words: 'nginx, a C/C++ toolchain, pkg-config, python3, and the cairo, pango, libjpeg, giflib and librsvg headers',
+    words: 'nginx (haproxy and caddy to compare), a C/C++ toolchain, pkg-config, python3, and the cairo, pango, libjpeg, giflib and librsvg headers',
     macOk: () => findNginx() !== null && run('pkg-config', ['--exists', 'cairo', 'pango']).ok,
     brew: 'brew install nginx pkg-config cairo pango libpng jpeg giflib librsvg',
+  },
+  docker: {
+    // --with-docker: the Docker driver. debootstrap makes base images where no registry answers;
+    // docker-compose (v1, Debian's) runs docker/compose.yaml.
+    apt: ['docker.io', 'debootstrap', 'docker-compose'],
+    // An engine installed otherwise (docker-ce, Docker's own packages) must not be replaced:
+    // docker.io conflicts with them.
+    satisfied: () => [
+      ...(onPath('docker') && onPath('dockerd', ['/usr/sbin', '/usr/bin']) ? ['docker.io'] : []),
+      ...(onPath('docker-compose') || run('docker', ['compose', 'version']).ok ? ['docker-compose'] : []),
+    ],
+    words: 'a Docker engine and CLI, debootstrap (where no image registry answers) and docker-compose',
+    macOk: () => onPath('docker') !== null,
+    brew: 'brew install --cask docker',
   },
   browser: {
     apt: ['chromium'], // --with-browser: the browser tests
@@ -34,7 +49,7 @@ export const SYSTEM_PACKAGES = {
   },
 };
 
-const USAGE = `Usage: npm run setup [-- --with-browser]
+const USAGE = `Usage: npm run setup [-- --with-browser] [--with-docker]
 
 Installs what the harness needs outside npm, then runs \`npm ci\` if package-lock.json changed
 since the last setup (stamp: node_modules/.setup-stamp).
@@ -46,6 +61,9 @@ since the last setup (stamp: node_modules/.setup-stamp).
 
 Options:
   --with-browser  also ${SYSTEM_PACKAGES.browser.apt.join(' ')} (for the browser tests)
+  --with-docker   also ${SYSTEM_PACKAGES.docker.apt.join(' ')}; starts the Docker engine when it
+                  is not running (systemctl, or dockerd in the background without systemd), then
+                  builds the Docker driver's images (npm run images)
   -h, --help      this text
 
 Exit codes: 0 ready; 1 something is missing that setup could not install (the message says what
@@ -90,7 +108,7 @@ function fail(message, output = '') {
 
 /**
  * Installs the missing system packages, or says how and exits 1.
- * @param {('base' | 'browser')[]} groups
+ * @param {('base' | 'docker' | 'browser')[]} groups
  * @returns {'present' | 'installed' | 'unchecked'}
  */
 function systemPackages(groups) {
@@ -100,7 +118,11 @@ function systemPackages(groups) {
     return 'present';
   }
 
-  const wanted = groups.flatMap((g) => SYSTEM_PACKAGES[g].apt);
+  const wanted = groups.flatMap((g) => {
+    const group = /** @type {{ apt: string[], satisfied?: () => string[] }} */ (SYSTEM_PACKAGES[g]);
+    const otherwise = group.satisfied?.() ?? [];
+    return group.apt.filter((p) => !otherwise.includes(p));
+  });
   if (run('dpkg-query', ['--version']).missing) {
     const words = groups.map((g) => SYSTEM_PACKAGES[g].words).join('; ');
     console.log(`setup: not a Debian system, so install these yourself: ${words} (Debian: ${wanted.join(' ')})`);
@@ -147,10 +169,37 @@ function npmCi() {
   return true;
 }
 
+const engineUp = () => run('docker', ['version', '--format', '{{.Server.Version}}']).ok;
+
+/** Starts the Docker engine if it is not answering: systemd where it runs, else dockerd itself. */
+function startEngine() {
+  if (engineUp()) return;
+  if (process.getuid?.() !== 0) fail('the Docker engine is not running; start it (e.g. `sudo systemctl start docker`) and run setup again');
+  if (existsSync('/run/systemd/system')) {
+    console.log('setup: starting the Docker engine (systemctl start docker)');
+    const started = run('systemctl', ['start', 'docker']);
+    if (!started.ok) fail('systemctl start docker failed', started.output);
+  } else {
+    // No init system to own it (a container, a CI VM): dockerd runs detached from this process.
+    const dockerd = onPath('dockerd', ['/usr/sbin', '/usr/bin']);
+    if (!dockerd) fail('dockerd was not found; install docker.io');
+    console.log('setup: starting the Docker engine (dockerd, log in /var/log/dockerd.log)');
+    const child = spawn('sh', ['-c', `exec "${dockerd}" >>/var/log/dockerd.log 2>&1`], { detached: true, stdio: 'ignore' });
+    child.unref();
+  }
+  const deadline = Date.now() + 60_000;
+  while (!engineUp()) {
+    if (Date.now() > deadline) fail('the Docker engine did not answer within 60 s (see /var/log/dockerd.log)');
+    spawnSync('sleep', ['0.5']);
+  }
+}
+
 function main() {
   let values;
   try {
-    ({ values } = parseArgs({ options: { 'with-browser': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({
+      options: { 'with-browser': { type: 'boolean' }, 'with-docker': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
   } catch (err) {
     console.error(`setup: ${/** @type {Error} */ (err).message}\n${USAGE.split('\n')[0]}  (--help for more)`);
     process.exit(2);
@@ -160,10 +209,21 @@ function main() {
     return;
   }
   const browser = values['with-browser'] === true;
-  const system = systemPackages(browser ? ['base', 'browser'] : ['base']);
+  const withDocker = values['with-docker'] === true;
+  /** @type {('base' | 'docker' | 'browser')[]} */
+  const groups = ['base'];
+  if (withDocker) groups.push('docker');
+  if (browser) groups.push('browser');
+  const system = systemPackages(groups);
   if (!npmCi() && system !== 'installed') {
-    const tools = system === 'present' ? `nginx${browser ? ', chromium' : ''} and build tools present, ` : '';
+    const tools = system === 'present' ? `nginx${browser ? ', chromium' : ''}${withDocker ? ', docker' : ''} and build tools present, ` : '';
     console.log(`setup: ${tools}node_modules up to date`);
+  }
+  if (withDocker) {
+    startEngine();
+    // Built with the harness's own code (needs node_modules, so after npm ci); quiet when current.
+    const images = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/images.ts'], { cwd: ROOT, stdio: 'inherit' });
+    if (images.status !== 0) fail('building the Docker images failed (output above)');
   }
 }
 

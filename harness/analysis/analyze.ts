@@ -32,6 +32,9 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
   for (let i = 0; i < set.count; i++) if (set.outcome[i] === OUTCOME.ok) okCount++;
   const okEnds = new Float64Array(okCount);
   for (let i = 0, k = 0; i < set.count; i++) if (set.outcome[i] === OUTCOME.ok) okEnds[k++] = set.end[i];
+  // An app that does not name its colour (your own, without x-served-by) leaves the crossover unknown.
+  let coloured = false;
+  for (let i = 0; i < set.count && !coloured; i++) coloured = set.outcome[i] === OUTCOME.ok && set.colour[i] !== 0;
 
   const figures = disruptions.map((d, index) => emptyFigures(d, index, horizons[index]));
   const windows: (Horizon | null)[] = figures.map(() => null); // failures' [earliest start, latest end], µs
@@ -91,7 +94,7 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     f.excessGapMs = Number.isNaN(gapReferenceUs) ? null : Math.max(0, ms(gap.length - gapReferenceUs));
     f.loadStallMs = ms(longestStallIn(stalls, horizons[index]));
     const d = disruptions[index];
-    if (d.kind === 'switch' && d.from && d.to) {
+    if (d.kind === 'switch' && d.from && d.to && coloured) {
       f.crossover = crossover(set, d, horizons[index], Math.min(nextFrom, loadEnd));
     }
   }
@@ -101,6 +104,10 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     .filter((f) => f.crossover && !f.crossover.tookEffect)
     .map((f) => `${f.label} did not take effect: ${formatShare(f.crossover!.newShareAfter)} of responses after it came from ${f.crossover!.to}`);
   if (set.count === 0) problems.push('no requests were recorded');
+  const notes =
+    coloured || !switches.length
+      ? []
+      : ['no successful response named the colour that served it, so whether each switch took effect was not checked'];
 
   return {
     totals,
@@ -117,6 +124,7 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     sendLag: sendLag(set),
     loadStalls: stallFigures(stalls),
     problems,
+    notes,
   };
 }
 

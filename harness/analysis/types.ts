@@ -138,4 +138,6 @@ export interface Analysis {
   loadStalls: LoadStallFigures;
   /** reasons the run cannot be trusted as a measurement of what it meant to measure */
   problems: string[];
+  /** what the analysis could not check, and why (e.g. no response named its colour) */
+  notes?: string[];
 }

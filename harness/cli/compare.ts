@@ -7,8 +7,7 @@ import { CannotMeasure } from '../errors.ts';
 import { buildComparison, renderCompare, type CompareGroup, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
 import type { Report } from '../report/report.ts';
-import { switchPlan } from '../run/plans.ts';
-import { runScenario } from '../run/run.ts';
+import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -33,6 +32,12 @@ Options (for the scenarios run now):
   --repeat <n>             runs per scenario (default 1)
   --duration <time>        whole run, e.g. 15s (load.durationMs)
   --switches <n>           number of switches (switches.count)
+  --driver <local|docker>  run the stack as local processes or as containers (driver)
+  --nginx-conf <file>      your own nginx.conf or server block (proxy.configFile)
+  --switch-cmd <command>   your own deploy step for each switch, in place of the built-in
+                           rewrite + nginx -t + reload (switches.command; see the README)
+  --app-cmd <command>      your own app as blue and green, with PORT and COLOUR in its
+                           environment (apps.command; health check: apps.healthPath, default /)
   --connections <n>        keep-alive connections (load.connections)
   --set <field=value>      override any scenario field, repeatable
   --out <dir>              where run and comparison directories go (default: reports)
@@ -95,7 +100,7 @@ async function main(): Promise<number> {
     for (let i = 0; i < repeat; i++) {
       const scenario = source.scenario;
       const tag = `[${++done}/${runsNow}] ${scenario.name}${repeat > 1 ? ` (repeat ${i + 1}/${repeat})` : ''}`;
-      const run = await runScenario(scenario, switchPlan(scenario), {
+      const run = await runPlanned(scenario, {
         signal: stopped.signal,
         onProgress: (p) =>
           progress.update(`${tag}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`),

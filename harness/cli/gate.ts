@@ -11,16 +11,16 @@ import { junitXml } from '../gate/junit.ts';
 import { markdownSummary, textSummary } from '../gate/markdown.ts';
 import { gateResult, scenarioGate, type ScenarioGate } from '../gate/result.ts';
 import { declaresThresholds, evaluateThresholds, THRESHOLDS } from '../gate/thresholds.ts';
-import { switchPlan } from '../run/plans.ts';
-import { runScenario } from '../run/run.ts';
+import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
+import { measureScenario } from '../scenario/measure.ts';
 import { resolveScenario, scenarioNames } from '../scenario/resolve.ts';
 import { parseDurationMs, STATS, THRESHOLD_NAMES, type Scenario, type Stat, type ThresholdName } from '../scenario/schema.ts';
 import { scenarios as scenarioFiles } from '../../scenarios/index.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
-import { overridesFrom, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
+import { MEASURE_OPTIONS, overridesFrom, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
 /** Command-line flag → threshold, and whether its value is a duration (ms) or a plain number. */
@@ -54,8 +54,10 @@ Runs:
   --repeat <n>                   run each scenario n times (default 1)
   --set <field=value>            override any scenario field, repeatable
                                  (e.g. --set expect.maxGapMs.stat=median --set load.warmupMs=1s)
-  --duration <time>, --connections <n>, --switches <n>   as in npm run scenario
+  --duration <time>, --connections <n>, --switches <n>, --driver <local|docker>, --nginx-conf <file>, --switch-cmd <command>, --app-cmd <command>   as in npm run scenario
   --out <dir>                    where run directories go (default: reports)
+  --url <url>                    gate a system the harness did not start, as npm run measure
+                                 does (with --switch-cmd, --switches, --interval, --name)
 
 Baselines:
   --baseline <file>              compare with the figures stored in <file>
@@ -92,6 +94,7 @@ async function main(): Promise<number> {
       repeat: { type: 'string', default: '1' },
       stat: { type: 'string' },
       ...SCENARIO_OPTIONS,
+      ...MEASURE_OPTIONS,
       baseline: { type: 'string' },
       'save-baseline': { type: 'boolean' },
       'max-regression': { type: 'string', multiple: true },
@@ -110,14 +113,18 @@ async function main(): Promise<number> {
   if (values.list) return print(listGated());
 
   // Which scenarios, with which overrides: everything is checked before anything runs.
-  if (values.all && positionals.length) throw new CannotMeasure('give scenario names or --all, not both');
+  if ([values.all, positionals.length > 0, values.url].filter(Boolean).length > 1) {
+    throw new CannotMeasure('give scenario names, --all or --url, one of them');
+  }
   const names = values.all ? scenarioFiles.filter((s) => declaresThresholds(s.expect)).map((s) => s.name) : positionals;
-  if (names.length === 0) throw new CannotMeasure(`name a scenario, or --all.\n\n${HELP}`);
+  if (names.length === 0 && !values.url) throw new CannotMeasure(`name a scenario, --all, or --url.\n\n${HELP}`);
   const repeat = wholeNumber('repeat', str('repeat')!, 1);
   const stat = str('stat') as Stat | undefined;
   if (stat !== undefined && !STATS.includes(stat)) throw new CannotMeasure(`--stat ${stat}: expected one of ${STATS.join(', ')}`);
 
-  const overrides = overridesFrom(args.values as Parameters<typeof overridesFrom>[0]);
+  // With --url, the switch count and command shape the run itself (measureScenario), not an override.
+  const { switches, 'switch-cmd': switchCmd, ...rest } = args.values as Parameters<typeof overridesFrom>[0];
+  const overrides = overridesFrom(values.url ? rest : { ...rest, switches, 'switch-cmd': switchCmd });
   for (const [flag, { name, duration }] of Object.entries(FLAGS)) {
     const v = str(flag);
     if (v === undefined) continue;
@@ -130,7 +137,15 @@ async function main(): Promise<number> {
   const known = new Set(scenarioNames());
   const unknown = names.filter((n) => !known.has(n));
   if (unknown.length) resolveScenario(unknown[0]); // throws, listing the known ones
-  const scenarios = names.map((name) => {
+  const measured = str('url')
+    ? [
+        measureScenario(
+          { url: str('url')!, command: switchCmd, switches: switches === undefined ? undefined : wholeNumber('switches', switches, 0), interval: str('interval'), name: str('name') },
+          overrides,
+        ),
+      ]
+    : [];
+  const scenarios = measured.length ? measured : names.map((name) => {
     try {
       return resolveScenario(name, overrides);
     } catch (err) {
@@ -273,7 +288,7 @@ async function measureOnce(
 ): Promise<Measured> {
   let run;
   try {
-    run = await runScenario(scenario, switchPlan(scenario), {
+    run = await runPlanned(scenario, {
       signal,
       onProgress: (p) =>
         progress.update(

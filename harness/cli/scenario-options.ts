@@ -7,7 +7,18 @@ export const SCENARIO_OPTIONS = {
   duration: { type: 'string' },
   connections: { type: 'string' },
   switches: { type: 'string' },
+  driver: { type: 'string' },
+  'nginx-conf': { type: 'string' },
+  'switch-cmd': { type: 'string' },
+  'app-cmd': { type: 'string' },
   out: { type: 'string', default: 'reports' },
+} as const;
+
+/** npm run measure's, and npm run gate's for a URL the harness did not start. */
+export const MEASURE_OPTIONS = {
+  url: { type: 'string' },
+  interval: { type: 'string' },
+  name: { type: 'string' },
 } as const;
 
 export function wholeNumber(flag: string, v: string, min: number): number {
@@ -16,11 +27,24 @@ export function wholeNumber(flag: string, v: string, min: number): number {
   return n;
 }
 
-/** --set, --duration, --connections, --switches as scenario overrides, in that order. */
-export function overridesFrom(values: { set?: string[]; duration?: string; connections?: string; switches?: string }): Override[] {
+/** --set, --duration, --connections, --switches, --driver, --nginx-conf, --switch-cmd, --app-cmd as scenario overrides, in that order. */
+export function overridesFrom(values: {
+  set?: string[];
+  duration?: string;
+  connections?: string;
+  switches?: string;
+  driver?: string;
+  'nginx-conf'?: string;
+  'switch-cmd'?: string;
+  'app-cmd'?: string;
+}): Override[] {
   const overrides = (values.set ?? []).map(parseOverride);
   if (values.duration) overrides.push({ path: 'load.durationMs', value: values.duration });
   if (values.connections) overrides.push({ path: 'load.connections', value: wholeNumber('connections', values.connections, 1) });
   if (values.switches) overrides.push({ path: 'switches.count', value: wholeNumber('switches', values.switches, 0) });
+  if (values.driver) overrides.push({ path: 'driver', value: values.driver });
+  if (values['nginx-conf']) overrides.push({ path: 'proxy.configFile', value: values['nginx-conf'] });
+  if (values['switch-cmd']) overrides.push({ path: 'switches.command', value: values['switch-cmd'] });
+  if (values['app-cmd']) overrides.push({ path: 'apps.command', value: values['app-cmd'] });
   return overrides;
 }

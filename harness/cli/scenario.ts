@@ -1,8 +1,7 @@
 // npm run scenario -- <name> [options]: run one scenario against a real nginx and report it.
 import { relative, join } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
-import { switchPlan } from '../run/plans.ts';
-import { runScenario } from '../run/run.ts';
+import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { formatSummary } from '../report/summary.ts';
@@ -26,6 +25,12 @@ Options:
   --duration <time>        whole run, e.g. 30s (load.durationMs)
   --connections <n>        keep-alive connections (load.connections)
   --switches <n>           number of switches (switches.count)
+  --driver <local|docker>  run the stack as local processes or as containers (driver)
+  --nginx-conf <file>      your own nginx.conf or server block (proxy.configFile)
+  --switch-cmd <command>   your own deploy step for each switch, in place of the built-in
+                           rewrite + nginx -t + reload (switches.command; see the README)
+  --app-cmd <command>      your own app as blue and green, with PORT and COLOUR in its
+                           environment (apps.command; health check: apps.healthPath, default /)
   --out <dir>              where run directories go (default: reports)
   --json                   print report.json to stdout instead of the summary
   -h, --help               this text
@@ -60,7 +65,7 @@ async function main(): Promise<number> {
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the apps, writing what was measured…');
 
-  const run = await runScenario(scenario, switchPlan(scenario), {
+  const run = await runPlanned(scenario, {
     signal: stopped.signal,
     onProgress: (p) =>
       progress.update(

@@ -98,7 +98,8 @@ class Connection implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
     for (let i = 0; i < rawHeaders.length; i += 2) {
-      if (rawHeaders[i].length === SERVED_BY.length && rawHeaders[i].equals(SERVED_BY)) {
+      // Header names are case-insensitive: Caddy, for one, sends X-Served-By.
+      if (rawHeaders[i].length === SERVED_BY.length && rawHeaders[i].toString('latin1').toLowerCase() === 'x-served-by') {
         const v = rawHeaders[i + 1];
         this.colour = v.equals(BLUE) ? 1 : v.equals(GREEN) ? 2 : 0;
       }

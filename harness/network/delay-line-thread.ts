@@ -6,9 +6,9 @@
 import { createServer, connect, type Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { nowNs } from '../clock.ts';
-import type { DelayLineMessage, DelayLineOptions, HoldSummary } from './delay-line.ts';
+import type { DelayLineMessage, DelayLineThreadOptions, HoldSummary } from './delay-line.ts';
 
-const { upstreamPort, delayMs } = workerData as DelayLineOptions;
+const { upstreamHost, upstreamPort, delayMs } = workerData as DelayLineThreadOptions;
 const delayNs = BigInt(Math.round(delayMs * 1e6));
 const FIN = Symbol('FIN');
 const RST = Symbol('RST');
@@ -65,7 +65,7 @@ function relay(from: Socket, to: Socket, samples: number[]): void {
 }
 
 const server = createServer({ allowHalfOpen: true, noDelay: true }, (client) => {
-  const upstream = connect({ port: upstreamPort, host: '127.0.0.1', allowHalfOpen: true, noDelay: true });
+  const upstream = connect({ port: upstreamPort, host: upstreamHost, allowHalfOpen: true, noDelay: true });
   for (const s of [client, upstream]) {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

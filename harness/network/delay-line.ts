@@ -6,6 +6,14 @@
 import { startThreadModule } from '../threads.ts';
 
 export interface DelayLineOptions {
+  /** where it forwards to: an http:// origin (a TCP relay cannot stand in for a TLS host name) */
+  upstream: string;
+  delayMs: number;
+}
+
+/** What the relay's thread is given. */
+export interface DelayLineThreadOptions {
+  upstreamHost: string;
   upstreamPort: number;
   delayMs: number;
 }
@@ -32,7 +40,8 @@ export type DelayLineMessage =
   | { type: 'stopped'; stats: DelayLineStats };
 
 export interface DelayLine {
-  /** where the load connects */
+  /** where the load connects, e.g. http://127.0.0.1:41234 */
+  origin: string;
   port: number;
   /** Close it (open connections are destroyed); what it measured. */
   stop(): Promise<DelayLineStats>;
@@ -42,7 +51,10 @@ export interface DelayLine {
 export const addedRoundTripMs = (s: DelayLineStats) => s.up.p50Ms + s.down.p50Ms;
 
 export async function startDelayLine(options: DelayLineOptions): Promise<DelayLine> {
-  const worker = startThreadModule(new URL('./delay-line-thread.ts', import.meta.url), options);
+  const upstream = new URL(options.upstream);
+  if (upstream.protocol !== 'http:') throw new Error(`network.delayMs works with an http:// target, not ${upstream.origin}`);
+  const threadOptions: DelayLineThreadOptions = { upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port || 80), delayMs: options.delayMs };
+  const worker = startThreadModule(new URL('./delay-line-thread.ts', import.meta.url), threadOptions);
   const next = () =>
     new Promise<DelayLineMessage>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`the delay line's thread exited (code ${code})`));
@@ -61,6 +73,7 @@ export async function startDelayLine(options: DelayLineOptions): Promise<DelayLi
   }
   let stopped: Promise<DelayLineStats> | null = null;
   return {
+    origin: `http://127.0.0.1:${first.port}`,
     port: first.port,
     stop() {
       stopped ??= (async () => {

@@ -123,10 +123,13 @@ export interface ZoomWindow {
  * bucketMs buckets by end. One pass over the records per window, from a binary search: the
  * records are sorted by end (the load worker appends in completion order).
  */
+/** What a zoom is centred on: the reload, or what stands for it (your command's end, an outage). */
+const CENTRES = ['reload-signalled', 'switch-command-ended', 'outage-start'];
+
 export function zoomWindows(input: RecordSet, disruptions: readonly DisruptionFigures[], halfWidthMs = 500, bucketMs = 1): ZoomWindow[] {
   const set = sortedByEnd(input);
   return disruptions.map((d) => {
-    const centre = (d.events.find((e) => e.name === 'reload-signalled') ?? d.events.find((e) => e.name === 'outage-start') ?? d.events[0])?.atMs ?? 0;
+    const centre = (d.events.find((e) => CENTRES.includes(e.name)) ?? d.events[0])?.atMs ?? 0;
     const fromMs = centre - halfWidthMs;
     const toMs = centre + halfWidthMs;
     const n = Math.ceil((2 * halfWidthMs) / bucketMs);

@@ -40,6 +40,8 @@ export function codeColour(code: string): string {
 /** The switch events drawn as markers, and how. */
 export const EVENT_STYLE: Record<string, { color: string; dash: number[]; short: string }> = {
   'reload-signalled': { color: '#24292f', dash: [6, 3], short: 'reload' },
+  'switch-command-started': { color: '#6e7781', dash: [6, 3], short: 'switch command' },
+  'switch-command-ended': { color: '#24292f', dash: [6, 3], short: 'switch command done' },
   'new-workers-up': { color: '#1a7f37', dash: [2, 2], short: 'new workers up' },
   'old-workers-gone': { color: '#8250df', dash: [2, 2], short: 'old workers gone' },
   'old-colour-stopping': { color: '#bc4c00', dash: [8, 3, 2, 3], short: 'old colour stopped' },

@@ -62,6 +62,10 @@ export function formatSummary(report: Report, reportPath?: string): string {
       `${a.disruptions.length} ${a.disruptions.every((d) => d.kind === 'switch') ? 'switches' : 'disruptions'}, ${f2(t.durationMs / 1000)} s` +
       (meta.aborted ? '  [STOPPED EARLY: partial results]' : ''),
   );
+  if (meta.stack) {
+    const images = meta.stack.images ? `, ${meta.stack.images.proxy} + ${meta.stack.images.apps}` : '';
+    out.push(`stack: ${meta.stack.driver}${images}; traffic ${meta.stack.path}${meta.stack.config ? `; configuration ${meta.stack.config}` : ''}`);
+  }
   out.push(
     `requests ${n(t.requests)}   ok ${n(t.ok)}   failed ${n(t.failed)} (transport ${n(t.transportErrors)}, http ${n(t.httpErrors)})   ` +
       `${n(t.okPerSecond)} ok/s   connections ${n(t.connections)}`,
@@ -100,6 +104,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
   );
   out.push(...loadLines(report));
   for (const p of a.problems) out.push(`!! ${p}`);
+  for (const note of a.notes ?? []) out.push(`note: ${note}`);
   if (meta.error) out.push(`!! run ended early: ${meta.error}`);
   if (reportPath) out.push(`report: ${reportPath}`);
   return out.join('\n');

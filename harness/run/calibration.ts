@@ -5,6 +5,7 @@ import type { Analysis } from '../analysis/types.ts';
 import { OUTCOME, type RecordSet } from '../records/records.ts';
 import { resolveScenario, type Override } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { startStack } from '../stack/drivers.ts';
 import { outageAction, type OutageMode } from './plans.ts';
 import { runScenario, type RunHooks, type RunOutput } from './run.ts';
 import { analyzeRun } from './store.ts';
@@ -57,7 +58,7 @@ export async function calibrate(mode: OutageMode, durationsMs: number[], overrid
     due += d + SPACING_MS;
     return action;
   });
-  const run = await runScenario(scenario, plan, hooks);
+  const run = await runScenario(scenario, startStack, plan, hooks);
   const analysis = analyzeRun(run.records, run.disruptions, scenario);
   return { run, rows: evaluate(analysis, mode, durationsMs), unrelatedFailures: unrelatedFailures(run.records, analysis) };
 }

@@ -7,19 +7,39 @@ import { switchSchedule, type Scenario } from '../scenario/schema.ts';
 import { otherColour } from '../stack/stack.ts';
 import type { TimedEvent } from '../switch/events.ts';
 import { performSwitch } from '../switch/switcher.ts';
-import { ActionFailed, type PlannedAction } from './run.ts';
+import { observedDisruptions } from '../analysis/observed.ts';
+import { startStack } from '../stack/drivers.ts';
+import { startExternal } from '../stack/external.ts';
+import type { Stack } from '../stack/stack.ts';
+import { runSwitchCommand } from '../switch/command.ts';
+import { ActionFailed, runScenario, type PlannedAction, type RunHooks, type RunOutput } from './run.ts';
 
-export function switchPlan(scenario: Scenario): PlannedAction[] {
+/**
+ * A scenario's run: a stack the harness starts and switches, or a URL it did not start, switched
+ * by your command or only watched (then the disruptions it saw are found in the records).
+ */
+export async function runPlanned(scenario: Scenario, hooks: RunHooks = {}): Promise<RunOutput> {
+  if (!scenario.target) return runScenario(scenario, startStack, switchPlan(scenario), hooks);
+  const run = await runScenario(scenario, startExternal, commandPlan(scenario), hooks);
+  if (scenario.switches.count > 0) return run;
+  return { ...run, disruptions: observedDisruptions(run.records, scenario.switches.settleMs) };
+}
+
+export function switchPlan(scenario: Scenario): PlannedAction<Stack>[] {
+  const output: string[] = [];
+  const { command: text, commandTimeoutMs } = scenario.switches;
+  const command = text ? { command: text, timeoutMs: commandTimeoutMs, output: (t: string) => output.push(t) } : undefined;
   return switchSchedule(scenario).map((dueMs, i) => ({
     dueMs,
     label: `switch ${i + 1}/${scenario.switches.count}`,
+    files: (): Record<string, string> => (command ? { 'switch-command.log': output.join('') } : {}),
     async act(stack) {
       const from = stack.live.colour;
       const to = otherColour(from);
       const events: TimedEvent[] = [];
       const disruption = { kind: 'switch' as const, label: `switch ${i + 1}: ${from} → ${to}`, from, to, events };
       try {
-        await performSwitch(stack, scenario.switches.drainMs, events);
+        await performSwitch(stack, events, { drainMs: scenario.switches.drainMs, command, closeAroundReload: scenario.switches.closeAroundReload });
       } catch (err) {
         throw new ActionFailed(err as Error, disruption);
       }
@@ -32,7 +52,32 @@ export function switchPlan(scenario: Scenario): PlannedAction[] {
 export type OutageMode = '503' | 'reset' | 'refuse';
 
 /** Makes the live app fail in `mode` for `ms`; the truth is the app's own record of it. */
-export function outageAction(dueMs: number, mode: OutageMode, ms: number): PlannedAction {
+/** Your command as each switch of a system the harness did not start. */
+export function commandPlan(scenario: Scenario): PlannedAction[] {
+  const output: string[] = [];
+  const { command: text, commandTimeoutMs } = scenario.switches;
+  if (!text) return [];
+  const command = { command: text, timeoutMs: commandTimeoutMs, output: (t: string) => output.push(t) };
+  return switchSchedule(scenario).map((dueMs, i) => ({
+    dueMs,
+    label: `switch ${i + 1}/${scenario.switches.count}`,
+    files: () => ({ 'switch-command.log': output.join('') }),
+    async act() {
+      const events: TimedEvent[] = [];
+      const disruption = { kind: 'switch' as const, label: `switch ${i + 1}: ${text}`, events };
+      try {
+        events.push({ name: 'switch-command-started', atNs: nowNs() });
+        await runSwitchCommand(command, { DOWNTIME_URL: scenario.target!.url, DOWNTIME_SWITCH: String(i + 1) }, `switch ${i + 1}`);
+        events.push({ name: 'switch-command-ended', atNs: nowNs() });
+      } catch (err) {
+        throw new ActionFailed(err as Error, disruption);
+      }
+      return disruption;
+    },
+  }));
+}
+
+export function outageAction(dueMs: number, mode: OutageMode, ms: number): PlannedAction<Stack> {
   return {
     dueMs,
     label: `outage ${mode} ${ms} ms`,

@@ -9,7 +9,7 @@ import { loadThreads, startLoad, type RunningLoad } from '../load/generator.ts';
 import { startDelayLine, type DelayLine, type DelayLineStats } from '../network/delay-line.ts';
 import { RecordWriter, type LoadStall, type RecordSet } from '../records/records.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { startLocalStack, type Stack } from '../stack/stack.ts';
+import type { StackInfo, Target } from '../stack/stack.ts';
 import type { TimedEvent } from '../switch/events.ts';
 
 /** A disruption as an action produces it, on the raw clock. */
@@ -17,12 +17,14 @@ export interface RawDisruption extends Omit<Disruption, 'events'> {
   events: TimedEvent[];
 }
 
-export interface PlannedAction {
+export interface PlannedAction<T extends Target = Target> {
   /** when to start it, ms after the load origin (later if the previous action overran) */
   dueMs: number;
   /** what it is, for progress lines */
   label: string;
-  act(stack: Stack): Promise<RawDisruption>;
+  act(target: T): Promise<RawDisruption>;
+  /** files the action leaves to store beside the report (e.g. a switch command's output) */
+  files?(): Record<string, string>;
 }
 
 /** An action that failed part-way; `partial` holds the events it got to, for attribution. */
@@ -38,6 +40,8 @@ export class ActionFailed extends Error {
 export interface RunMeta {
   startedAt: string;
   proxy: { kind: string; version: string };
+  /** the driver, the path the traffic took, the images (Docker); absent in runs stored before drivers */
+  stack?: StackInfo;
   node: string;
   /** the client's version matters: how it handles a socket closed while idle shifts the figures */
   undici: string;
@@ -62,6 +66,8 @@ export interface RunOutput {
 
 export interface RunHooks {
   signal?: AbortSignal;
+  /** lines about setting up (e.g. an image being built), for stderr */
+  log?: (line: string) => void;
   onProgress?: (state: { elapsedMs: number; totalMs: number; requests: number; failed: number; step: string }) => void;
 }
 
@@ -69,14 +75,19 @@ export interface RunHooks {
  * Throws (CannotMeasure) only when the stack could not start, before any load; after that,
  * errors end the run early and come back in `meta.error` with everything measured so far.
  */
-export async function runScenario(scenario: Scenario, plan: PlannedAction[], hooks: RunHooks = {}): Promise<RunOutput> {
+export async function runScenario<T extends Target>(
+  scenario: Scenario,
+  start: (scenario: Scenario, log: (line: string) => void) => Promise<T>,
+  plan: PlannedAction<T>[],
+  hooks: RunHooks = {},
+): Promise<RunOutput> {
   const startedAt = new Date().toISOString();
-  const stack = await startLocalStack(scenario);
+  const stack = await start(scenario, hooks.log ?? ((line) => process.stderr.write(`${line}\n`)));
   let load: RunningLoad | null = null;
   let delayLine: DelayLine | null = null;
   let network: DelayLineStats | null = null;
   let error: string | null = null;
-  let proxyFiles: Record<string, string> = {};
+  const proxyFiles: Record<string, string> = {};
   let step = 'warm-up';
   const raw: RawDisruption[] = [];
   // Stops the plan on Ctrl-C, or when a load thread ends on its own: never switch with no load.
@@ -97,11 +108,10 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
   }, 250);
   try {
     // The delay line (network.delayMs), if any, sits between the load and the proxy.
-    if (scenario.network.delayMs > 0) delayLine = await startDelayLine({ upstreamPort: stack.proxy.port, delayMs: scenario.network.delayMs });
-    const port = delayLine?.port ?? stack.proxy.port;
+    if (scenario.network.delayMs > 0) delayLine = await startDelayLine({ upstream: stack.origin, delayMs: scenario.network.delayMs });
     const l = scenario.load;
     load = await startLoad({
-      url: `http://127.0.0.1:${port}${l.path}`,
+      url: `${delayLine?.origin ?? stack.origin}${l.path}`,
       model: l.model,
       arrivals: { rate: l.rate ?? 0, rampFromRate: l.rampFromRate, rampMs: l.rampMs, arrivals: l.arrivals, seed: l.seed },
       pacing: l.pacing,
@@ -131,13 +141,14 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
     step = 'cool-down';
     const lastEventMs = raw.length ? lastEventUs(raw[raw.length - 1], origin) / 1000 : 0;
     await sleepUntil(origin, Math.max(scenario.load.durationMs, lastEventMs + scenario.load.cooldownMs), signal);
-    proxyFiles = await stack.proxy.configFiles();
+    Object.assign(proxyFiles, await stack.proxy.configFiles());
     if (endedEarly) throw new Error(`${endedEarly} before the run's end, so the rest would have had no load`);
   } catch (err) {
     error = (err as Error).message;
     if (err instanceof ActionFailed && err.partial.events.length > 0) raw.push(err.partial);
   } finally {
     clearInterval(tick);
+    for (const action of plan) Object.assign(proxyFiles, action.files?.());
   }
   let records: RecordSet | null = null;
   let loadStalls: LoadStall[] = [];
@@ -154,6 +165,7 @@ export async function runScenario(scenario: Scenario, plan: PlannedAction[], hoo
     meta: {
       startedAt,
       proxy: { kind: stack.proxy.kind, version: stack.proxy.version },
+      stack: stack.info,
       node: process.version,
       undici: UNDICI_VERSION,
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },

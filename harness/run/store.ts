@@ -1,7 +1,7 @@
 // A run directory: the inputs that make a run re-analysable (run.json + records.bin), the
 // figures (report.json), the proxy configuration actually used, and the human views.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
@@ -66,7 +66,8 @@ export async function reportRun(dir: string): Promise<Report> {
   const runFile = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunFile;
   const records = await readRecords(join(dir, 'records.bin'));
   const proxyFiles: Record<string, string> = {};
-  for (const name of ['nginx.conf', 'service-url.inc']) {
+  const stored = (await readdir(dir)).filter((name) => name.startsWith('yours-'));
+  for (const name of ['nginx.conf', 'service-url.inc', 'nginx-changes.txt', ...stored]) {
     if (existsSync(join(dir, name))) proxyFiles[name] = await readFile(join(dir, name), 'utf8');
   }
   return writeReport(dir, runFile, records, proxyFiles);

@@ -18,18 +18,28 @@ const nginxTime = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)?$/, { error: 'expected an nginx time such as 60s, 500ms or 75' });
 
+export const DRIVERS = ['local', 'docker'] as const;
+
 const port = z.number().int().min(0).max(65535);
 const directives = z.array(z.string()).default([]);
 
 const ProxySchema = z
   .object({
-    kind: z.literal('nginx').default('nginx'),
+    /** the proxy in front of the colours (local driver): nginx, or HAProxy and Caddy to compare */
+    kind: z.enum(['nginx', 'haproxy', 'caddy'], { error: 'expected one of nginx, haproxy, caddy' }).default('nginx'),
+    /** HAProxy: answer an idle connection's next request with Connection: close instead of closing it at a reload */
+    idleCloseOnResponse: z.boolean().default(false),
     /** `auto` is what Debian's packaged nginx.conf uses */
     workerProcesses: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
     workerConnections: z.number().int().min(16).max(65535).default(1024),
     keepaliveTimeout: nginxTime.default('60s'),
     keepaliveRequests: z.number().int().positive().optional(),
     workerShutdownTimeout: nginxTime.optional(),
+    /**
+     * nginx >= 1.27.4: after a response a connection is not idle for this long, so a reload's
+     * sweep leaves it open and its next request is answered with `Connection: close`
+     */
+    keepaliveMinTimeout: nginxTime.optional(),
     /** the seed's fix: `add_header Connection "close";` in the location */
     connectionClose: z.boolean().default(false),
     /**
@@ -38,8 +48,25 @@ const ProxySchema = z
      */
     upstreamKeepalive: z.number().int().min(0).max(10_000).default(32),
     accessLog: z.boolean().default(false),
-    /** 0: any free port on 127.0.0.1 */
+    /** 0: any free port on 127.0.0.1 (with the Docker driver: the published port) */
     port: port.default(0),
+    /** Docker driver: the nginx image (ours: downtime-nginx:bookworm|trixie|sid, built here; or any image with nginx and sh) */
+    image: z.string().min(1).default('downtime-nginx:bookworm'),
+    /**
+     * your own nginx.conf, or a file holding your server block: the harness takes over where it
+     * listens, its pid/log/temp paths and the include a switch rewrites, and lists what it changed
+     */
+    configFile: z.string().min(1).optional(),
+    /** the file name of the include that sets the upstream, in your configFile */
+    upstreamInclude: z
+      .string()
+      .regex(/^[^/]+$/, { error: 'a file name, without a directory' })
+      .default('service-url.inc'),
+    /**
+     * what a switch writes into that include with your configFile: {address} is the colour's
+     * host:port, {colour} blue or green, {port} its port
+     */
+    upstreamTemplate: z.string().min(1).default('set $service_url http://{address};'),
     /** raw directives, for trying one's own configuration */
     extraMain: directives,
     extraHttp: directives,
@@ -57,6 +84,15 @@ const AppsSchema = z
     healthyAfterMs: ms.default(0),
     bluePort: port.default(0),
     greenPort: port.default(0),
+    /**
+     * your own app in place of the fixture: a shell command started once per colour with PORT
+     * and COLOUR (also DOWNTIME_PORT, DOWNTIME_COLOUR) in its environment
+     */
+    command: z.string().min(1).optional(),
+    /** what the health check asks for: 2xx/3xx is healthy (default /__health, or / with a command) */
+    healthPath: z.string().startsWith('/').optional(),
+    /** Docker driver: the app image (ours: downtime-app:bookworm, the fixture) */
+    image: z.string().min(1).default('downtime-app:bookworm'),
   })
   .strict();
 
@@ -118,6 +154,18 @@ const SwitchesSchema = z
     drainMs: ms.default(500),
     /** how long after a switch's last event its failures are still its own */
     settleMs: ms.default(1000),
+    /**
+     * your own deploy step in place of the built-in rewrite + nginx -t + reload (run by sh -c,
+     * with DOWNTIME_* environment variables); the harness still starts and stops the colours
+     */
+    command: z.string().min(1).optional(),
+    /**
+     * the seed author's "close only around the reload", in stock nginx: every response says
+     * `Connection: close` from beforeMs before the reload until afterMs after it
+     */
+    closeAroundReload: z.object({ beforeMs: ms.default(100), afterMs: ms.default(1000) }).strict().optional(),
+    /** a switch command still running after this long is stopped, and the run fails */
+    commandTimeoutMs: ms.pipe(z.number().positive({ error: 'expected a duration above 0' })).default(60_000),
   })
   .strict();
 
@@ -176,12 +224,22 @@ export const ScenarioSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'lower-case letters, digits and dashes' }),
     description: z.string(),
+    /** where the stack runs: `local` processes on 127.0.0.1, or `docker` containers on a network of their own */
+    driver: z.enum(DRIVERS, { error: `expected one of ${DRIVERS.join(', ')}` }).default('local'),
     proxy: ProxySchema.default(ProxySchema.parse({})),
     apps: AppsSchema.default(AppsSchema.parse({})),
     load: LoadSchema.default(LoadSchema.parse({})),
     network: NetworkSchema.default(NetworkSchema.parse({})),
     switches: SwitchesSchema.default(SwitchesSchema.parse({})),
     analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
+    /**
+     * a running system the harness did not start (npm run measure): load goes to this URL, and
+     * switches are your switches.command, or none (the harness watches for disruptions)
+     */
+    target: z
+      .object({ url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }) })
+      .strict()
+      .optional(),
     /** thresholds for `npm run gate`; none: the scenario is measured, not gated */
     expect: ExpectSchema.default({}),
   })
@@ -211,6 +269,26 @@ export const ScenarioSchema = z
     }
     if (s.load.threads !== 'auto' && s.load.threads > s.load.connections) {
       ctx.addIssue({ code: 'custom', path: ['load', 'threads'], message: `${s.load.threads} threads need at least as many connections (${s.load.connections})` });
+    }
+    if (s.driver === 'docker' && s.proxy.kind !== 'nginx') {
+      ctx.addIssue({ code: 'custom', path: ['proxy', 'kind'], message: 'the Docker driver runs nginx; HAProxy and Caddy run with the local driver' });
+    }
+    if (s.switches.closeAroundReload && (s.proxy.kind !== 'nginx' || s.proxy.configFile || s.switches.command)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['switches', 'closeAroundReload'],
+        message: 'works with the harness\'s own nginx configuration and switch (not HAProxy, Caddy, your configFile or your command)',
+      });
+    }
+    if (s.proxy.configFile && s.proxy.kind !== 'nginx') {
+      ctx.addIssue({ code: 'custom', path: ['proxy', 'configFile'], message: 'your own configuration file is for nginx' });
+    }
+    if (s.target && s.switches.count > 0 && !s.switches.command) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['switches', 'command'],
+        message: 'a URL the harness did not start is switched only by your command (--switch-cmd); without one, use 0 switches to watch',
+      });
     }
     const [lo, hi] = s.load.successStatus;
     if (lo > hi) ctx.addIssue({ code: 'custom', path: ['load', 'successStatus'], message: 'low bound above high bound' });

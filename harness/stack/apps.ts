@@ -6,6 +6,7 @@ import type { Colour } from '../records/records.ts';
 import { CannotMeasure } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { spawnTracked, stopChild } from './processes.ts';
+import { waitForPort } from './proxy/nginx.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixture/app.mjs', import.meta.url));
 
@@ -19,8 +20,12 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Spawns a fixture; resolves once it is listening (the "started" moment). */
+/** The path the health check asks for. */
+export const healthPath = (apps: Scenario['apps']) => apps.healthPath ?? (apps.command ? '/' : '/__health');
+
+/** Spawns a fixture, or your app (apps.command); resolves once it is listening (the "started" moment). */
 export async function startApp(colour: Colour, apps: Scenario['apps'], port: number): Promise<RunningApp> {
+  if (apps.command) return startCommand(colour, apps, port);
   const child = spawnTracked(process.execPath, [
     FIXTURE,
     '--colour', colour,
@@ -54,24 +59,58 @@ export async function startApp(colour: Colour, apps: Scenario['apps'], port: num
     colour,
     port: listening,
     pid: child.pid!,
-    healthy: () => waitHealthy(colour, listening, apps.healthTimeoutMs, child),
+    healthy: () => waitHealthy(colour, listening, apps, child),
     stop: () => stopChild(child, 'SIGTERM'),
   };
 }
 
-async function waitHealthy(colour: Colour, port: number, timeoutMs: number, child: ChildProcess): Promise<void> {
+/** Your app: `sh -c command` with its port and colour in the environment, in its own process group. */
+async function startCommand(colour: Colour, apps: Scenario['apps'], port: number): Promise<RunningApp> {
+  const env = { PORT: String(port), COLOUR: colour, DOWNTIME_PORT: String(port), DOWNTIME_COLOUR: colour };
+  const child = spawnTracked('sh', ['-c', apps.command!], { env: { ...process.env, ...env } });
+  let output = '';
+  const keep = (d: Buffer) => (output = (output + d).slice(-2000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) =>
+      reject(new CannotMeasure(`the ${colour} app (${apps.command}) exited (code ${code}) before listening on ${port}:\n${output.trim() || '(no output)'}`)),
+    ),
+  );
+  exited.catch(() => {});
+  try {
+    await Promise.race([exited, waitForPort(port, apps.healthTimeoutMs)]);
+  } catch (err) {
+    await stopChild(child, 'SIGKILL');
+    throw err instanceof CannotMeasure && /nothing listened/.test(err.message)
+      ? new CannotMeasure(`the ${colour} app (${apps.command}) did not listen on 127.0.0.1:${port} (its PORT) within ${apps.healthTimeoutMs} ms (apps.healthTimeoutMs)`)
+      : err;
+  }
+  return {
+    colour,
+    port,
+    pid: child.pid!,
+    healthy: () => waitHealthy(colour, port, apps, child),
+    stop: () => stopChild(child, 'SIGTERM'),
+  };
+}
+
+async function waitHealthy(colour: Colour, port: number, apps: Scenario['apps'], child: ChildProcess): Promise<void> {
+  const timeoutMs = apps.healthTimeoutMs;
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     if (child.exitCode !== null) throw new CannotMeasure(`${colour} app exited before it became healthy`);
-    if ((await healthStatus(port)) === 200) return;
+    const status = await healthStatus(port, '127.0.0.1', healthPath(apps));
+    if (status >= 200 && status < 400) return;
     await new Promise((r) => setTimeout(r, 5));
   }
-  throw new CannotMeasure(`${colour} app on port ${port} did not become healthy within ${timeoutMs} ms (apps.healthTimeoutMs)`);
+  throw new CannotMeasure(`${colour} app on port ${port} did not answer ${healthPath(apps)} with 2xx/3xx within ${timeoutMs} ms (apps.healthTimeoutMs)`);
 }
 
-function healthStatus(port: number): Promise<number> {
+/** The app's /__health status; 0 when it does not answer. */
+export function healthStatus(port: number, host = '127.0.0.1', path = '/__health'): Promise<number> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/__health', agent: false, timeout: 1000 }, (res) => {
+    const req = request({ host, port, path, agent: false, timeout: 1000 }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });

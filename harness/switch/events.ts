@@ -10,7 +10,11 @@ export const SWITCH_EVENTS = [
   'old-colour-stopping',
   'old-colour-exited',
 ] as const;
-export type SwitchEventName = (typeof SWITCH_EVENTS)[number];
+/** With your own switch command (--switch-cmd), in place of upstream-written … reload-signalled. */
+export const COMMAND_EVENTS = ['switch-command-started', 'switch-command-ended'] as const;
+/** With switches.closeAroundReload: every response says `Connection: close` between these two. */
+export const CLOSING_EVENTS = ['closing-started', 'closing-ended'] as const;
+export type SwitchEventName = (typeof SWITCH_EVENTS)[number] | (typeof COMMAND_EVENTS)[number] | (typeof CLOSING_EVENTS)[number];
 
 export interface TimedEvent {
   name: string;

@@ -1,8 +1,12 @@
 // One blue/green switch, exactly as a CI job does it: start the idle colour, wait until it is
 // healthy, rewrite the upstream include, test the config, reload, wait the drain time, stop
-// the old colour. Runs on the orchestrator's thread, never the load thread.
+// the old colour. Optionally, the seed author's "close only around the reload": for a moment
+// before and after the reload every response says `Connection: close`. Runs on the
+// orchestrator's thread, never the load thread.
 import { nowNs } from '../clock.ts';
 import { otherColour, type Stack } from '../stack/stack.ts';
+import type { Colour } from '../records/records.ts';
+import { runSwitchCommand, type SwitchCommand } from './command.ts';
 import type { SwitchEventName, TimedEvent } from './events.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -15,7 +19,17 @@ const WORKER_POLL_MS = 5;
  * `events` is the caller's: a switch that fails halfway leaves there what it did, so its
  * failures still have a horizon to belong to.
  */
-export async function performSwitch(stack: Stack, drainMs: number, events: TimedEvent[]): Promise<void> {
+export interface SwitchOptions {
+  /** time from the reload to stopping the old colour */
+  drainMs: number;
+  /** your deploy step in place of rewrite + test + reload */
+  command?: SwitchCommand;
+  /** answer `Connection: close` from this long before the reload until this long after it */
+  closeAroundReload?: { beforeMs: number; afterMs: number };
+}
+
+export async function performSwitch(stack: Stack, events: TimedEvent[], options: SwitchOptions): Promise<void> {
+  const { drainMs, command, closeAroundReload: close } = options;
   const mark = (name: SwitchEventName) => events.push({ name, atNs: nowNs() });
   const old = stack.live;
   const to = otherColour(old.colour);
@@ -25,26 +39,60 @@ export async function performSwitch(stack: Stack, drainMs: number, events: Timed
   await next.healthy();
   mark('new-colour-healthy');
   const oldWorkers = await stack.proxy.workers();
-  await stack.proxy.writeUpstream(next.colour);
-  mark('upstream-written');
-  await stack.proxy.test();
-  mark('config-tested');
-  await stack.proxy.reload();
-  mark('reload-signalled');
+  if (close) {
+    if (!stack.proxy.setClosing) throw new Error(`${stack.proxy.kind} cannot close connections around a reload`);
+    await stack.proxy.setClosing(true);
+    mark('closing-started');
+    // Every connection that makes a request meanwhile is told to close after it; the others
+    // are idle and will meet the reload's close however long this lasts.
+    await sleep(close.beforeMs);
+  }
+  if (command) {
+    // Your deploy step does the proxy's part: rewrite, test, reload, however it does them.
+    mark('switch-command-started');
+    await runSwitchCommand(command, switchEnv(stack, old.colour, to), `${old.colour} → ${to}`);
+    mark('switch-command-ended');
+  } else {
+    await stack.proxy.writeUpstream(next.colour);
+    mark('upstream-written');
+    await stack.proxy.test();
+    mark('config-tested');
+    await stack.proxy.reload();
+    mark('reload-signalled');
+  }
   const reloadedAt = performance.now();
   stack.live = next;
 
   // Settled at once, so a failing watch cannot become an unhandled rejection during the drain.
-  const watching = watchWorkers(stack, oldWorkers, mark).then(
+  // A proxy without worker processes (Caddy reloads inside its one process) has none to watch.
+  const watching = (oldWorkers.length ? watchWorkers(stack, oldWorkers, mark) : Promise.resolve()).then(
     () => null,
     (err: Error) => err,
   );
+  const closing = close
+    ? sleep(close.afterMs).then(async () => {
+        await stack.proxy.setClosing!(false);
+        mark('closing-ended');
+        return null;
+      }, (err: Error) => err)
+    : Promise.resolve(null);
   await sleep(Math.max(0, drainMs - (performance.now() - reloadedAt)));
   mark('old-colour-stopping');
   await old.stop();
   mark('old-colour-exited');
-  const watchError = await watching;
+  const watchError = (await watching) ?? (await closing);
   if (watchError) throw watchError;
+}
+
+/** What a switch command is told: the colours, the ports, and the proxy's own (Proxy.commandEnv). */
+function switchEnv(stack: Stack, from: Colour, to: Colour): Record<string, string> {
+  return {
+    DOWNTIME_FROM_COLOUR: from,
+    DOWNTIME_TO_COLOUR: to,
+    DOWNTIME_PROXY_PORT: String(stack.proxy.port),
+    DOWNTIME_DRIVER: stack.info.driver,
+    ...stack.proxy.commandEnv(to),
+  };
 }
 
 /**

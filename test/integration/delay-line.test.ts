@@ -34,7 +34,7 @@ function client(port: number): Promise<Socket> {
 describe('delay line', () => {
   it('adds the asked delay each way to a round trip, and says what it held', async () => {
     const port = await listen((s) => s.on('data', (d) => s.write(d)));
-    line = await startDelayLine({ upstreamPort: port, delayMs: 10 });
+    line = await startDelayLine({ upstream: `http://127.0.0.1:${port}`, delayMs: 10 });
     const c = await client(line.port);
     const trips: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -58,7 +58,7 @@ describe('delay line', () => {
 
   it("delivers the server's last bytes and then its FIN, both after the delay", async () => {
     const port = await listen((s) => s.end('bye'));
-    line = await startDelayLine({ upstreamPort: port, delayMs: 20 });
+    line = await startDelayLine({ upstream: `http://127.0.0.1:${port}`, delayMs: 20 });
     const t0 = process.hrtime.bigint();
     const c = await client(line.port);
     const events: string[] = [];
@@ -81,7 +81,7 @@ describe('delay line', () => {
       s.on('data', (d) => (received += d));
       setTimeout(() => s.resetAndDestroy(), 30);
     });
-    line = await startDelayLine({ upstreamPort: port, delayMs: 20 });
+    line = await startDelayLine({ upstream: `http://127.0.0.1:${port}`, delayMs: 20 });
     const t0 = process.hrtime.bigint();
     const c = await client(line.port);
     setTimeout(() => c.write('GET / HTTP/1.1\r\n\r\n'), 25);

@@ -2,8 +2,7 @@
 // Connection: close loses none, every switch takes effect, and nothing is left running.
 import { describe, expect, it } from 'vitest';
 import { decodeRecords, encodeRecords } from '../../harness/records/file.ts';
-import { switchPlan } from '../../harness/run/plans.ts';
-import { runScenario } from '../../harness/run/run.ts';
+import { runPlanned } from '../../harness/run/plans.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 import { SWITCH_EVENTS } from '../../harness/switch/events.ts';
@@ -13,7 +12,7 @@ const short = ['load.durationMs=7s', 'load.warmupMs=1s', 'load.cooldownMs=1.5s',
 
 async function measure(name: string) {
   const scenario = resolveScenario(name, short);
-  const run = await runScenario(scenario, switchPlan(scenario));
+  const run = await runPlanned(scenario);
   expect(run.meta.error).toBeNull();
   return { run, analysis: analyzeRun(run.records, run.disruptions, scenario) };
 }

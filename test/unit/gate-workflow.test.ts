@@ -48,7 +48,7 @@ describe('.github/workflows/downtime.yml', () => {
     const checkout = stepIndex((s) => s.uses?.startsWith('actions/checkout@') ?? false);
     const node = stepIndex((s) => s.uses?.startsWith('actions/setup-node@') ?? false);
     const apt = stepIndex((s) => /sudo apt-get install/.test(s.run ?? ''));
-    const setup = stepIndex((s) => (s.run ?? '').trim() === 'npm run setup');
+    const setup = stepIndex((s) => /^npm run setup( -- --with-docker)?$/.test((s.run ?? '').trim()));
     const gate = stepIndex((s) => /npm run gate/.test(s.run ?? ''));
     expect(checkout).toBe(0);
     expect(String(steps[node].with?.['node-version'])).toBe('20');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 import { renderNginxConf, renderUpstream } from '../../harness/stack/proxy/nginx-config.ts';
 
-const layout = { prefix: '/tmp/run', listenPort: 8080, appPorts: { blue: 9001, green: 9002 }, runAsRoot: false };
+const layout = { prefix: '/tmp/run', listen: '127.0.0.1:8080', apps: { blue: '127.0.0.1:9001', green: '127.0.0.1:9002' }, runAsRoot: false };
 const proxyOf = (name: string, ...sets: string[]) => resolveScenario(name, sets.map(parseOverride)).proxy;
 
 describe('nginx config', () => {
@@ -24,13 +24,13 @@ describe('nginx config', () => {
     const conf = renderNginxConf(p, layout);
     expect(conf).toMatch(/upstream green \{\s+server 127\.0\.0\.1:9002;\s+keepalive 32;/);
     expect(conf).toContain('proxy_http_version 1.1;');
-    expect(renderUpstream(p, 'green', layout.appPorts)).toBe('set $service_url http://green;\n');
+    expect(renderUpstream(p, 'green', layout)).toBe('set $service_url http://green;\n');
   });
 
   it('renders the seed\'s literal upstream when upstream keep-alive is off', () => {
     const p = proxyOf('keepalive-60s', 'proxy.upstreamKeepalive=0');
     expect(renderNginxConf(p, layout)).not.toContain('upstream ');
-    expect(renderUpstream(p, 'blue', layout.appPorts)).toBe('set $service_url http://127.0.0.1:9001;\n');
+    expect(renderUpstream(p, 'blue', layout)).toBe('set $service_url http://127.0.0.1:9001;\n');
   });
 
   it('renders the seed\'s fix and tuning', () => {
@@ -40,6 +40,12 @@ describe('nginx config', () => {
     expect(tuned).toContain('worker_shutdown_timeout 1s;');
     expect(renderNginxConf(proxyOf('workers-4'), layout)).toContain('worker_processes 4;');
     expect(renderNginxConf(proxyOf('keepalive-60s'), { ...layout, runAsRoot: true })).toMatch(/^user root;$/m);
+  });
+
+  it('closes connections while the flag file exists, only when asked to', () => {
+    const p = proxyOf('close-around-reload');
+    expect(renderNginxConf(p, { ...layout, closeFlag: '/tmp/run/closing' })).toMatch(/location \/ \{[\s\S]*if \(-f \/tmp\/run\/closing\) \{\s+add_header Connection "close";\s+\}/);
+    expect(renderNginxConf(p, layout)).not.toContain('if (-f');
   });
 
   it('places raw directives where they were asked for', () => {

@@ -5,14 +5,19 @@ import { parseDurationMs, switchSchedule } from '../../harness/scenario/schema.t
 
 
 describe('scenarios', () => {
-  it('ships the seed story and the idle-clients set, each valid', () => {
+  it('ships the seed story, the other proxies and the idle-clients set, each valid', () => {
     expect(scenarioNames()).toEqual([
       'keepalive-60s',
       'connection-close',
+      'keepalive-min-timeout',
       'tuned-3s-1s',
       'workers-1',
       'workers-2',
       'workers-4',
+      'haproxy-keepalive',
+      'haproxy-idle-close',
+      'caddy-keepalive',
+      'close-around-reload',
       'idle-clients',
       'idle-clients-1ms',
       'idle-clients-10ms',

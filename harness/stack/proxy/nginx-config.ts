@@ -6,11 +6,19 @@ import type { ProxySettings } from '../../scenario/schema.ts';
 export interface NginxLayout {
   /** the run's own prefix directory (absolute, trailing slash not needed) */
   prefix: string;
-  listenPort: number;
-  /** where each colour's app listens */
-  appPorts: Record<Colour, number>;
+  /** what `listen` says: `127.0.0.1:8080` on the host, `80` inside a container */
+  listen: string;
+  /** where each colour's app answers, `host:port`: `127.0.0.1:9001`, or `green:8080` by container name */
+  apps: Record<Colour, string>;
   /** `user` directive: only meaningful (and only emitted) when the master runs as root */
   runAsRoot: boolean;
+  /**
+   * A DNS server for names in $service_url (the seed's literal form resolves at request time):
+   * Docker's embedded 127.0.0.11 in a container. Upstream blocks resolve at load time instead.
+   */
+  resolver?: string;
+  /** while this file exists, every response says `Connection: close` (switches.closeAroundReload) */
+  closeFlag?: string;
 }
 
 export const UPSTREAM_FILE = 'conf.d/service-url.inc';
@@ -19,10 +27,8 @@ export const UPSTREAM_FILE = 'conf.d/service-url.inc';
  * The include a switch rewrites. With upstream keep-alive it names an upstream block (nginx
  * resolves a variable's host against upstream names); without, it is the seed's literal form.
  */
-export function renderUpstream(p: ProxySettings, colour: Colour, appPorts: Record<Colour, number>): string {
-  return p.upstreamKeepalive > 0
-    ? `set $service_url http://${colour};\n`
-    : `set $service_url http://127.0.0.1:${appPorts[colour]};\n`;
+export function renderUpstream(p: ProxySettings, colour: Colour, layout: Pick<NginxLayout, 'apps'>): string {
+  return p.upstreamKeepalive > 0 ? `set $service_url http://${colour};\n` : `set $service_url http://${layout.apps[colour]};\n`;
 }
 
 export function renderNginxConf(p: ProxySettings, layout: NginxLayout): string {
@@ -50,19 +56,21 @@ export function renderNginxConf(p: ProxySettings, layout: NginxLayout): string {
     `    scgi_temp_path ${prefix}/temp/scgi;`,
     `    keepalive_timeout ${p.keepaliveTimeout};`,
     p.keepaliveRequests !== undefined ? `    keepalive_requests ${p.keepaliveRequests};` : null,
+    p.keepaliveMinTimeout !== undefined ? `    keepalive_min_timeout ${p.keepaliveMinTimeout};` : null,
+    layout.resolver ? `    resolver ${layout.resolver} valid=1s ipv6=off;` : null,
     ...p.extraHttp.map((d) => `    ${d}`),
     ...(p.upstreamKeepalive > 0
       ? (['blue', 'green'] as const).flatMap((c) => [
           '',
           `    upstream ${c} {`,
-          `        server 127.0.0.1:${layout.appPorts[c]};`,
+          `        server ${layout.apps[c]};`,
           `        keepalive ${p.upstreamKeepalive};`,
           '    }',
         ])
       : []),
     '',
     '    server {',
-    `        listen 127.0.0.1:${layout.listenPort};`,
+    `        listen ${layout.listen};`,
     `        include ${prefix}/${UPSTREAM_FILE};`,
     '        location / {',
     '            proxy_pass $service_url;',
@@ -72,6 +80,7 @@ export function renderNginxConf(p: ProxySettings, layout: NginxLayout): string {
     p.upstreamKeepalive > 0 ? '            proxy_http_version 1.1;' : null,
     p.upstreamKeepalive > 0 ? '            proxy_set_header Connection "";' : null,
     p.connectionClose ? '            add_header Connection "close";' : null,
+    layout.closeFlag ? `            if (-f ${layout.closeFlag}) {\n                add_header Connection "close";\n            }` : null,
     ...p.extraLocation.map((d) => `            ${d}`),
     '        }',
     '    }',

@@ -1,7 +1,7 @@
 // A real nginx, with its own prefix in a temp directory, listening on 127.0.0.1 only.
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { CannotMeasure } from '../../errors.ts';
@@ -9,7 +9,8 @@ import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { isRunning, runCommand, spawnTracked, stopChild } from '../processes.ts';
 import { childPids, isLiveChild } from '../proc.ts';
-import { renderNginxConf, renderUpstream, UPSTREAM_FILE } from './nginx-config.ts';
+import { UPSTREAM_FILE } from './nginx-config.ts';
+import { nginxConf, upstreamInclude } from './nginx-files.ts';
 import type { Proxy } from './proxy.ts';
 
 export const NGINX_INSTALL_HINT =
@@ -40,6 +41,9 @@ export class Nginx implements Proxy {
   private master: ChildProcess | null = null;
   private stderr = '';
   private readonly confPath: string;
+  private readonly apps: Record<Colour, string>;
+  /** with your own configFile: it as you wrote it, and the lines the harness changed */
+  private extraFiles: Record<string, string> = {};
 
   private constructor(
     private readonly bin: string,
@@ -47,14 +51,32 @@ export class Nginx implements Proxy {
     private readonly settings: ProxySettings,
     private readonly prefix: string,
     readonly port: number,
-    private readonly appPorts: Record<Colour, number>,
+    appPorts: Record<Colour, number>,
   ) {
     this.confPath = join(prefix, 'nginx.conf');
+    this.apps = { blue: `127.0.0.1:${appPorts.blue}`, green: `127.0.0.1:${appPorts.green}` };
   }
 
-  static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<Nginx> {
+  /** `closeFlag`: render the flag file that makes every response say Connection: close (setClosing). */
+  static async create(
+    settings: ProxySettings,
+    prefix: string,
+    port: number,
+    appPorts: Record<Colour, number>,
+    options: { closeFlag?: boolean } = {},
+  ): Promise<Nginx> {
     const bin = findNginx();
-    return new Nginx(bin, await nginxVersion(bin), settings, prefix, port, appPorts);
+    const nginx = new Nginx(bin, await nginxVersion(bin), settings, prefix, port, appPorts);
+    if (options.closeFlag) nginx.closeFlag = join(prefix, 'closing');
+    return nginx;
+  }
+
+  private closeFlag: string | undefined;
+
+  async setClosing(on: boolean): Promise<void> {
+    if (!this.closeFlag) throw new CannotMeasure('nginx was not configured to close connections on demand');
+    if (on) await writeFile(this.closeFlag, '');
+    else await rm(this.closeFlag, { force: true });
   }
 
   private args(...extra: string[]): string[] {
@@ -63,12 +85,15 @@ export class Nginx implements Proxy {
 
   async start(colour: Colour): Promise<void> {
     for (const dir of ['logs', 'conf.d', 'temp']) await mkdir(join(this.prefix, dir), { recursive: true });
-    const conf = renderNginxConf(this.settings, {
+    const { conf, extra } = nginxConf(this.settings, {
       prefix: this.prefix,
-      listenPort: this.port,
-      appPorts: this.appPorts,
+      listen: `127.0.0.1:${this.port}`,
+      apps: this.apps,
       runAsRoot: process.getuid?.() === 0,
+      includesReadable: true,
+      closeFlag: this.closeFlag,
     });
+    this.extraFiles = extra;
     await writeFile(this.confPath, conf);
     await this.writeUpstream(colour);
     await this.test();
@@ -87,7 +112,7 @@ export class Nginx implements Proxy {
   async writeUpstream(colour: Colour): Promise<void> {
     // Write then rename, so a reload never reads half a file.
     const path = join(this.prefix, UPSTREAM_FILE);
-    await writeFile(`${path}.tmp`, renderUpstream(this.settings, colour, this.appPorts));
+    await writeFile(`${path}.tmp`, upstreamInclude(this.settings, colour, { apps: this.apps }));
     await rename(`${path}.tmp`, path);
   }
 
@@ -110,10 +135,22 @@ export class Nginx implements Proxy {
     return this.master?.pid !== undefined && isLiveChild(pid, this.master.pid);
   }
 
+  commandEnv(to: Colour): Record<string, string> {
+    return {
+      DOWNTIME_UPSTREAM_LINE: upstreamInclude(this.settings, to, { apps: this.apps }).trim(),
+      DOWNTIME_UPSTREAM_FILE: join(this.prefix, UPSTREAM_FILE),
+      DOWNTIME_NGINX: this.bin,
+      DOWNTIME_NGINX_ARGS: this.args().join(' '),
+      DOWNTIME_NGINX_CONF: this.confPath,
+      DOWNTIME_RELOAD: `${this.bin} ${this.args('-s', 'reload').join(' ')}`,
+    };
+  }
+
   async configFiles(): Promise<Record<string, string>> {
     return {
       'nginx.conf': await readFile(this.confPath, 'utf8'),
       'service-url.inc': await readFile(join(this.prefix, UPSTREAM_FILE), 'utf8'),
+      ...this.extraFiles,
     };
   }
 

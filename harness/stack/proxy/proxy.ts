@@ -16,10 +16,20 @@ export interface Proxy {
   test(): Promise<void>;
   /** Signal a graceful reload; resolves once the signal is delivered. */
   reload(): Promise<void>;
+  /**
+   * Make every response say `Connection: close` (on) or not (off), without a reload: the seed
+   * author's "close only around the reload". Only proxies that can (nginx, by a flag file).
+   */
+  setClosing?(on: boolean): Promise<void>;
   /** pids of the current worker processes (old generations included, until they exit) */
   workers(): Promise<number[]>;
   /** whether `pid` is still a live worker of this proxy */
   isWorker(pid: number): Promise<boolean>;
+  /**
+   * What your switch command needs to do the proxy's part of a switch itself: the include file,
+   * how to run nginx, and where (DOWNTIME_* environment variables).
+   */
+  commandEnv(to: Colour): Record<string, string>;
   /** The configuration files in force, by name, to store beside the report. */
   configFiles(): Promise<Record<string, string>>;
   stop(): Promise<void>;

@@ -1,0 +1,93 @@
+// The Docker driver: nginx, blue and green as containers on a network of their own, labelled by
+// run, so that a stop, an error or the next start after a crash removes every one of them.
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Colour } from '../../records/records.ts';
+import type { Scenario } from '../../scenario/schema.ts';
+import type { RunningApp } from '../apps.ts';
+import { configNote, type Stack } from '../stack.ts';
+import { startAppContainer } from './app-container.ts';
+import { docker, OWNER_LABEL, ownerMark, removeRun, removeRunNow, requireEngine, RUN_LABEL, sweepDeadRuns } from './engine.ts';
+import { ensureImage } from './images.ts';
+import { createRunNetwork } from './network.ts';
+import { NginxContainer } from './nginx-container.ts';
+
+/** Runs not yet removed: a harness that exits abruptly (a second Ctrl-C) still removes them. */
+const activeRuns = new Set<string>();
+process.on('exit', () => activeRuns.forEach(removeRunNow));
+
+export async function startDockerStack(scenario: Scenario, log: (line: string) => void = () => {}): Promise<Stack> {
+  const engine = await requireEngine();
+  const swept = await sweepDeadRuns();
+  if (swept.length) log(`removed the containers of ${swept.length} earlier run(s) whose harness had died: ${swept.join(', ')}`);
+  for (const image of [scenario.proxy.image, scenario.apps.image]) await ensureImage(image, log);
+
+  const runId = `${Date.now().toString(36)}-${process.pid}`;
+  const prefix = `downtime-${runId}`;
+  const labels = ['--label', `${RUN_LABEL}=${runId}`, '--label', `${OWNER_LABEL}=${ownerMark()}`];
+  const apps = new Set<RunningApp>();
+  let started = 0;
+  activeRuns.add(runId);
+  const stop = async () => {
+    await removeRun(runId);
+    activeRuns.delete(runId);
+    apps.clear();
+  };
+  try {
+    const network = await createRunNetwork(prefix, labels);
+    const launch = async (colour: Colour) => {
+      // A new container per start, as a deploy creates one; the old one is removed with the run.
+      const app = await startAppContainer(colour, scenario.apps, network, `${prefix}-${colour}-${++started}`, labels);
+      apps.add(app);
+      return app;
+    };
+    const proxy = new NginxContainer(scenario.proxy, `${prefix}-nginx`, network, labels, scenario.switches.closeAroundReload !== undefined);
+    const live = await launch('blue');
+    await live.healthy();
+    await proxy.start('blue');
+    return {
+      origin: `http://127.0.0.1:${proxy.port}`,
+      proxy,
+      live,
+      startApp: async (colour) => {
+        // The colour's previous container still holds its fixed address until it is removed.
+        await removeStopped(prefix, colour);
+        return launch(colour);
+      },
+      stop,
+      info: {
+        driver: 'docker',
+        path: trafficPath(proxy.port),
+        images: { proxy: scenario.proxy.image, apps: scenario.apps.image },
+        engine: `Docker ${engine}`,
+        config: configNote(scenario),
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function removeStopped(prefix: string, colour: Colour): Promise<void> {
+  const r = await docker(['ps', '-aq', '--filter', `name=^${prefix}-${colour}-`, '--filter', 'status=exited']);
+  const ids = r.stdout.split(/\s+/).filter(Boolean);
+  if (ids.length) await docker(['rm', '-f', ...ids]);
+}
+
+/**
+ * Which way the load reaches nginx: Docker publishes a port either through its userland proxy
+ * (a `docker-proxy` process terminates the client's TCP connection and opens its own to the
+ * container) or by NAT alone. The two differ in throughput, so the report says which it was.
+ */
+function trafficPath(port: number): string {
+  const viaProxy = readdirSync('/proc', { withFileTypes: true }).some((e) => {
+    if (!/^\d+$/.test(e.name)) return false;
+    try {
+      const cmd = readFileSync(`/proc/${e.name}/cmdline`, 'utf8').split('\0');
+      return cmd[0].endsWith('docker-proxy') && cmd.includes(String(port)) && cmd.includes('-host-port');
+    } catch {
+      return false;
+    }
+  });
+  return `127.0.0.1:${port} → ${viaProxy ? 'docker-proxy (Docker\'s userland proxy)' : 'Docker\'s NAT'} → nginx container :80`;
+}

@@ -1,0 +1,104 @@
+// A real HAProxy in master-worker mode, reloaded the way its documentation recommends: the
+// master re-reads its configuration on SIGUSR2, starts new workers and lets the old ones
+// soft-stop. The live colour's backend is the second configuration file, rewritten per switch.
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CannotMeasure } from '../../errors.ts';
+import type { Colour } from '../../records/records.ts';
+import type { ProxySettings } from '../../scenario/schema.ts';
+import { findBinary } from '../binaries.ts';
+import { isRunning, runCommand, spawnTracked, stopChild } from '../processes.ts';
+import { childPids, isLiveChild } from '../proc.ts';
+import { HAPROXY_UPSTREAM_FILE, renderHaproxyCfg, renderHaproxyUpstream } from './haproxy-config.ts';
+import { waitForPort } from './nginx.ts';
+import type { Proxy } from './proxy.ts';
+
+const HINT = 'Install it with `sudo apt-get install haproxy` (Debian/Ubuntu) or `brew install haproxy`; or point HAPROXY_BIN at a binary.';
+
+export class HAProxy implements Proxy {
+  readonly kind = 'haproxy';
+  private master: ChildProcess | null = null;
+  private output = '';
+  private readonly cfg: string;
+  private readonly upstream: string;
+
+  private constructor(
+    private readonly bin: string,
+    readonly version: string,
+    private readonly settings: ProxySettings,
+    private readonly prefix: string,
+    readonly port: number,
+    private readonly appPorts: Record<Colour, number>,
+  ) {
+    this.cfg = join(prefix, 'haproxy.cfg');
+    this.upstream = join(prefix, HAPROXY_UPSTREAM_FILE);
+  }
+
+  static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<HAProxy> {
+    const bin = findBinary('haproxy', 'HAPROXY_BIN', HINT);
+    const { stdout } = await runCommand(bin, ['-v']);
+    const version = /HAProxy version (\S+)/.exec(stdout)?.[1];
+    return new HAProxy(bin, `haproxy/${version ?? 'unknown'}`, settings, prefix, port, appPorts);
+  }
+
+  private files = () => ['-f', this.cfg, '-f', this.upstream];
+
+  async start(colour: Colour): Promise<void> {
+    await mkdir(join(this.prefix, 'conf.d'), { recursive: true });
+    await writeFile(this.cfg, renderHaproxyCfg(this.settings, { prefix: this.prefix, listenPort: this.port }));
+    await this.writeUpstream(colour);
+    await this.test();
+    // -W: master-worker; -db: the master stays in the foreground, as the harness's child.
+    const master = spawnTracked(this.bin, ['-W', '-db', ...this.files()]);
+    this.master = master;
+    master.stdout!.on('data', (d) => (this.output += d));
+    master.stderr!.on('data', (d) => (this.output += d));
+    const exited = new Promise<never>((_, reject) =>
+      master.once('exit', (code) => reject(new CannotMeasure(`haproxy exited (code ${code}) while starting:\n${this.output.trim() || '(no output)'}`))),
+    );
+    exited.catch(() => {});
+    await Promise.race([exited, waitForPort(this.port, 10_000)]);
+  }
+
+  async writeUpstream(colour: Colour): Promise<void> {
+    await writeFile(`${this.upstream}.tmp`, renderHaproxyUpstream(colour, this.appPorts));
+    await rename(`${this.upstream}.tmp`, this.upstream);
+  }
+
+  async test(): Promise<void> {
+    const { code, stdout, stderr } = await runCommand(this.bin, ['-c', '-q', ...this.files()]);
+    if (code !== 0) throw new CannotMeasure(`haproxy rejected the configuration:\n${`${stdout}${stderr}`.trim()}`);
+  }
+
+  async reload(): Promise<void> {
+    if (!this.master?.pid || !isRunning(this.master)) throw new CannotMeasure('haproxy is not running');
+    process.kill(this.master.pid, 'SIGUSR2');
+  }
+
+  async workers(): Promise<number[]> {
+    const pid = this.master?.pid;
+    return pid && this.master && isRunning(this.master) ? childPids(pid) : [];
+  }
+
+  async isWorker(pid: number): Promise<boolean> {
+    return this.master?.pid !== undefined && isLiveChild(pid, this.master.pid);
+  }
+
+  commandEnv(to: Colour): Record<string, string> {
+    return {
+      DOWNTIME_UPSTREAM_FILE: this.upstream,
+      DOWNTIME_UPSTREAM_LINE: renderHaproxyUpstream(to, this.appPorts),
+      DOWNTIME_RELOAD: `kill -USR2 ${this.master?.pid ?? ''}`,
+    };
+  }
+
+  async configFiles(): Promise<Record<string, string>> {
+    return { 'haproxy.cfg': await readFile(this.cfg, 'utf8'), 'live.cfg': await readFile(this.upstream, 'utf8') };
+  }
+
+  async stop(): Promise<void> {
+    if (this.master) await stopChild(this.master, 'SIGTERM');
+    this.master = null;
+  }
+}

@@ -1,0 +1,56 @@
+// HAProxy and Caddy behind the same interface, for real: the seed's switch in their own terms,
+// and the direction each is known to go (PROXY-NOTES in the README's words: HAProxy loses requests
+// at a reload unless option idle-close-on-response is on; Caddy's default is measured).
+import { describe, expect, it } from 'vitest';
+import { runPlanned } from '../../harness/run/plans.ts';
+import { analyzeRun } from '../../harness/run/store.ts';
+import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
+import { harnessProcesses } from './helpers.ts';
+
+async function measure(name: string, switches: number, duration: string) {
+  const scenario = resolveScenario(name, [`load.durationMs=${duration}`, 'load.warmupMs=1s', 'load.cooldownMs=2s', `switches.count=${switches}`].map(parseOverride));
+  const run = await runPlanned(scenario);
+  expect(run.meta.error).toBeNull();
+  expect(harnessProcesses()).toEqual([]);
+  return { run, a: analyzeRun(run.records, run.disruptions, scenario) };
+}
+
+describe('other proxies behind the same interface', () => {
+  it('HAProxy, reloaded by SIGUSR2 in master-worker mode, loses requests on reused connections', async () => {
+    const { run, a } = await measure('haproxy-keepalive', 5, '9s');
+    expect(run.meta.proxy.version).toMatch(/^haproxy\/2\./);
+    expect(a.totals.failed).toBeGreaterThan(0);
+    expect(a.totals.failedOnReused).toBe(a.totals.failed);
+    expect(a.problems).toEqual([]);
+    for (const d of a.disruptions) expect(d.events.map((e) => e.name)).toContain('old-workers-gone');
+  }, 60_000);
+
+  it('HAProxy with option idle-close-on-response loses none over 10 reloads', async () => {
+    const { a } = await measure('haproxy-idle-close', 10, '15s');
+    expect(a.disruptions).toHaveLength(10);
+    expect(a.totals.ok).toBeGreaterThan(10_000);
+    expect(a.totals.failed).toBe(0);
+    expect(a.problems).toEqual([]);
+  }, 60_000);
+
+  it('stock nginx closing only around the reload (close-around-reload) loses none over 10 reloads', async () => {
+    const { run, a } = await measure('close-around-reload', 10, '15s');
+    expect(run.proxyFiles['nginx.conf']).toMatch(/if \(-f \S+\/closing\) \{\s+add_header Connection "close";/);
+    expect(a.totals.failed).toBe(0);
+    for (const d of a.disruptions) {
+      const names = d.events.map((e) => e.name);
+      expect(names.indexOf('closing-started')).toBeLessThan(names.indexOf('reload-signalled'));
+      expect(names).toContain('closing-ended');
+    }
+    // between the switches keep-alive is kept: far fewer connections than requests
+    expect(a.totals.connections).toBeLessThan(a.totals.requests / 3);
+  }, 60_000);
+
+  it('Caddy, reloaded through its admin API, is measured and every switch takes effect', async () => {
+    const { run, a } = await measure('caddy-keepalive', 4, '8s');
+    expect(run.meta.proxy.version).toMatch(/^caddy\/2\./);
+    expect(run.proxyFiles['live.caddy']).toMatch(/^reverse_proxy 127\.0\.0\.1:\d+/);
+    expect(a.totals.ok).toBeGreaterThan(1000);
+    for (const d of a.disruptions) expect(d.crossover?.tookEffect).toBe(true);
+  }, 60_000);
+});
