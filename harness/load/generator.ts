@@ -17,6 +17,8 @@ export interface LoadResult {
   records: RecordSet;
   /** every thread's stalls, in time order */
   stalls: LoadStall[];
+  /** open model: requests due but never sent (every connection busy until the load stopped) */
+  unsent: number;
 }
 
 export interface RunningLoad {
@@ -29,10 +31,12 @@ export interface RunningLoad {
   stop(): Promise<LoadResult>;
 }
 
+type ThreadResult = { records: RecordSet; stalls: Float64Array; unsent: number };
+
 interface Thread {
   worker: Worker;
   progress: LoadProgress;
-  done: Promise<{ records: RecordSet; stalls: Float64Array }>;
+  done: Promise<ThreadResult>;
 }
 
 /** Splits n into `parts` near-equal whole shares (the first ones take the remainder). */
@@ -49,10 +53,10 @@ function startThread(options: LoadOptions, index: number, onEarly: (reason: stri
   const worker = startThreadModule(new URL('./worker.ts', import.meta.url), threadOptions);
   const progress: LoadProgress = { requests: 0, failed: 0 };
   let resolveReady!: () => void;
-  let resolveDone!: (r: { records: RecordSet; stalls: Float64Array }) => void;
+  let resolveDone!: (r: ThreadResult) => void;
   let fail!: (e: Error) => void;
   const ready = new Promise<void>((res) => (resolveReady = res));
-  const done = new Promise<{ records: RecordSet; stalls: Float64Array }>((res, rej) => {
+  const done = new Promise<ThreadResult>((res, rej) => {
     resolveDone = res;
     fail = rej;
   });
@@ -63,7 +67,7 @@ function startThread(options: LoadOptions, index: number, onEarly: (reason: stri
     else if (m.type === 'progress') Object.assign(progress, { requests: m.requests, failed: m.failed });
     else if (m.type === 'ended-early') onEarly(m.reason);
     else if (m.type === 'done') {
-      resolveDone({ records: m.records, stalls: m.stalls });
+      resolveDone({ records: m.records, stalls: m.stalls, unsent: m.unsent });
       void worker.terminate();
     }
   });
@@ -115,7 +119,7 @@ export async function startLoad(options: LoadOptions): Promise<RunningLoad> {
       const stalls = parts
         .flatMap(({ stalls: s }, thread) => Array.from({ length: s.length / 2 }, (_, k) => ({ thread, atUs: s[2 * k], lengthUs: s[2 * k + 1] })))
         .sort((a, b) => a.atUs - b.atUs);
-      return { records: mergeRecordSets(parts.map((p) => p.records)), stalls };
+      return { records: mergeRecordSets(parts.map((p) => p.records)), stalls, unsent: parts.reduce((n, p) => n + p.unsent, 0) };
     },
   };
 }

@@ -42,7 +42,10 @@ export type WorkerMessage =
   | { type: 'progress'; requests: number; failed: number }
   /** the thread stopped on its own: a cap was hit, so the rest of the run would have no load */
   | { type: 'ended-early'; reason: string }
-  /** stalls: [at µs, length µs] pairs of the thread's event loop (stall-probe.ts) */
-  | { type: 'done'; records: RecordSet; stalls: Float64Array };
+  /**
+   * stalls: [at µs, length µs] pairs of the thread's event loop (stall-probe.ts); unsent: open
+   * model requests that were due but still waiting for a connection when the load stopped
+   */
+  | { type: 'done'; records: RecordSet; stalls: Float64Array; unsent: number };
 
 export type OrchestratorMessage = { type: 'go'; originNs: string } | { type: 'stop' };

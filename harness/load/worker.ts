@@ -41,6 +41,8 @@ let sent = 0;
 let inFlight = 0;
 let allIdle: () => void = () => {};
 let probe: StallProbe | null = null;
+/** open model: requests due but still waiting for a connection */
+let unsent = () => 0;
 
 /** One keep-alive connection; `after` decides what it does once a request has ended. */
 class Connection implements Dispatcher.DispatchHandler {
@@ -128,9 +130,6 @@ class Connection implements Dispatcher.DispatchHandler {
 
   private ended(): void {
     inFlight--;
-    // Also when stopping: the closed loop then sends nothing more, and the open model still
-    // sends what was already due, waiting for a connection, so that every request due before
-    // the stop is recorded.
     this.after(this);
     if (stopping && inFlight === 0) allIdle();
   }
@@ -190,7 +189,9 @@ function openModel(): void {
   let backlog: number[] = [];
   let backlogHead = 0;
   const release = (c: Connection) => {
-    if (backlogHead < backlog.length) {
+    // Once stopping, what still waits is not sent: a backlog is a load that fell behind, and
+    // sending it would stretch the run past its end (it is counted as unsent instead).
+    if (backlogHead < backlog.length && !stopping) {
       c.send(backlog[backlogHead++]);
       if (backlogHead > 1024 && backlogHead * 2 > backlog.length) {
         backlog = backlog.slice(backlogHead);
@@ -205,6 +206,7 @@ function openModel(): void {
     if (c) c.send(scheduled);
     else backlog.push(scheduled);
   };
+  unsent = () => backlog.length - backlogHead;
   let hits = 0;
   const tick = () => {
     if (stopping) return;
@@ -244,7 +246,7 @@ async function finish(earlyReason?: string): Promise<void> {
   const stalls = probe?.stop() ?? new Float64Array(0);
   await Promise.all(connections.map((c) => c.client.destroy().catch(() => {})));
   const set = records.finish();
-  post({ type: 'done', records: set, stalls }, [...buffersOf(set), stalls.buffer as ArrayBuffer]);
+  post({ type: 'done', records: set, stalls, unsent: unsent() }, [...buffersOf(set), stalls.buffer as ArrayBuffer]);
 }
 
 parentPort!.on('message', (m: OrchestratorMessage) => {

@@ -18,6 +18,9 @@ const codes = (byCode: Record<string, number>) =>
     .map(([code, count]) => `${code} ${n(count)}`)
     .join(', ') || '-';
 
+/** Median lateness past which an open-model run no longer has the idle connections it asked for. */
+const BEHIND_MS = 10;
+
 /** The load's shape, the delay line, and the meter's own health: stalls of the load threads. */
 export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] {
   const out: string[] = [];
@@ -27,6 +30,13 @@ export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] 
       `open model: ${n(s.load.rate ?? 0)} req/s asked (${s.load.arrivals}${s.load.rampMs ? `, ramp ${s.load.rampMs} ms` : ''}), ${n(a.totals.requestsPerSecond)} sent/s; ` +
         `sent late by p50 ${f2(a.sendLag.p50)} p99 ${f2(a.sendLag.p99)} max ${f2(a.sendLag.max)} ms; ` +
         `latency from due time p50 ${f2(l.fromScheduled.p50)} p99 ${f2(l.fromScheduled.p99)} max ${f2(l.fromScheduled.max)} ms`,
+    );
+  }
+  const unsent = meta.loadUnsent ?? 0;
+  if (s.load.model === 'open' && (a.sendLag.p50 > BEHIND_MS || unsent > 0)) {
+    out.push(
+      `!! the load fell behind its schedule (sent late p50 ${f2(a.sendLag.p50)} ms, ${n(unsent)} due requests never sent): ` +
+        'requests queued for busy connections instead of arriving on idle ones, so this run is not the traffic it asked for',
     );
   }
   const net = meta.network;

@@ -48,6 +48,8 @@ export interface RunMeta {
   machine: { hostname: string; platform: string; release: string; cpus: number; cpuModel: string };
   /** load threads used (load.threads resolved) */
   loadThreads: number;
+  /** open model: requests due but never sent, every connection busy until the load stopped */
+  loadUnsent?: number;
   /** the delay line between load and proxy, as measured; null: none (network.delayMs 0) */
   network: DelayLineStats | null;
   aborted: boolean;
@@ -152,8 +154,9 @@ export async function runScenario<T extends Target>(
   }
   let records: RecordSet | null = null;
   let loadStalls: LoadStall[] = [];
+  let loadUnsent = 0;
   try {
-    if (load) ({ records, stalls: loadStalls } = await load.stop());
+    if (load) ({ records, stalls: loadStalls, unsent: loadUnsent } = await load.stop());
   } catch (err) {
     error ??= (err as Error).message;
   }
@@ -170,6 +173,7 @@ export async function runScenario<T extends Target>(
       undici: UNDICI_VERSION,
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
       loadThreads: threads,
+      loadUnsent,
       network,
       aborted: hooks.signal?.aborted ?? false,
       error,

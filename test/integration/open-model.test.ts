@@ -44,14 +44,17 @@ async function stallingServer(): Promise<{ port: number; stallAt: (atNs: bigint)
   return { port, stallAt: (atNs) => (from = atNs) };
 }
 
-/** Load for 2 s against a target that stalls 800 ms in; the records and the stall's start (µs). */
+/**
+ * Load for 3.3 s against a target that stalls 800 ms in; the records and the stall's start (µs).
+ * 2 s after the stall's end leave the backlog time to drain on a crowded machine.
+ */
 async function throughStall(o: Partial<LoadOptions>): Promise<{ r: RecordSet; from: number }> {
   const { port, stallAt } = await stallingServer();
   const load = await startLoad(options(port, o));
   await sleep(800);
   const stallNs = process.hrtime.bigint();
   stallAt(stallNs);
-  await sleep(1200);
+  await sleep(2500);
   const { records: r } = await load.stop();
   return { r, from: usSince(load.originNs, stallNs) };
 }
@@ -120,8 +123,9 @@ describe('open model', () => {
     const load = await startLoad(options(port, { maxRequests: 300 }));
     const reason = await Promise.race([load.endedEarly, sleep(3000).then(() => 'still running')]);
     expect(reason).toBe('load thread 1 hit its request cap (300 requests)');
-    // Those due before the cap still go out, even if they had to wait for a connection.
-    expect((await load.stop()).records.count).toBe(300);
+    // All 300 were sent, or still waiting for a connection when the cap stopped the load.
+    const { records, unsent } = await load.stop();
+    expect(records.count + unsent).toBe(300);
   });
 });
 
