@@ -36,7 +36,7 @@ export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] 
   if (s.load.model === 'open' && (a.sendLag.p50 > BEHIND_MS || unsent > 0)) {
     out.push(
       `!! the load fell behind its schedule (sent late p50 ${f2(a.sendLag.p50)} ms, ${n(unsent)} due requests never sent): ` +
-        'requests queued for busy connections instead of arriving on idle ones, so this run is not the traffic it asked for',
+        'the service or the load thread (see its stalls) could not keep up, requests queued for busy connections instead of arriving on idle ones, so this run is not the traffic it asked for',
     );
   }
   const net = meta.network;
