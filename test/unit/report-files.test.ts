@@ -12,9 +12,10 @@ import { buildComparison, renderCompare } from '../../harness/report/compare.ts'
 import { runCharts } from '../../harness/report/html.ts';
 import { indexEntries, writeIndex } from '../../harness/report/index-page.ts';
 import { PNG_SIZE } from '../../harness/report/png.ts';
-import type { Report } from '../../harness/report/report.ts';
 import { RUNTIME } from '../../harness/report/page.ts';
-import { newRunDir, storeRun } from '../../harness/run/store.ts';
+import { analyzeRun, newRunDir, storeRun } from '../../harness/run/store.ts';
+import { buildReport, type Report } from '../../harness/report/report.ts';
+import { formatSummary } from '../../harness/report/summary.ts';
 import { syntheticRun } from './report-fixture.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -197,5 +198,18 @@ describe('run index and comparison', () => {
     expect(html).toContain('<canvas id="cmp-p99LatencyMs"');
     expect(html).toContain('../20261124-120000-keepalive-60s/report.html');
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
+  });
+});
+
+describe('an open-model run that fell behind its schedule', () => {
+  it('says so in the summary, with how late and how many never went out', () => {
+    const run = syntheticRun();
+    run.scenario = { ...run.scenario, load: { ...run.scenario.load, model: 'open', rate: 2000 } };
+    run.meta.loadUnsent = 12;
+    const a = analyzeRun(run.records, run.disruptions, run.scenario, run.loadStalls);
+    const text = formatSummary(buildReport(run.meta, run.scenario, a));
+    expect(text).toContain('open model: 2,000 req/s asked (constant)');
+    expect(text).toContain('!! the load fell behind its schedule (sent late p50 ');
+    expect(text).toContain('12 due requests never sent');
   });
 });
