@@ -1,7 +1,10 @@
-// Benchmark: our load generator's request rate beside autocannon's and wrk's on the same target,
-// to show whether our meter is a fast enough client (a slow client would hide gaps, not cause them).
+// Benchmark: our load generator's request rate and CPU per request beside autocannon's and wrk's
+// on the same target, to show whether our meter is a fast enough client (a slow client would
+// hide gaps, not cause them); and the open model's accuracy: achieved against asked rate, and how
+// late requests went out, at rates up to what the machine allows.
 //
-//   npm run bench -- [--target app|nginx|both] [--connections 32] [--duration 5s] [--json]
+//   npm run bench -- [--target app|nginx|both] [--connections 32] [--duration 5s] [--open-rates …] [--json]
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { flagsNpmSwallowed, swallowedMessage } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
 import { durationFlag } from '../harness/scenario/schema.ts';
+import { usSince } from '../harness/clock.ts';
 import { CannotMeasure } from '../harness/errors.ts';
 import { startLoad } from '../harness/load/generator.ts';
 import { resolveScenario } from '../harness/scenario/resolve.ts';
@@ -18,21 +22,30 @@ import { startLocalStack } from '../harness/stack/stack.ts';
 
 const HELP = `usage: npm run bench -- [options]
 
-Measures requests/s and p50/p99 latency of our load generator, autocannon and wrk, one after
-the other, against the fixture app directly and/or through nginx (scenario keepalive-60s).
+Measures requests/s, p50/p99 latency and CPU time per request of our load generator (closed
+loop), autocannon and wrk, one after the other, against the fixture app directly and/or through
+nginx (scenario keepalive-60s). Then runs our open model against the app at each --open-rates
+rate, with each pacing (poll, timer): achieved against asked rate, how late requests went out
+(start - due time), and CPU per request.
 
   --target app|nginx|both   what to load (default both)
   --connections N           keep-alive connections, every tool (default 32)
-  --duration <time>         measured time per tool, in whole seconds (wrk's -d), e.g. 5s;
+  --duration <time>         measured time per tool and rate, in whole seconds (wrk's -d), e.g. 5s;
                             a bare number is milliseconds, as in every command (default 5s)
-  --json                    print the rows as JSON instead of a Markdown table
+  --open-rates LIST         open-model rates, req/s, comma-separated (default 1000,2000,5000,10000,20000;
+                            none: skip)
+  --json                    print the rows as JSON instead of Markdown tables
   --help                    this text
 
+CPU is user+sys time of the generator's process (ours, autocannon: this process, whose main
+thread only waits; wrk: its own process) over the measured seconds, per request sent.
 autocannon reports latency in whole milliseconds (truncated); wrk and ours are finer.`;
 const WARMUP_S = 1; // unmeasured, before each measurement: JIT, connections, nginx workers
 const FIXTURE = fileURLToPath(new URL('../harness/stack/fixture/app.mjs', import.meta.url));
 
-interface Measure { rps: number; p50Ms: number; p99Ms: number; errors: number; seconds: number }
+interface Measure { rps: number; p50Ms: number; p99Ms: number; errors: number; seconds: number; cpuUsPerRequest: number }
+type Pacing = 'poll' | 'timer';
+interface OpenRow { pacing: Pacing; target: string; connections: number; duration: number; askedRps: number; sentRps: number; okRps: number; lagP50Ms: number; lagP99Ms: number; lagP999Ms: number; lagMaxMs: number; cpuUsPerRequest: number; stalls: number; errors: number }
 interface Row extends Partial<Measure> { tool: string; target: string; connections: number; duration: number; note?: string }
 /** A measured run after `warmupS` unmeasured seconds; a string says why there is no measure. */
 type Tool = (url: string, connections: number, warmupS: number, seconds: number, signal: AbortSignal) => Promise<Measure | string>;
@@ -52,7 +65,8 @@ function parseFlags(argv: string[]) {
   try {
     ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
       target: { type: 'string', default: 'both' }, connections: { type: 'string', default: '32' },
-      duration: { type: 'string', default: '5s' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      duration: { type: 'string', default: '5s' }, 'open-rates': { type: 'string', default: '1000,2000,5000,10000,20000' },
+      json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
     } }));
   } catch (err) {
     throw usage((err as Error).message);
@@ -63,7 +77,9 @@ function parseFlags(argv: string[]) {
     return n;
   };
   if (!['app', 'nginx', 'both'].includes(values.target)) throw usage(`--target ${values.target}: expected app, nginx or both`);
+  const openRates = ['', 'none'].includes(values['open-rates']) ? [] : values['open-rates'].split(',').map((v) => whole('open-rates', v.trim(), 1_000_000));
   return {
+    openRates,
     targets: values.target === 'both' ? ['app', 'nginx'] : [values.target],
     connections: whole('connections', values.connections, 10_000),
     duration: wholeSeconds(values.duration),
@@ -85,45 +101,94 @@ function wholeSeconds(v: string): number {
 
 const percentile = (sorted: Float64Array, q: number) => (sorted.length ? sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] : NaN);
 
+const CLOSED = { rate: 0, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 } as const;
+const cpuUs = (c: NodeJS.CpuUsage) => c.user + c.system;
+
+/** Our generator, closed loop or open model; the measured window starts after the warm-up. */
+async function runOurs(url: string, connections: number, warmupS: number, seconds: number, signal: AbortSignal, open?: { rate: number; pacing: Pacing }) {
+  const load = await startLoad({
+    url, connections, timeoutMs: 5000, clientKeepAlive: true, successMin: 200, successMax: 399,
+    model: open ? 'open' : 'closed', arrivals: { ...CLOSED, rate: open?.rate ?? 0 }, pacing: open?.pacing ?? 'poll', threads: 1,
+    maxDurationMs: (warmupS + seconds) * 1000 + 30_000, maxRequests: 100_000_000, // the worker's own bounds
+  });
+  await sleep(warmupS * 1000, undefined, { signal }).catch(() => {}); // Ctrl-C: stop early
+  const cpu0 = process.cpuUsage();
+  await sleep(seconds * 1000, undefined, { signal }).catch(() => {});
+  const cpu = cpuUs(process.cpuUsage(cpu0));
+  const { records: r, stalls } = await load.stop();
+  const from = warmupS * 1e6; // µs since the load origin
+  const to = Math.min(from + seconds * 1e6, usSince(load.originNs));
+  return { r, stalls, from, to, cpu };
+}
+
 // Warm-up inside the same worker: a worker thread has its own JIT, so a separate warm-up run
 // would warm the target but not our client.
 const ours: Tool = async (url, connections, warmupS, seconds, signal) => {
-  const load = await startLoad({
-    url, connections, timeoutMs: 5000, clientKeepAlive: true, successMin: 200, successMax: 399,
-    maxDurationMs: (warmupS + seconds) * 1000 + 30_000, maxRequests: 100_000_000, // the worker's own bounds
-    capacityHint: (warmupS + seconds) * 60_000, // above any rate seen here: growing mid-run stalls the worker
-  });
-  await sleep((warmupS + seconds) * 1000, undefined, { signal }).catch(() => {}); // Ctrl-C: stop early
-  const r = await load.stop();
-  const from = warmupS * 1e6; // µs since the load origin
+  const { r, from, to, cpu } = await runOurs(url, connections, warmupS, seconds, signal);
   const latencyUs: number[] = [];
-  let last = from, errors = 0;
+  let errors = 0;
   for (let i = 0; i < r.count; i++) {
-    if (r.start[i] < from) continue;
+    if (r.start[i] < from || r.start[i] >= to) continue;
     latencyUs.push(r.end[i] - r.start[i]);
-    last = Math.max(last, r.end[i]);
     if (r.outcome[i] !== 0) errors++;
   }
   const sorted = Float64Array.from(latencyUs).sort();
-  const span = (last - from) / 1e6; // the records' own span, from the end of the warm-up
-  return { rps: sorted.length / span, p50Ms: percentile(sorted, 0.5) / 1000, p99Ms: percentile(sorted, 0.99) / 1000, errors, seconds: span };
+  const span = (to - from) / 1e6;
+  return { rps: sorted.length / span, p50Ms: percentile(sorted, 0.5) / 1000, p99Ms: percentile(sorted, 0.99) / 1000, errors, seconds: span, cpuUsPerRequest: cpu / sorted.length };
 };
+
+/** The open model at `rate`: what went out in the measured window, and how late. */
+async function openAccuracy(url: string, connections: number, seconds: number, rate: number, pacing: Pacing, signal: AbortSignal): Promise<Omit<OpenRow, 'target' | 'connections' | 'duration'>> {
+  const { r, stalls, from, to, cpu } = await runOurs(url, connections, WARMUP_S, seconds, signal, { rate, pacing });
+  const lagUs: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  for (let i = 0; i < r.count; i++) {
+    if (r.start[i] < from || r.start[i] >= to) continue;
+    lagUs.push(r.start[i] - r.scheduled[i]);
+    if (r.outcome[i] === 0) ok++;
+    else errors++;
+  }
+  const lag = Float64Array.from(lagUs).sort();
+  const span = (to - from) / 1e6;
+  return {
+    pacing, askedRps: rate, sentRps: lag.length / span, okRps: ok / span,
+    lagP50Ms: percentile(lag, 0.5) / 1000, lagP99Ms: percentile(lag, 0.99) / 1000, lagP999Ms: percentile(lag, 0.999) / 1000, lagMaxMs: lag[lag.length - 1] / 1000,
+    cpuUsPerRequest: cpu / lag.length, stalls: stalls.filter((x) => x.atUs >= from && x.atUs < to).length, errors,
+  };
+}
 
 const cannonRun = (url: string, connections: number, seconds: number, signal: AbortSignal) =>
   new Promise<Measure>((resolve, reject) => {
+    const cpu0 = process.cpuUsage();
     const run = autocannon({ url, connections, duration: seconds, pipelining: 1, timeout: 5 }, (err, res) => {
       signal.removeEventListener('abort', halt);
       if (err) return reject(err);
-      resolve({ rps: res.requests.total / res.duration, p50Ms: res.latency.p50, p99Ms: res.latency.p99, errors: res.errors + res.non2xx, seconds: res.duration });
+      const cpuUsPerRequest = cpuUs(process.cpuUsage(cpu0)) / res.requests.total;
+      resolve({ rps: res.requests.total / res.duration, p50Ms: res.latency.p50, p99Ms: res.latency.p99, errors: res.errors + res.non2xx, seconds: res.duration, cpuUsPerRequest });
     });
     const halt = () => run.stop(); // it ends at its next 1 s sample
     signal.addEventListener('abort', halt, { once: true });
   });
 
 const UNIT_MS: Record<string, number> = { us: 1e-3, ms: 1, s: 1000, m: 60_000 };
+/** USER_HZ: /proc's CPU times are in these ticks; 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_S = 100;
 const wrkRun = async (url: string, connections: number, seconds: number, signal: AbortSignal): Promise<Measure | string> => {
   const out: string[] = [];
   const child = spawnTracked('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url]);
+  // Its CPU time, read from /proc while it runs (an exited process's is gone): the last reading
+  // misses at most one interval of its run, under 1 % of it.
+  let cpuTicks = NaN;
+  const cpuWatch = setInterval(() => {
+    try {
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpuTicks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // exited
+    }
+  }, 20);
   const ended = await new Promise<string | null>((resolve) => {
     child.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ENOENT' ? 'wrk not installed (apt-get install -y wrk)' : `wrk: ${e.message}`));
     child.stdout!.on('data', (d) => out.push(String(d)));
@@ -134,6 +199,7 @@ const wrkRun = async (url: string, connections: number, seconds: number, signal:
     child.once('close', () => clearTimeout(bound));
     signal.addEventListener('abort', () => void stopChild(child, 'SIGINT'), { once: true });
   });
+  clearInterval(cpuWatch);
   const text = out.join('');
   if (ended) return ended;
   const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
@@ -143,7 +209,9 @@ const wrkRun = async (url: string, connections: number, seconds: number, signal:
   };
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   const errors = (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0) + (num(/Non-2xx or 3xx responses: (\d+)/) || 0);
-  return { rps: num(/Requests\/sec:\s+([\d.]+)/), p50Ms: latency('50'), p99Ms: latency('99'), errors, seconds: num(/requests in ([\d.]+)s/) };
+  const requests = num(/(\d+) requests in/);
+  const cpuUsPerRequest = (cpuTicks * 1e6) / CLOCK_TICKS_PER_S / requests;
+  return { rps: num(/Requests\/sec:\s+([\d.]+)/), p50Ms: latency('50'), p99Ms: latency('99'), errors, seconds: num(/requests in ([\d.]+)s/), cpuUsPerRequest };
 };
 
 // autocannon and wrk: the warm-up is a separate run of the same tool, its result discarded.
@@ -181,11 +249,20 @@ async function openTarget(target: string): Promise<{ url: string; close: () => P
 const fmt = (v: number | undefined, digits: number) =>
   v === undefined || Number.isNaN(v) ? 'n/a' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-function table(rows: Row[]): string {
-  const head = ['tool', 'target', 'connections', 'duration', 'requests/s', 'p50 ms', 'p99 ms', 'errors'];
-  const lines = rows.map((r) => [r.tool, r.target, String(r.connections), `${r.duration} s`, fmt(r.rps, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), r.note ?? fmt(r.errors, 0)]);
-  return [head, head.map((_, i) => (i < 2 ? '---' : '---:')), ...lines].map((c) => `| ${c.join(' | ')} |`).join('\n');
-}
+const markdown = (head: string[], lines: string[][]) =>
+  [head, head.map((_, i) => (i < 2 ? '---' : '---:')), ...lines].map((c) => `| ${c.join(' | ')} |`).join('\n');
+
+const table = (rows: Row[]) =>
+  markdown(
+    ['tool', 'target', 'connections', 'duration', 'requests/s', 'p50 ms', 'p99 ms', 'CPU µs/request', 'errors'],
+    rows.map((r) => [r.tool, r.target, String(r.connections), `${r.duration} s`, fmt(r.rps, 0), fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), fmt(r.cpuUsPerRequest, 1), r.note ?? fmt(r.errors, 0)]),
+  );
+
+const openTable = (rows: OpenRow[]) =>
+  markdown(
+    ['model', 'pacing', 'target', 'connections', 'asked req/s', 'sent req/s', 'sent / asked', 'late p50 ms', 'late p99 ms', 'late p99.9 ms', 'late max ms', 'CPU µs/request', 'stalls >= 1 ms', 'errors'],
+    rows.map((r) => ['open', r.pacing, r.target, String(r.connections), fmt(r.askedRps, 0), fmt(r.sentRps, 0), `${fmt((100 * r.sentRps) / r.askedRps, 2)} %`, fmt(r.lagP50Ms, 3), fmt(r.lagP99Ms, 3), fmt(r.lagP999Ms, 3), fmt(r.lagMaxMs, 3), fmt(r.cpuUsPerRequest, 1), fmt(r.stalls, 0), fmt(r.errors, 0)]),
+  );
 
 async function main(): Promise<number> {
   const flags = parseFlags(process.argv.slice(2));
@@ -201,6 +278,7 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   const rows: Row[] = [];
+  const openRows: OpenRow[] = [];
   try {
     for (const target of flags.targets) {
       if (abort.signal.aborted) break;
@@ -217,10 +295,28 @@ async function main(): Promise<number> {
         await close();
       }
     }
+    if (flags.openRates.length && !abort.signal.aborted) {
+      const { url, close } = await openTarget('app');
+      try {
+        for (const rate of flags.openRates) {
+          for (const pacing of ['poll', 'timer'] as const) {
+            if (abort.signal.aborted) break;
+            process.stderr.write(`ours, open model at ${rate} req/s (${pacing}) → app (${url}): warm-up ${WARMUP_S} s, then ${flags.duration} s\n`);
+            const m = await openAccuracy(url, flags.connections, flags.duration, rate, pacing, abort.signal);
+            openRows.push({ target: 'app', connections: flags.connections, duration: flags.duration, ...m });
+          }
+        }
+      } finally {
+        await close();
+      }
+    }
   } finally {
     // Print whatever was measured, also after Ctrl-C or an error.
-    if (flags.json) process.stdout.write(`${JSON.stringify({ node: process.version, cpus: cpus().length, warmupS: WARMUP_S, rows })}\n`);
-    else if (rows.length) process.stdout.write(`${table(rows)}\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify({ node: process.version, cpus: cpus().length, warmupS: WARMUP_S, rows, openRows })}\n`);
+    else {
+      if (rows.length) process.stdout.write(`${table(rows)}\n`);
+      if (openRows.length) process.stdout.write(`\n${openTable(openRows)}\n`);
+    }
   }
   return abort.signal.aborted ? 130 : 0;
 }

@@ -1,9 +1,9 @@
 // Records + disruptions -> every figure docs/MEASUREMENT.md defines. Pure: no I/O, no clock.
-import { COLOURS, OUTCOME, type RecordSet } from '../records/records.ts';
-import { latencyHistograms } from './latency.ts';
-import { lowerBound, percentileSorted, sortedByEnd, summarize, upperBound } from './ordered.ts';
+import { COLOURS, OUTCOME, type LoadStall, type RecordSet } from '../records/records.ts';
+import { latencyHistograms, sendLag } from './latency.ts';
+import { lowerBound, sortedByEnd, summarize, upperBound } from './ordered.ts';
 import { buildTimeline } from './timeline.ts';
-import type { Analysis, AnalysisOptions, Crossover, Disruption, DisruptionFigures } from './types.ts';
+import type { Analysis, AnalysisOptions, Crossover, Disruption, DisruptionFigures, LoadStallFigures } from './types.ts';
 
 const ms = (us: number) => Math.round(us) / 1000;
 
@@ -17,7 +17,7 @@ interface Horizon {
   to: number;
 }
 
-export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: AnalysisOptions): Analysis {
+export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: AnalysisOptions, stalls: LoadStall[] = []): Analysis {
   const set = sortedByEnd(input);
   // A disruption without events has no horizon to attribute failures to: left out, and said.
   const eventless = disruptionsIn.filter((d) => d.events.length === 0);
@@ -54,6 +54,7 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     backgroundFailures: 0,
     durationMs: ms(loadEnd),
     okPerSecond: loadEnd > 0 ? Math.round((okCount / loadEnd) * 1e6) : 0,
+    requestsPerSecond: loadEnd > 0 ? Math.round((set.count / loadEnd) * 1e6) : 0,
     connections: new Set(set.conn).size,
   };
 
@@ -79,21 +80,24 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     windows[owner] = { from: Math.min(w?.from ?? Infinity, set.start[i]), to: Math.max(w?.to ?? -Infinity, set.end[i]) };
   }
 
-  // The reference is steady state: outside every horizon and after the warm-up.
+  // The reference is steady state: outside every horizon and after the warm-up, compared like
+  // with like: a horizon's longest gap against the longest of at least as much steady time.
   const steadyFrom = opts.warmupMs * 1000;
-  const gapReferenceUs = steadyGapReference(okEnds, (t) => t < steadyFrom || inAnyHorizon(t));
+  const gapReferenceUs = steadyGapReference(okEnds, horizons, steadyFrom, loadEnd);
   for (const [index, f] of figures.entries()) {
     const w = windows[index];
     if (w) {
       f.errorWindowMs = ms(w.to - w.from);
       f.errorWindow = { fromMs: ms(w.from), toMs: ms(w.to) };
     }
-    // Where the next horizon begins, the time is the next disruption's (as its failures are).
+    // Where the next horizon begins, the time is the next disruption's (as its failures are);
+    // a gap that began before is still this one's, and counted whole in both.
     const nextFrom = horizons[index + 1]?.from ?? Infinity;
     const gap = longestGap(okEnds, { from: horizons[index].from, to: Math.min(horizons[index].to, nextFrom) }, loadEnd);
     f.maxGapMs = ms(gap.length);
     f.maxGap = gap.length > 0 ? { fromMs: ms(gap.from), toMs: ms(gap.from + gap.length) } : null;
     f.excessGapMs = Number.isNaN(gapReferenceUs) ? null : Math.max(0, ms(gap.length - gapReferenceUs));
+    f.loadStallMs = ms(longestStallIn(stalls, horizons[index]));
     const d = disruptions[index];
     if (d.kind === 'switch' && d.from && d.to && coloured) {
       f.crossover = crossover(set, d, horizons[index], Math.min(nextFrom, loadEnd));
@@ -123,6 +127,8 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     },
     timeline: buildTimeline(set, opts.bucketMs, loadEnd, failureCode),
     latency: latencyHistograms(set, inAnyHorizon),
+    sendLag: sendLag(set),
+    loadStalls: stallFigures(stalls),
     problems,
     notes,
   };
@@ -146,6 +152,30 @@ function emptyFigures(d: Disruption, index: number, h: Horizon): DisruptionFigur
     maxGap: null,
     excessGapMs: null,
     crossover: null,
+    loadStallMs: 0,
+  };
+}
+
+/** The longest load-thread stall that overlaps the horizon, µs (0: none). */
+function longestStallIn(stalls: LoadStall[], h: Horizon): number {
+  let longest = 0;
+  for (const s of stalls) if (s.atUs <= h.to && s.atUs + s.lengthUs >= h.from) longest = Math.max(longest, s.lengthUs);
+  return longest;
+}
+
+function stallFigures(stalls: LoadStall[]): LoadStallFigures {
+  let longest: LoadStall | null = null;
+  let totalUs = 0;
+  for (const s of stalls) {
+    totalUs += s.lengthUs;
+    if (!longest || s.lengthUs > longest.lengthUs) longest = s;
+  }
+  return {
+    count: stalls.length,
+    over5ms: stalls.filter((s) => s.lengthUs >= 5000).length,
+    longestMs: longest ? ms(longest.lengthUs) : 0,
+    longestAtMs: longest ? ms(longest.atUs) : null,
+    totalMs: ms(totalUs),
   };
 }
 
@@ -160,26 +190,53 @@ export function attribute(horizons: Horizon[], start: number): number {
   return -1;
 }
 
-/** Longest interval inside the horizon with no successful completion (µs). */
+/**
+ * The longest interval with no successful completion that overlaps the window, whole: from the
+ * last success before it (or the window's start, if none) to the first success after it (or the
+ * end of the load, if none), so a gap crossing the window's edge is not cut short (µs).
+ */
 export function longestGap(okEnds: Float64Array, h: Horizon, loadEnd: number): { from: number; length: number } {
   const to = Math.min(h.to, Math.max(loadEnd, h.from));
-  let best = { from: h.from, length: 0 };
-  let prev = h.from;
-  for (let k = upperBound(okEnds, h.from); k < okEnds.length && okEnds[k] <= to; k++) {
+  const first = upperBound(okEnds, h.from);
+  let prev = first > 0 ? okEnds[first - 1] : h.from;
+  let best = { from: prev, length: 0 };
+  let k = first;
+  for (; k < okEnds.length && prev < to; k++) {
     if (okEnds[k] - prev > best.length) best = { from: prev, length: okEnds[k] - prev };
     prev = okEnds[k];
   }
-  if (to - prev > best.length) best = { from: prev, length: to - prev };
+  // No success after the last one inside: the gap runs to the end of the load.
+  if (prev < to && loadEnd - prev > best.length) best = { from: prev, length: loadEnd - prev };
   return best;
 }
 
-/** p99.9 of the intervals between consecutive successful completions in steady state; NaN if none. */
-export function steadyGapReference(okEnds: Float64Array, excluded: (t: number) => boolean): number {
-  const gaps: number[] = [];
-  for (let k = 1; k < okEnds.length; k++) {
-    if (!excluded(okEnds[k - 1]) && !excluded(okEnds[k])) gaps.push(okEnds[k] - okEnds[k - 1]);
+/**
+ * The steady-state reference for maxGap: the longest interval between consecutive successes
+ * that lies wholly in steady time (after the warm-up, outside every horizon). A horizon's
+ * maxGap is the maximum over the horizon's length, so the reference is a maximum too, over at
+ * least as much time: NaN (no reference) when steady time is shorter than the longest horizon.
+ */
+export function steadyGapReference(okEnds: Float64Array, horizons: Horizon[], steadyFrom: number, loadEnd: number): number {
+  const inHorizon = (a: number, b: number) => horizons.some((h) => a <= h.to && b >= h.from);
+  // Steady time: [steadyFrom, loadEnd] minus the union of the horizons.
+  const sorted = [...horizons].sort((x, y) => x.from - y.from);
+  let steadyUs = 0;
+  let cursor = steadyFrom;
+  for (const h of sorted) {
+    if (h.from > cursor) steadyUs += Math.min(h.from, loadEnd) - cursor;
+    cursor = Math.max(cursor, h.to);
   }
-  return percentileSorted(Float64Array.from(gaps).sort(), 99.9);
+  if (loadEnd > cursor) steadyUs += loadEnd - cursor;
+  const longestHorizon = Math.max(0, ...horizons.map((h) => h.to - h.from));
+  if (steadyUs <= 0 || steadyUs < longestHorizon) return Number.NaN;
+  let longest = Number.NaN;
+  for (let k = upperBound(okEnds, steadyFrom); k < okEnds.length; k++) {
+    const a = okEnds[k - 1];
+    if (a === undefined || a < steadyFrom || inHorizon(a, okEnds[k])) continue;
+    const gap = okEnds[k] - a;
+    if (!(gap <= longest)) longest = gap;
+  }
+  return longest;
 }
 
 function crossover(set: RecordSet, d: Disruption, h: Horizon, nextFrom: number): Crossover {

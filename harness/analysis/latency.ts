@@ -9,17 +9,32 @@ const newHistogram = () =>
 export function latencyHistograms(
   set: RecordSet,
   inAnyHorizon: (t: number) => boolean,
-): { overall: LatencySummary; steady: LatencySummary; switching: LatencySummary } {
+): { overall: LatencySummary; steady: LatencySummary; switching: LatencySummary; fromScheduled: LatencySummary } {
   const overall = newHistogram();
   const steady = newHistogram();
   const switching = newHistogram();
+  const fromScheduled = newHistogram();
   for (let i = 0; i < set.count; i++) {
     if (set.outcome[i] !== OUTCOME.ok) continue;
     const us = Math.max(1, Math.round(set.end[i] - set.start[i]));
     overall.recordValue(us);
     (inAnyHorizon(set.start[i]) ? switching : steady).recordValue(us);
+    fromScheduled.recordValue(Math.max(1, Math.round(set.end[i] - set.scheduled[i])));
   }
-  return { overall: summarizeHistogram(overall), steady: summarizeHistogram(steady), switching: summarizeHistogram(switching) };
+  return {
+    overall: summarizeHistogram(overall),
+    steady: summarizeHistogram(steady),
+    switching: summarizeHistogram(switching),
+    fromScheduled: summarizeHistogram(fromScheduled),
+  };
+}
+
+/** start − scheduled of every request, ms: how late the load sent what it meant to send. */
+export function sendLag(set: RecordSet): { p50: number; p99: number; p999: number; max: number } {
+  const h = newHistogram();
+  for (let i = 0; i < set.count; i++) h.recordValue(Math.max(1, Math.round(set.start[i] - set.scheduled[i])));
+  const at = (p: number) => (h.totalCount ? h.getValueAtPercentile(p) / 1000 : 0);
+  return { p50: at(50), p99: at(99), p999: at(99.9), max: h.totalCount ? h.maxValue / 1000 : 0 };
 }
 
 export function summarizeHistogram(h: hdr.Histogram): LatencySummary {

@@ -55,6 +55,22 @@ export interface DisruptionFigures {
   /** null when the run had no steady state to take a reference from */
   excessGapMs: number | null;
   crossover: Crossover | null;
+  /**
+   * the longest stall of a load thread's own event loop overlapping the horizon, ms (0: none of
+   * 1 ms or more): a gap no longer than this may be the meter's, not the proxy's
+   */
+  loadStallMs: number;
+}
+
+/** The load threads' own event-loop stalls (timers ≥ 1 ms late) over the whole run. */
+export interface LoadStallFigures {
+  count: number;
+  /** stalls of 5 ms or more */
+  over5ms: number;
+  longestMs: number;
+  /** when the longest began, ms since the origin; null when there was none */
+  longestAtMs: number | null;
+  totalMs: number;
 }
 
 export interface LatencySummary {
@@ -94,15 +110,32 @@ export interface Analysis {
     backgroundFailures: number;
     durationMs: number;
     okPerSecond: number;
+    /** requests sent per second, whatever their outcome: the open model's achieved rate */
+    requestsPerSecond: number;
     connections: number;
   };
-  /** p99.9 of the interval between successful completions after warm-up, outside every horizon; null if none */
+  /**
+   * the longest interval between successful completions after warm-up, outside every horizon;
+   * null when steady time is shorter than the longest horizon (no like-with-like reference)
+   */
   gapReferenceMs: number | null;
   disruptions: DisruptionFigures[];
   /** across switches: failedRequests, errorWindowMs, maxGapMs, excessGapMs */
   switchStats: Record<'failedRequests' | 'errorWindowMs' | 'maxGapMs' | 'excessGapMs', Summary>;
   timeline: Timeline;
-  latency: { overall: LatencySummary; steady: LatencySummary; switching: LatencySummary };
+  latency: {
+    overall: LatencySummary;
+    steady: LatencySummary;
+    switching: LatencySummary;
+    /**
+     * from when each request was due (`scheduled`) to its end: in the open model, corrected for
+     * coordinated omission (a stalled target or client shows as latency, not as missing requests)
+     */
+    fromScheduled: LatencySummary;
+  };
+  /** how late requests went out: start − scheduled, ms (the open model's scheduling error) */
+  sendLag: { p50: number; p99: number; p999: number; max: number };
+  loadStalls: LoadStallFigures;
   /** reasons the run cannot be trusted as a measurement of what it meant to measure */
   problems: string[];
   /** what the analysis could not check, and why (e.g. no response named its colour) */

@@ -46,7 +46,8 @@ Examples:
   npm run scenario keepalive-60s
   npm run scenario -- connection-close --switches 5 --duration 15s
   npm run scenario -- tuned-3s-1s --set proxy.workerProcesses=1
-  npx downtime-harness scenario keepalive-60s --switches 3 --json > r.json   (no -- needed)`;
+  npx downtime-harness scenario keepalive-60s --switches 3 --json > r.json   (no -- needed)
+  npm run scenario -- keepalive-60s --set load.model=open --set load.rate=2000 --set network.delayMs=10`;
 
 async function main(): Promise<number> {
   const args = parseCommandLine(HELP, {

@@ -1,10 +1,24 @@
-// Messages between the orchestrator and the load worker thread.
+// Messages between the orchestrator and the load worker threads.
 import type { RecordSet } from '../records/records.ts';
+import type { ArrivalSpec } from './pacer.ts';
 
 export interface LoadOptions {
   /** proxy URL, e.g. http://127.0.0.1:8080/ */
   url: string;
+  /**
+   * closed: each connection sends its next request as soon as the last one ends (saturating).
+   * open: requests are due at the pacer's times whatever the responses do, over a pool of
+   * keep-alive connections that may sit idle.
+   */
+  model: 'closed' | 'open';
+  /** the open model's schedule (ignored by the closed loop) */
+  arrivals: ArrivalSpec;
+  /** the open model's waits: poll (sends within µs, keeps a core busy) or 1 ms timers (up to ~1 ms late) */
+  pacing: 'poll' | 'timer';
+  /** connections (closed) or the pool's limit (open), over all threads */
   connections: number;
+  /** load threads, each with its own connections, records and share of the schedule */
+  threads: number;
   /** connect, headers and body timeout of one request */
   timeoutMs: number;
   /** false: every request says `Connection: close` (the client side of the seed's fix) */
@@ -15,11 +29,23 @@ export interface LoadOptions {
   /** hard bounds: the worker stops itself past either, whatever the orchestrator does */
   maxDurationMs: number;
   maxRequests: number;
-  /** records to allocate up front */
-  capacityHint: number;
+}
+
+/** What one thread is given: its share of the connections and requests, and its place. */
+export interface ThreadOptions extends Omit<LoadOptions, 'threads'> {
+  thread: number;
+  threads: number;
 }
 
 export type WorkerMessage =
-  | { type: 'started'; originNs: string }
+  | { type: 'ready' }
   | { type: 'progress'; requests: number; failed: number }
-  | { type: 'done'; records: RecordSet };
+  /** the thread stopped on its own: a cap was hit, so the rest of the run would have no load */
+  | { type: 'ended-early'; reason: string }
+  /**
+   * stalls: [at µs, length µs] pairs of the thread's event loop (stall-probe.ts); unsent: open
+   * model requests that were due but still waiting for a connection when the load stopped
+   */
+  | { type: 'done'; records: RecordSet; stalls: Float64Array; unsent: number };
+
+export type OrchestratorMessage = { type: 'go'; originNs: string } | { type: 'stop' };

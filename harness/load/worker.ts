@@ -1,15 +1,19 @@
-// The load generator's own thread: it sends and times requests and does nothing else, so no
+// A load generator thread: it sends and times requests and does nothing else, so no
 // orchestration work (spawning, file writes, signals) can stall it and show up as a false gap.
 // Closed loop: each connection sends its next request as soon as the previous one ends.
+// Open model: requests are due at the pacer's times over a pool of keep-alive connections; a
+// request due while every connection is busy waits for one, and keeps its due time (`scheduled`).
 import { subscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildConnector, Client, type Dispatcher } from 'undici';
 import { nowNs } from '../clock.ts';
 import { OUTCOME, RecordWriter, buffersOf, type OutcomeCode } from '../records/records.ts';
-import type { LoadOptions, WorkerMessage } from './protocol.ts';
+import { createPacer } from './pacer.ts';
+import type { OrchestratorMessage, ThreadOptions, WorkerMessage } from './protocol.ts';
+import { startStallProbe, type StallProbe } from './stall-probe.ts';
 
-const opts = workerData as LoadOptions;
+const opts = workerData as ThreadOptions;
 const url = new URL(opts.url);
 const origin = url.origin;
 const path = url.pathname + url.search;
@@ -18,32 +22,42 @@ const connector = buildConnector({ timeout: opts.timeoutMs });
 const SERVED_BY = Buffer.from('x-served-by');
 const BLUE = Buffer.from('blue');
 const GREEN = Buffer.from('green');
+/**
+ * With `pacing: 'poll'`, closer than this to a due time the open model polls (setImmediate)
+ * instead of arming a timer: timers fire up to ~1 ms late, polling sends within µs but keeps a
+ * core busy (and a busy thread is the first the OS sets aside on a crowded machine).
+ */
+const POLL_WITHIN_US = 2000;
 
-// Sized up front from the expected count: growing mid-run would stall this thread (a false gap).
-const records = new RecordWriter(opts.capacityHint);
-const originNs = nowNs();
+const records = new RecordWriter();
+let originNs = 0n; // set by the orchestrator's 'go', shared by every thread
 const sinceOrigin = () => Number(nowNs() - originNs) / 1000;
 let nextConnId = 0;
 let stopping = false;
 /** set when a request that outlived its own timeout is cut at stop: recorded as CUT_AT_STOP */
 let cutting = false;
 let failed = 0;
+let sent = 0;
+let inFlight = 0;
+let allIdle: () => void = () => {};
+let probe: StallProbe | null = null;
+/** open model: requests due but still waiting for a connection */
+let unsent = () => 0;
 
-/** One keep-alive connection and the closed loop of requests on it. */
-class ConnectionLoop implements Dispatcher.DispatchHandler {
+/** One keep-alive connection; `after` decides what it does once a request has ended. */
+class Connection implements Dispatcher.DispatchHandler {
   readonly client: Client;
   connId = -1;
   /** requests completed on the current socket */
   served = 0;
+  private scheduled = 0;
   private start = 0;
   private written = false;
   private reused = false;
   private status = 0;
   private colour = 0;
-  private finished: () => void = () => {};
-  readonly done = new Promise<void>((resolve) => (this.finished = resolve));
 
-  constructor() {
+  constructor(private readonly after: (c: Connection) => void) {
     this.client = new Client(origin, {
       pipelining: 1,
       headersTimeout: opts.timeoutMs,
@@ -54,7 +68,7 @@ class ConnectionLoop implements Dispatcher.DispatchHandler {
         this.connId = nextConnId++;
         this.served = 0;
         connector(connectOpts, (err, socket) => {
-          if (socket) loopsBySocket.set(socket as Socket, this);
+          if (socket) connectionsBySocket.set(socket as Socket, this);
           // undici's connector calls back with either an error or a socket.
           (callback as (e: Error | null, s: unknown) => void)(err, socket);
         });
@@ -62,12 +76,9 @@ class ConnectionLoop implements Dispatcher.DispatchHandler {
     });
   }
 
-  next(): void {
-    if (!stopping && records.count >= opts.maxRequests) void finish();
-    if (stopping) {
-      this.finished();
-      return;
-    }
+  send(scheduled: number): void {
+    inFlight++;
+    this.scheduled = scheduled;
     this.start = sinceOrigin();
     this.written = false;
     this.status = 0;
@@ -108,18 +119,25 @@ class ConnectionLoop implements Dispatcher.DispatchHandler {
     this.served++;
     // Next turn: undici closes a socket whose response said `Connection: close` right after
     // this callback, and the next request must see it closed to be counted as a new connection.
-    queueMicrotask(() => this.next());
+    queueMicrotask(() => this.ended());
   }
 
   onError(err: Error): void {
     const e = err as Error & { code?: string };
     this.record(OUTCOME.transportError, cutting ? 'CUT_AT_STOP' : (e.code ?? e.name ?? 'Error'));
-    queueMicrotask(() => this.next());
+    queueMicrotask(() => this.ended());
+  }
+
+  private ended(): void {
+    inFlight--;
+    this.after(this);
+    if (stopping && inFlight === 0) allIdle();
   }
 
   private record(outcome: OutcomeCode, errorCode: string): void {
     if (outcome !== OUTCOME.ok) failed++;
     records.push({
+      scheduled: this.scheduled,
       start: this.start,
       end: sinceOrigin(),
       outcome,
@@ -132,38 +150,115 @@ class ConnectionLoop implements Dispatcher.DispatchHandler {
   }
 }
 
-const loopsBySocket = new WeakMap<Socket, ConnectionLoop>();
+const connectionsBySocket = new WeakMap<Socket, Connection>();
 subscribe('undici:client:sendHeaders', (message) => {
   const { socket } = message as { socket: Socket };
-  loopsBySocket.get(socket)?.onWritten();
+  connectionsBySocket.get(socket)?.onWritten();
 });
 
-const loops = Array.from({ length: opts.connections }, () => new ConnectionLoop());
+const connections: Connection[] = [];
 const post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => parentPort!.postMessage(m, transfer);
 
-async function finish(): Promise<void> {
+/** Counts a request about to be sent; false when the load is over (stopping, or at its cap). */
+function admit(): boolean {
+  if (stopping) return false;
+  if (sent >= opts.maxRequests) {
+    void finish(`hit its request cap (${opts.maxRequests.toLocaleString('en-US')} requests)`);
+    return false;
+  }
+  sent++;
+  return true;
+}
+
+function closedLoop(): void {
+  const again = (c: Connection) => {
+    if (admit()) c.send(sinceOrigin());
+  };
+  for (let i = 0; i < opts.connections; i++) connections.push(new Connection(again));
+  for (const c of connections) again(c);
+}
+
+/**
+ * The open model. Until the pool holds `connections`, a due request opens a new connection;
+ * then it takes the one idle longest (so each sits idle about connections ÷ rate between
+ * requests, as a real client population's do), or, if all are busy, waits in the backlog.
+ */
+function openModel(): void {
+  const pacer = createPacer(opts.arrivals, opts.thread, opts.threads);
+  const idle: Connection[] = [];
+  let backlog: number[] = [];
+  let backlogHead = 0;
+  const release = (c: Connection) => {
+    // Once stopping, what still waits is not sent: a backlog is a load that fell behind, and
+    // sending it would stretch the run past its end (it is counted as unsent instead).
+    if (backlogHead < backlog.length && !stopping) {
+      c.send(backlog[backlogHead++]);
+      if (backlogHead > 1024 && backlogHead * 2 > backlog.length) {
+        backlog = backlog.slice(backlogHead);
+        backlogHead = 0;
+      }
+    } else idle.push(c);
+  };
+  const dispatch = (scheduled: number) => {
+    let c: Connection | undefined;
+    if (connections.length < opts.connections) connections.push((c = new Connection(release)));
+    else c = idle.shift();
+    if (c) c.send(scheduled);
+    else backlog.push(scheduled);
+  };
+  unsent = () => backlog.length - backlogHead;
+  let hits = 0;
+  const tick = () => {
+    if (stopping) return;
+    const now = sinceOrigin();
+    let wait: number;
+    while ((wait = pacer.wait(now, hits)) <= 0) {
+      if (!admit()) return;
+      dispatch(now + wait); // its due time, not now: latency counts from when it was due
+      hits++;
+    }
+    if (opts.pacing === 'timer') pacerTimer = setTimeout(tick, wait / 1000);
+    else if (wait >= POLL_WITHIN_US) pacerTimer = setTimeout(tick, Math.floor(wait / 1000) - 1);
+    else setImmediate(tick);
+  };
+  tick();
+}
+
+let pacerTimer: NodeJS.Timeout | undefined;
+let deadline: NodeJS.Timeout | undefined;
+let progress: NodeJS.Timeout | undefined;
+
+async function finish(earlyReason?: string): Promise<void> {
+  if (stopping) return;
   stopping = true;
+  if (earlyReason) post({ type: 'ended-early', reason: `load thread ${opts.thread + 1} ${earlyReason}` });
   clearInterval(progress);
   clearTimeout(deadline);
+  clearTimeout(pacerTimer);
   // In-flight requests end normally. One still running well past its own timeout (undici's
   // timers are coarse, up to ~1 s late) is cut, and recorded as cut, not dropped.
   const cut = setTimeout(() => {
     cutting = true;
-    for (const l of loops) l.client.destroy().catch(() => {});
+    for (const c of connections) c.client.destroy().catch(() => {});
   }, opts.timeoutMs + 2000);
-  await Promise.all(loops.map((l) => l.done));
+  if (inFlight > 0) await new Promise<void>((resolve) => (allIdle = resolve));
   clearTimeout(cut);
-  await Promise.all(loops.map((l) => l.client.destroy().catch(() => {})));
+  const stalls = probe?.stop() ?? new Float64Array(0);
+  await Promise.all(connections.map((c) => c.client.destroy().catch(() => {})));
   const set = records.finish();
-  post({ type: 'done', records: set }, buffersOf(set));
+  post({ type: 'done', records: set, stalls, unsent: unsent() }, [...buffersOf(set), stalls.buffer as ArrayBuffer]);
 }
 
-parentPort!.on('message', (m: { type: 'stop' }) => {
-  if (m.type === 'stop' && !stopping) void finish();
+parentPort!.on('message', (m: OrchestratorMessage) => {
+  if (m.type === 'stop') void finish();
+  else if (m.type === 'go') {
+    originNs = BigInt(m.originNs);
+    probe = startStallProbe(sinceOrigin);
+    // Bounded whatever happens to the orchestrator: the thread stops itself at its hard limit.
+    deadline = setTimeout(() => void finish(`hit its time cap (${opts.maxDurationMs} ms)`), opts.maxDurationMs);
+    progress = setInterval(() => post({ type: 'progress', requests: records.count, failed }), 250);
+    if (opts.model === 'open') openModel();
+    else closedLoop();
+  }
 });
-// Bounded whatever happens to the orchestrator: the worker stops itself at its hard limit.
-const deadline = setTimeout(() => void finish(), opts.maxDurationMs);
-const progress = setInterval(() => post({ type: 'progress', requests: records.count, failed }), 250);
-
-post({ type: 'started', originNs: String(originNs) });
-for (const l of loops) l.next();
+post({ type: 'ready' });

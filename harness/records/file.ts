@@ -71,8 +71,10 @@ export function decodeRecords(buf: Buffer): RecordSet {
   const { header, offset: start } = readHeader(buf);
   // Where each column lies, checked against its type and the count before any byte is read.
   let offset = start;
-  const spans = COLUMNS.map(([name, Type]) => {
+  const spans = COLUMNS.flatMap(([name, Type]) => {
     const col = header.columns.find((c) => c.name === name);
+    // Files from before the open model have no `scheduled`: their requests were due at start.
+    if (!col && name === 'scheduled') return [];
     if (!col) throw bad(`no column ${name}`);
     if (col.type !== undefined && col.type !== Type.name) throw bad(`column ${name} is ${col.type}, expected ${Type.name}`);
     if (col.bytes !== header.count * Type.BYTES_PER_ELEMENT) {
@@ -81,7 +83,7 @@ export function decodeRecords(buf: Buffer): RecordSet {
     offset += pad8(offset);
     const span = { name, Type, from: offset, bytes: col.bytes };
     offset += col.bytes;
-    return span;
+    return [span];
   });
   if (buf.length < offset) throw bad(`truncated: ${buf.length} of ${offset} bytes (the run was cut short while writing it?)`);
   if (buf.length > offset) throw bad(`${buf.length - offset} bytes after its last column`);
@@ -96,6 +98,7 @@ export function decodeRecords(buf: Buffer): RecordSet {
   for (let i = 0; i < errors.length; i++) {
     if (errors[i] >= header.errorCodes.length) throw bad(`record ${i} names error code ${errors[i]}, the header lists ${header.errorCodes.length}`);
   }
+  out.scheduled ??= Float64Array.from(out.start as Float64Array);
   return out as unknown as RecordSet;
 }
 

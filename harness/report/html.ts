@@ -9,6 +9,7 @@ import { count, ms } from './numbers.ts';
 import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
+import { loadLines } from './summary.ts';
 
 export interface HtmlExtras {
   /** per switch, built from the records (run/store.ts); without them, no zoomed panels */
@@ -82,6 +83,7 @@ ${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connec
 <table>
 <tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map(([k, v]) => `<code>${esc(k)}=${esc(JSON.stringify(v))}</code>`).join(' ')}` : ' (defaults otherwise)'}${fromFile.length ? `<br>changed from <code>scenarios/${esc(s.name)}.ts</code> for this run: <code>${esc(changesText(fromFile))}</code>` : ''}</td></tr>
 <tr><td class="l">load</td><td class="l">${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${fmt(t.durationMs / 1000, 1)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
+<tr><td class="l">load shape and meter</td><td class="l">${loadLines(report).map(esc).join('<br>')}</td></tr>
 <tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>
 ${meta.stack ? `<tr><td class="l">stack</td><td class="l">${esc(meta.stack.driver)} driver${meta.stack.images ? `, images ${esc(meta.stack.images.proxy)} + ${esc(meta.stack.images.apps)} (${esc(meta.stack.engine ?? '')})` : ''}; traffic: ${esc(meta.stack.path)}</td></tr>` : ''}
 <tr><td class="l">machine</td><td class="l">${esc(meta.machine.hostname)}: ${meta.machine.cpus} cpu (${esc(meta.machine.cpuModel)}), ${esc(meta.machine.platform)} ${esc(meta.machine.release)}, node ${esc(meta.node)}, undici ${esc(meta.undici)}</td></tr>
@@ -101,7 +103,7 @@ ${zooms.length ? `<p class="meta">±${fmt((zooms[0].toMs - zooms[0].fromMs) / 2,
 ${a.disruptions.map((d) => row([d.label, d.failedRequests, `${d.failedOnReused}${d.failedRequests ? (d.failedOnReused === d.failedRequests ? ' (all)' : '') : ''}`, fmt(d.errorWindowMs), fmt(d.maxGapMs), d.excessGapMs === null ? 'n/a' : fmt(d.excessGapMs), d.crossover ? `${fmt(d.crossover.lastOldMs, 1)} → ${fmt(d.crossover.firstNewMs, 1)}` : '-', d.crossover ? `${pct(d.crossover.newShareAfter)}${d.crossover.tookEffect ? '' : ' NOT TAKEN'}` : '-', codes(d.byCode)], d === worst ? 'worst' : '')).join('\n')}
 ${a.switchStats.failedRequests.count > 1 ? (['median', 'mean', 'max'] as const).map((k) => `<tr><th>${k}</th><th>${count(a.switchStats.failedRequests[k])}</th><th></th><th>${fmt(a.switchStats.errorWindowMs[k])}</th><th>${fmt(a.switchStats.maxGapMs[k])}</th><th>${fmt(a.switchStats.excessGapMs[k])}</th><th></th><th></th><th></th></tr>`).join('') : ''}
 </table>
-<p class="meta">maxGap is the longest interval in the switch's horizon with no successful response on any connection; the steady-state reference (p99.9 of that interval outside switches, after warm-up) is ${a.gapReferenceMs === null ? 'n/a (no steady state)' : `${fmt(a.gapReferenceMs)} ms`}, and excessGap is maxGap minus it.</p>
+<p class="meta">maxGap is the longest interval with no successful response on any connection that overlaps the switch's horizon, counted whole; the steady-state reference (the longest such interval outside switches, after warm-up, over at least a horizon's length of steady time) is ${a.gapReferenceMs === null ? 'n/a (no steady state)' : `${fmt(a.gapReferenceMs)} ms`}, and excessGap is maxGap minus it.</p>
 
 <h2>Errors</h2>
 ${t.failed === 0 ? '<p>No failed requests.</p>' : `<table><tr><th>code</th><th>count</th><th>share</th><th class="l">what it means</th></tr>
@@ -112,7 +114,7 @@ ${Object.entries(t.byCode).sort((x, y) => y[1] - x[1]).map(([code, n]) => `<tr><
 <h2>Latency of successful requests</h2>
 ${canvas('latency')}
 <table><tr><th>ms</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>p99.99</th><th>max</th></tr>
-${lat('overall', a.latency.overall)}${lat('steady', a.latency.steady)}${lat('during switches', a.latency.switching)}</table>
+${lat('overall', a.latency.overall)}${lat('steady', a.latency.steady)}${lat('during switches', a.latency.switching)}${s.load.model === 'open' ? lat('from due time (open model)', a.latency.fromScheduled) : ''}</table>
 
 <h2>Totals</h2>
 <table>

@@ -4,7 +4,8 @@ import type { Analysis } from '../analysis/types.ts';
 import type { RunMeta } from '../run/run.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
-export const SCHEMA_VERSION = 1;
+/** 2: gaps counted whole, the steady reference a maximum, `scheduled`, load stalls, delay line */
+export const SCHEMA_VERSION = 2;
 
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;

@@ -1,5 +1,6 @@
 // The terminal summary: one table, per switch and in total, with the error codes.
 import { count, ms, rate } from './numbers.ts';
+import { addedRoundTripMs } from '../network/delay-line.ts';
 import type { Report } from './report.ts';
 import { runVerdict, verdictLine } from './verdict.ts';
 
@@ -15,6 +16,51 @@ const codes = (byCode: Record<string, number>) =>
     .sort((a, b) => b[1] - a[1])
     .map(([code, k]) => `${code} ${count(k)}`)
     .join(', ') || '-';
+
+/** Median lateness past which an open-model run no longer has the idle connections it asked for. */
+const BEHIND_MS = 10;
+
+/** The load's shape, the delay line, and the meter's own health: stalls of the load threads. */
+export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] {
+  const out: string[] = [];
+  const l = a.latency;
+  if (s.load.model === 'open') {
+    out.push(
+      `open model: ${rate(s.load.rate ?? 0)} req/s asked (${s.load.arrivals}${s.load.rampMs ? `, ramp ${s.load.rampMs} ms` : ''}), ${rate(a.totals.requestsPerSecond)} sent/s; ` +
+        `sent late by p50 ${ms(a.sendLag.p50)} p99 ${ms(a.sendLag.p99)} max ${ms(a.sendLag.max)} ms; ` +
+        `latency from due time p50 ${ms(l.fromScheduled.p50)} p99 ${ms(l.fromScheduled.p99)} max ${ms(l.fromScheduled.max)} ms`,
+    );
+  }
+  const unsent = meta.loadUnsent ?? 0;
+  if (s.load.model === 'open' && (a.sendLag.p50 > BEHIND_MS || unsent > 0)) {
+    out.push(
+      `!! the load fell behind its schedule (sent late p50 ${ms(a.sendLag.p50)} ms, ${count(unsent)} due requests never sent): ` +
+        'the service or the load thread (see its stalls) could not keep up, requests queued for busy connections instead of arriving on idle ones, so this run is not the traffic it asked for',
+    );
+  }
+  const net = meta.network;
+  if (net) {
+    out.push(
+      `delay line: ${net.delayMs} ms asked each way; held p50/p99 ${ms(net.up.p50Ms)}/${ms(net.up.p99Ms)} ms to the proxy, ` +
+        `${ms(net.down.p50Ms)}/${ms(net.down.p99Ms)} ms back: adds ~${ms(addedRoundTripMs(net))} ms per round trip`,
+    );
+    if (s.load.model === 'open' && a.switchStats.failedRequests.count > 0) {
+      // A first guess from the notes, not a law: requests sent while a close is on its way.
+      out.push(
+        `failed per switch (median) ${ms(a.switchStats.failedRequests.median)}, beside rate × added round trip ` +
+          `${ms(((s.load.rate ?? 0) * addedRoundTripMs(net)) / 1000)}`,
+      );
+    }
+  }
+  const st = a.loadStalls;
+  const inSwitches = a.disruptions.filter((d) => d.loadStallMs > 0).map((d) => `${d.label} ${ms(d.loadStallMs)}`);
+  out.push(
+    `load threads: ${meta.loadThreads ?? 1}; their event-loop stalls >= 1 ms: ${count(st.count)}` +
+      (st.count ? ` (${count(st.over5ms)} >= 5 ms), longest ${ms(st.longestMs)} ms at ${ms((st.longestAtMs ?? 0) / 1000)} s` : '') +
+      (inSwitches.length ? `; inside switch horizons (gaps there may include them): ${inSwitches.join(', ')} ms` : ''),
+  );
+  return out;
+}
 
 export function formatSummary(report: Report, reportPath?: string): string {
   const { analysis: a, scenario: s, meta } = report;
@@ -60,12 +106,13 @@ export function formatSummary(report: Report, reportPath?: string): string {
     }
   }
   if (rows.length > 1) out.push(table(rows, [false, true, true, true, true, true, true, false]));
-  out.push(`steady-state gap reference (p99.9 between successes after warm-up, outside switches): ${ms(a.gapReferenceMs)} ms`);
+  out.push(`steady-state gap reference (longest gap between successes after warm-up, outside switches): ${ms(a.gapReferenceMs)} ms`);
   const l = a.latency;
   out.push(
     `latency ms (ok): p50 ${ms(l.overall.p50)}  p99 ${ms(l.overall.p99)}  p99.9 ${ms(l.overall.p999)}  max ${ms(l.overall.max)}` +
       `   steady p99 ${ms(l.steady.p99)}, during switches p99 ${ms(l.switching.p99)}`,
   );
+  out.push(...loadLines(report));
   for (const p of a.problems) out.push(`!! ${p}`);
   for (const note of a.notes ?? []) out.push(`note: ${note}`);
   if (meta.error) out.push(`!! run ended early: ${meta.error}`);

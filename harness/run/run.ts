@@ -5,8 +5,9 @@ import { createRequire } from 'node:module';
 import { cpus, hostname, platform, release } from 'node:os';
 import { nowNs, usSince } from '../clock.ts';
 import type { Disruption } from '../analysis/types.ts';
-import { startLoad, type RunningLoad } from '../load/generator.ts';
-import type { RecordSet } from '../records/records.ts';
+import { loadThreads, startLoad, type RunningLoad } from '../load/generator.ts';
+import { startDelayLine, type DelayLine, type DelayLineStats } from '../network/delay-line.ts';
+import { RecordWriter, type LoadStall, type RecordSet } from '../records/records.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { StackInfo, Target } from '../stack/stack.ts';
 import { sweepLeftovers } from '../stack/sweep.ts';
@@ -46,6 +47,12 @@ export interface RunMeta {
   /** the client's version matters: how it handles a socket closed while idle shifts the figures */
   undici: string;
   machine: { hostname: string; platform: string; release: string; cpus: number; cpuModel: string };
+  /** load threads used (load.threads resolved) */
+  loadThreads: number;
+  /** open model: requests due but never sent, every connection busy until the load stopped */
+  loadUnsent?: number;
+  /** the delay line between load and proxy, as measured; null: none (network.delayMs 0) */
+  network: DelayLineStats | null;
   aborted: boolean;
   error: string | null;
 }
@@ -54,6 +61,8 @@ export interface RunOutput {
   scenario: Scenario;
   meta: RunMeta;
   records: RecordSet;
+  /** the load threads' own event-loop stalls (harness/load/stall-probe.ts) */
+  loadStalls: LoadStall[];
   disruptions: Disruption[];
   proxyFiles: Record<string, string>;
 }
@@ -79,19 +88,25 @@ export async function runScenario<T extends Target>(
   await sweepLeftovers();
   const stack = await start(scenario, hooks.log ?? ((line) => process.stderr.write(`${line}\n`)));
   let load: RunningLoad | null = null;
+  let delayLine: DelayLine | null = null;
+  let network: DelayLineStats | null = null;
   let error: string | null = null;
   const proxyFiles: Record<string, string> = {};
   let step = 'warm-up';
   const raw: RawDisruption[] = [];
-  // A proxy or app that dies mid-run ends the run at once, named, rather than showing up
-  // later as unexplained background failures.
+  // A proxy or app that dies mid-run ends the run at once, named, rather than showing up later
+  // as unexplained background failures; so does a load thread that ends on its own (never
+  // switch with no load); and so does Ctrl-C.
   let crash: string | null = null;
-  const crashed = new AbortController();
+  const stopRun = new AbortController();
   void stack.failure.then((why) => {
     crash = why;
-    crashed.abort();
+    stopRun.abort();
   });
-  const signal = hooks.signal ? AbortSignal.any([hooks.signal, crashed.signal]) : crashed.signal;
+  hooks.signal?.addEventListener('abort', () => stopRun.abort(), { once: true });
+  if (hooks.signal?.aborted) stopRun.abort();
+  const signal = stopRun.signal;
+  const threads = loadThreads(scenario.load.threads, scenario.load.connections);
   const tick = setInterval(() => {
     if (!load || !hooks.onProgress) return;
     hooks.onProgress({
@@ -103,8 +118,15 @@ export async function runScenario<T extends Target>(
     });
   }, 250);
   try {
+    // The delay line (network.delayMs), if any, sits between the load and the proxy.
+    if (scenario.network.delayMs > 0) delayLine = await startDelayLine({ upstream: stack.origin, delayMs: scenario.network.delayMs });
+    const l = scenario.load;
     load = await startLoad({
-      url: `${stack.origin}${scenario.load.path}`,
+      url: `${delayLine?.origin ?? stack.origin}${l.path}`,
+      model: l.model,
+      arrivals: { rate: l.rate ?? 0, rampFromRate: l.rampFromRate, rampMs: l.rampMs, arrivals: l.arrivals, seed: l.seed },
+      pacing: l.pacing,
+      threads,
       connections: scenario.load.connections,
       timeoutMs: scenario.load.timeoutMs,
       clientKeepAlive: scenario.load.clientKeepAlive,
@@ -113,7 +135,11 @@ export async function runScenario<T extends Target>(
       // The orchestrator stops it; this bound holds if the orchestrator cannot.
       maxDurationMs: scenario.load.durationMs * 2 + 60_000,
       maxRequests: scenario.load.maxRequests,
-      capacityHint: Math.min(scenario.load.maxRequests, Math.ceil(scenario.load.durationMs * EXPECTED_MAX_RATE_PER_MS)),
+    });
+    let endedEarly: string | null = null;
+    void load.endedEarly.then((reason) => {
+      endedEarly = reason;
+      stopRun.abort();
     });
     const origin = load.originNs;
     for (const action of plan) {
@@ -126,6 +152,7 @@ export async function runScenario<T extends Target>(
     step = 'cool-down';
     const lastEventMs = raw.length ? lastEventUs(raw[raw.length - 1], origin) / 1000 : 0;
     await sleepUntil(origin, Math.max(scenario.load.durationMs, lastEventMs + scenario.load.cooldownMs), signal);
+    if (endedEarly) throw new Error(`${endedEarly} before the run's end, so the rest would have had no load`);
   } catch (err) {
     error = (err as Error).message;
     if (err instanceof ActionFailed && err.partial.events.length > 0) raw.push(err.partial);
@@ -137,11 +164,14 @@ export async function runScenario<T extends Target>(
   // Stored whatever happened: a failed run's configuration is the one most worth reading.
   Object.assign(proxyFiles, await stack.proxy.configFiles().catch(() => ({})));
   let records: RecordSet | null = null;
+  let loadStalls: LoadStall[] = [];
+  let loadUnsent = 0;
   try {
-    if (load) records = await load.stop();
+    if (load) ({ records, stalls: loadStalls, unsent: loadUnsent } = await load.stop());
   } catch (err) {
     error ??= (err as Error).message;
   }
+  network = (await delayLine?.stop().catch((err: Error) => void (error ??= err.message))) ?? null;
   await stack.stop();
   const origin = load?.originNs ?? nowNs();
   return {
@@ -153,19 +183,20 @@ export async function runScenario<T extends Target>(
       node: process.version,
       undici: UNDICI_VERSION,
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
+      loadThreads: threads,
+      loadUnsent,
+      network,
       aborted: hooks.signal?.aborted ?? false,
       error,
     },
-    records: records ?? emptyRecords(),
+    records: records ?? new RecordWriter().finish(),
+    loadStalls,
     disruptions: raw.map((d) => ({ ...d, events: d.events.map((e) => ({ name: e.name, atUs: usSince(origin, e.atNs) })) })),
     proxyFiles,
   };
 }
 
 const UNDICI_VERSION = (createRequire(import.meta.url)('undici/package.json') as { version: string }).version;
-
-/** Above what a 2-core machine sends through nginx (~20k req/s); a faster one grows the arrays. */
-const EXPECTED_MAX_RATE_PER_MS = 40;
 
 const lastEventUs = (d: RawDisruption, origin: bigint) => usSince(origin, d.events[d.events.length - 1].atNs);
 
@@ -181,19 +212,4 @@ function sleepUntil(originNs: bigint, dueMs: number, signal?: AbortSignal): Prom
     }
     signal?.addEventListener('abort', done, { once: true });
   });
-}
-
-function emptyRecords(): RecordSet {
-  return {
-    count: 0,
-    start: new Float64Array(0),
-    end: new Float64Array(0),
-    outcome: new Uint8Array(0),
-    status: new Uint16Array(0),
-    error: new Uint8Array(0),
-    conn: new Uint32Array(0),
-    reused: new Uint8Array(0),
-    colour: new Uint8Array(0),
-    errorCodes: [''],
-  };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { readRecords, writeRecords } from '../records/file.ts';
-import type { RecordSet } from '../records/records.ts';
+import type { LoadStall, RecordSet } from '../records/records.ts';
 import { zoomWindows } from '../report/chart-data.ts';
 import { latencySpec, timelineSpec, zoomSpec } from '../report/charts.ts';
 import { renderHtml, worstSwitch } from '../report/html.ts';
@@ -33,7 +33,13 @@ export async function newRunDir(root: string, scenario: string, date = new Date(
 
 /** Writes the raw run, analyses it and writes every view; returns the report. */
 export async function storeRun(dir: string, run: RunOutput): Promise<Report> {
-  const runFile: RunFile = { schemaVersion: SCHEMA_VERSION, meta: run.meta, scenario: run.scenario, disruptions: run.disruptions };
+  const runFile: RunFile = {
+    schemaVersion: SCHEMA_VERSION,
+    meta: run.meta,
+    scenario: run.scenario,
+    disruptions: run.disruptions,
+    loadStalls: run.loadStalls,
+  };
   await writeRecords(join(dir, 'records.bin'), run.records);
   await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(runFile, null, 2));
   for (const [name, text] of Object.entries(run.proxyFiles)) await writeFileAtomic(join(dir, name), text);
@@ -60,12 +66,13 @@ export async function storeRunIn(out: string, run: RunOutput, show: (report: Rep
 }
 
 /** The analysis with the scenario's own settings. */
-export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenario: Scenario) =>
-  analyze(records, disruptions, {
-    settleMs: scenario.switches.settleMs,
-    bucketMs: scenario.analysis.bucketMs,
-    warmupMs: scenario.load.warmupMs,
-  });
+export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenario: Scenario, stalls: LoadStall[] = []) =>
+  analyze(
+    records,
+    disruptions,
+    { settleMs: scenario.switches.settleMs, bucketMs: scenario.analysis.bucketMs, warmupMs: scenario.load.warmupMs },
+    stalls,
+  );
 
 /**
  * Re-analyses a stored run from its records and rewrites report.json, summary.txt, report.html
@@ -84,7 +91,7 @@ export async function reportRun(dir: string): Promise<Report> {
 
 /** Analyses a run and writes every view of it into dir. */
 async function writeReport(dir: string, runFile: RunFile, records: RecordSet, proxyFiles: Record<string, string>): Promise<Report> {
-  const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario);
+  const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario, runFile.loadStalls);
   const report = buildReport(runFile.meta, runFile.scenario, analysis);
   const zooms = zoomWindows(records, analysis.disruptions);
   await writeFileAtomic(join(dir, 'report.json'), JSON.stringify(report));

@@ -3,6 +3,7 @@
 // them, so a damaged or foreign file is refused with the field named, not fed to the analysis.
 import { z } from 'zod';
 import type { Disruption } from '../analysis/types.ts';
+import type { LoadStall } from '../records/records.ts';
 import { CannotMeasure } from '../errors.ts';
 import { SCHEMA_VERSION, type Report } from '../report/report.ts';
 import { formatIssues } from '../scenario/resolve.ts';
@@ -14,6 +15,8 @@ export interface RunFile {
   meta: RunMeta;
   scenario: Scenario;
   disruptions: Disruption[];
+  /** absent in runs stored before the stall probe */
+  loadStalls?: LoadStall[];
 }
 
 // Parsed JSON holds no NaN or Infinity, so a number is enough (and cheap on long timelines).
@@ -41,7 +44,13 @@ const DisruptionSchema = z.looseObject({
   events: z.array(z.looseObject({ name: z.string(), atUs: num })),
 });
 
-const RunFileSchema = z.looseObject({ schemaVersion: version, meta: MetaSchema, scenario: ScenarioSchema, disruptions: z.array(DisruptionSchema) });
+const RunFileSchema = z.looseObject({
+  schemaVersion: version,
+  meta: MetaSchema,
+  scenario: ScenarioSchema,
+  disruptions: z.array(DisruptionSchema),
+  loadStalls: z.array(z.looseObject({ thread: count, atUs: num, lengthUs: num })).optional(),
+});
 
 const span = z.looseObject({ fromMs: num, toMs: num }).nullable();
 const summary = z.looseObject({ count, min: num, median: num, mean: num, max: num });

@@ -122,6 +122,30 @@ const AppsSchema = z
 
 const LoadSchema = z
   .object({
+    /**
+     * closed: each connection sends its next request as soon as the last one ends (saturating);
+     * open: requests are due at `rate` whatever the responses do, over up to `connections`
+     * keep-alive connections that sit idle between requests (wrk2 -R, k6 constant-arrival-rate)
+     */
+    model: z.enum(['closed', 'open']).default('closed'),
+    /** open model: requests per second (after the ramp) */
+    rate: z.number().positive().max(1_000_000).optional(),
+    /** open model: constant spacing, or a Poisson process (independent clients) */
+    arrivals: z.enum(['constant', 'poisson']).default('constant'),
+    /** open model: the rate rises linearly from rampFromRate to rate over rampMs */
+    rampMs: ms.default(0),
+    rampFromRate: z.number().min(0).max(1_000_000).default(0),
+    /**
+     * open model: how the load thread waits for the next due time. timer: 1 ms timers, up to
+     * ~1 ms late, little CPU; poll: sends within µs of it on a quiet machine but keeps a core
+     * busy, and a busy thread is the first the OS sets aside on a crowded one (README: measured)
+     */
+    pacing: z.enum(['timer', 'poll']).default('timer'),
+    /** seed of the Poisson arrivals, so a schedule can be repeated */
+    seed: z.number().int().min(0).default(1),
+    /** load threads, each with its own share of connections and rate; auto: what the machine can spare */
+    threads: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+    /** connections (closed), or the open model's pool limit; split over the threads */
     connections: z.number().int().min(1).max(1024).default(32),
     /** whole run: warm-up, the switches spread evenly, then the steady cool-down */
     durationMs: ms.default(25_000),
@@ -134,6 +158,17 @@ const LoadSchema = z
     successStatus: z.tuple([z.number().int(), z.number().int()]).default([200, 399]),
     /** a safety bound on the load loop, far above any real run */
     maxRequests: z.number().int().positive().default(50_000_000),
+  })
+  .strict();
+
+const NetworkSchema = z
+  .object({
+    /**
+     * added each way between the load and the proxy by a delay line in the stack (bytes, FIN
+     * and RST cross in order, after the delay): loopback's round trip is tens of µs, a real
+     * client's is not, and the reload race depends on it. 0: the load talks to the proxy directly.
+     */
+    delayMs: ms.pipe(z.number().max(10_000)).default(0),
   })
   .strict();
 
@@ -219,6 +254,7 @@ export const ScenarioSchema = z
     proxy: ProxySchema.default(ProxySchema.parse({})),
     apps: AppsSchema.default(AppsSchema.parse({})),
     load: LoadSchema.default(LoadSchema.parse({})),
+    network: NetworkSchema.default(NetworkSchema.parse({})),
     switches: SwitchesSchema.default(SwitchesSchema.parse({})),
     analysis: AnalysisSchema.default(AnalysisSchema.parse({})),
     /**
@@ -252,6 +288,12 @@ export const ScenarioSchema = z
           message: `${durationMs} ms leaves ${Math.round(spacing)} ms between switches; ${s.switches.count} switches need at least ${needed} ms`,
         });
       }
+    }
+    if (s.load.model === 'open' && s.load.rate === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'rate'], message: 'the open model needs a rate (requests per second)' });
+    }
+    if (s.load.threads !== 'auto' && s.load.threads > s.load.connections) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'threads'], message: `${s.load.threads} threads need at least as many connections (${s.load.connections})` });
     }
     if (s.driver === 'docker' && s.proxy.kind !== 'nginx') {
       ctx.addIssue({ code: 'custom', path: ['proxy', 'kind'], message: 'the Docker driver runs nginx; HAProxy and Caddy run with the local driver' });

@@ -26,8 +26,12 @@ describe('calibration', () => {
       expect(row.failedRequests).toBeGreaterThan(10);
       // A refusing app's outage ends when its port is bound again: a little after the plan.
       if (mode === 'refuse') expect(row.truthMs - 200).toBeLessThan(20);
-      expect(Math.abs(row.errorWindowMs - row.truthMs)).toBeLessThanOrEqual(tolerance(row.truthMs));
-      expect(Math.abs(row.maxGapMs - row.truthMs)).toBeLessThanOrEqual(tolerance(row.truthMs));
+      // On a crowded machine the load thread itself may stall across the outage's edges: say so.
+      const d = run.disruptions[0];
+      const stalls = run.loadStalls.filter((x) => x.atUs + x.lengthUs >= d.events[0].atUs - 50_000 && x.atUs <= d.events[d.events.length - 1].atUs + 50_000);
+      const why = `load-thread stalls near the outage: ${stalls.map((x) => `${(x.lengthUs / 1000).toFixed(1)} ms at ${(x.atUs / 1000).toFixed(1)}`).join(', ') || 'none'}`;
+      expect(Math.abs(row.errorWindowMs - row.truthMs), why).toBeLessThanOrEqual(tolerance(row.truthMs));
+      expect(Math.abs(row.maxGapMs - row.truthMs), why).toBeLessThanOrEqual(tolerance(row.truthMs));
       expect(harnessProcesses()).toEqual([]);
     });
   }

@@ -120,7 +120,7 @@ describe('scenario CLI', () => {
     // named by its start, the time its pages show
     expect(dir.slice(0, 15)).toBe(report.meta.startedAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15));
     const records = decodeRecords(readFileSync(join(out, dir, 'records.bin')));
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
     expect(report.analysis.totals.requests).toBe(records.count);
     expect(report.meta.proxy.version).toMatch(/^nginx\/\d/);
     expect(readFileSync(join(out, dir, 'service-url.inc'), 'utf8')).toContain('set $service_url');

@@ -1,9 +1,11 @@
 // Shared by the integration tests: run the real CLI, and find processes the harness started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -85,4 +87,28 @@ export function harnessProcesses(): string[] {
   return all
     .filter((p) => masters.has(p.pid) || masters.has(p.ppid) || p.files.some((f) => f.startsWith(prefix)) || p.cmdline.includes(ours))
     .map((p) => `${p.pid} ${p.cmdline}`);
+}
+
+/**
+ * A test file's HTTP server: `listen` starts one on a free 127.0.0.1 port that keeps client
+ * connections alive for a minute; it is closed after each test (or by `close`).
+ */
+export function testHttpServer(): { listen(handler: RequestListener): Promise<number>; close(): Promise<void> } {
+  let server: Server | null = null;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      const s = server;
+      server = null;
+      if (s) s.close(() => resolve());
+      else resolve();
+    });
+  afterEach(close);
+  return {
+    close,
+    listen(handler) {
+      server = createServer(handler);
+      server.keepAliveTimeout = 60_000;
+      return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve((server!.address() as { port: number }).port)));
+    },
+  };
 }

@@ -1,19 +1,12 @@
 // The load generator against servers whose behaviour the test controls: what it records for a
 // new connection, a reused one, a `Connection: close` answer, a socket destroyed under a
 // request, and a refused connection (docs/MEASUREMENT.md, "What is recorded for each request").
-import { createServer, type Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLoad } from '../../harness/load/generator.ts';
 import { OUTCOME, type RecordSet } from '../../harness/records/records.ts';
+import { testHttpServer } from './helpers.ts';
 
-let server: Server | null = null;
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
-
-function listen(handler: Parameters<typeof createServer>[1]): Promise<number> {
-  server = createServer(handler);
-  server.keepAliveTimeout = 60_000;
-  return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve((server!.address() as { port: number }).port)));
-}
+const { listen, close } = testHttpServer();
 
 async function load(port: number, connections: number, maxRequests: number): Promise<RecordSet> {
   const running = await startLoad({
@@ -25,10 +18,13 @@ async function load(port: number, connections: number, maxRequests: number): Pro
     successMax: 399,
     maxDurationMs: 10_000,
     maxRequests,
-    capacityHint: maxRequests,
+    model: 'closed',
+    pacing: 'poll',
+    arrivals: { rate: 0, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 },
+    threads: 1,
   });
   await new Promise((r) => setTimeout(r, 1500)); // far longer than maxRequests needs
-  return running.stop();
+  return (await running.stop()).records;
 }
 
 const rows = (set: RecordSet) =>
@@ -85,8 +81,7 @@ describe('load worker records', () => {
 
   it('a refused connection: transport error ECONNREFUSED on a new connection', async () => {
     const port = await listen(() => {});
-    await new Promise<void>((resolve) => server!.close(() => resolve()));
-    server = null;
+    await close();
     const r = rows(await load(port, 1, 3));
     expect(r).toHaveLength(3);
     expect(r.every((x) => x.outcome === OUTCOME.transportError && x.code === 'ECONNREFUSED' && x.reused === 0)).toBe(true);

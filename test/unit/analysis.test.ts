@@ -95,10 +95,31 @@ describe('analyze', () => {
     expect(all.disruptions[0].excessGapMs).toBeNull();
   });
 
-  it('clips gaps to the horizon and to the end of the load', () => {
+  it('reports a gap crossing the horizon\'s edges whole, and one left open up to the end of the load', () => {
     const ends = new Float64Array([ms(1), ms(2), ms(10)]);
-    expect(longestGap(ends, { from: ms(5), to: ms(8) }, ms(10))).toEqual({ from: ms(5), length: ms(3) });
+    expect(longestGap(ends, { from: ms(5), to: ms(8) }, ms(10))).toEqual({ from: ms(2), length: ms(8) });
     expect(longestGap(ends, { from: ms(0), to: ms(50) }, ms(10))).toEqual({ from: ms(2), length: ms(8) });
+    // Two gaps overlap [5, 8]: 1 → 6 across its start, 6 → 12 across its end; the longer, whole.
+    expect(longestGap(new Float64Array([ms(1), ms(6), ms(12)]), { from: ms(5), to: ms(8) }, ms(12))).toEqual({ from: ms(6), length: ms(6) });
+    expect(longestGap(new Float64Array([ms(1), ms(3)]), { from: ms(5), to: ms(8) }, ms(9))).toEqual({ from: ms(3), length: ms(6) });
+  });
+
+  it('counts a gap that spans the start of the next horizon whole in both switches', () => {
+    const rows = steady(0, 6000, 1, (t) => (t < 2100 ? 1 : t < 2850 ? 2 : 1)).filter((r) => r.start < ms(2780) || r.start > ms(2820));
+    const a = analyze(recordSetOf(rows), [switchAt(2000, 2200), switchAt(2800, 3000, 'green', 'blue')], opts);
+    expect(a.disruptions[0].maxGapMs).toBe(42);
+    expect(a.disruptions[1].maxGapMs).toBe(42);
+    expect(a.disruptions[0].maxGap).toEqual(a.disruptions[1].maxGap);
+  });
+
+  it('takes the reference as the longest steady gap, only over at least a horizon\'s length of steady time', () => {
+    // One 9 ms hiccup in steady state: a switch whose longest gap is no longer reads no excess.
+    const rows = steady(0, 6000, 1, () => 1).filter((r) => r.start < ms(4500) || r.start > ms(4507));
+    const a = analyze(recordSetOf(rows), [switchAt(2000, 2200, 'blue', 'blue')], { ...opts, warmupMs: 1000 });
+    expect(a.gapReferenceMs).toBe(9);
+    // Steady time 1000–2000 and 3200–6000 (3.8 s) against a 1.2 s horizon; a 4.5 s horizon leaves too little.
+    const long = analyze(recordSetOf(rows), [switchAt(1000, 4500, 'blue', 'blue')], { ...opts, warmupMs: 500 });
+    expect(long.gapReferenceMs).toBeNull();
   });
 
   it('gives overlapping horizons\' failures to the newer switch', () => {
@@ -174,5 +195,28 @@ describe('analyze', () => {
     const a = analyze(recordSetOf(rows), [], opts);
     expect(a.totals.durationMs).toBe(100);
     expect(a.timeline.failed[4]).toBe(1);
+  });
+
+  it('puts the load threads\' own stalls beside the switches whose horizon they overlap', () => {
+    const rows = steady(0, 6000, 1, (t) => (t < 2100 ? 1 : 2));
+    const stalls = [
+      { thread: 0, atUs: ms(500), lengthUs: 7000 }, // before the switch: the run's longest
+      { thread: 1, atUs: ms(1999), lengthUs: 2500 }, // starts before the horizon, reaches into it
+      { thread: 0, atUs: ms(2600), lengthUs: 1200 },
+    ];
+    const a = analyze(recordSetOf(rows), [switchAt(2000, 2200)], opts, stalls);
+    expect(a.disruptions[0].loadStallMs).toBe(2.5);
+    expect(a.loadStalls).toEqual({ count: 3, over5ms: 1, longestMs: 7, longestAtMs: 500, totalMs: 10.7 });
+    expect(analyze(recordSetOf(rows), [switchAt(2000, 2200)], opts).disruptions[0].loadStallMs).toBe(0);
+  });
+
+  it('measures latency from the due time too, and how late requests went out', () => {
+    // Due every ms; the client sends each 3 ms late and the answer takes 1 ms.
+    const rows = steady(0, 1000, 1, () => 1).map((r) => ({ ...r, scheduled: r.start - ms(3) }));
+    const a = analyze(recordSetOf(rows), [], opts);
+    expect(a.latency.overall.p50).toBe(1);
+    expect(a.latency.fromScheduled.p50).toBeCloseTo(4, 2);
+    expect(a.sendLag.p99).toBeCloseTo(3, 2);
+    expect(a.totals.requestsPerSecond).toBe(1000);
   });
 });

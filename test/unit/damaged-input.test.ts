@@ -64,7 +64,7 @@ describe('records.bin', () => {
     expect(() => decodeRecords(withHeader({ ...header, version: 9 }))).toThrow(/format version 9/);
     const retyped = { ...header, columns: header.columns.map((c: { name: string }) => (c.name === 'start' ? { ...c, type: 'Uint8Array' } : c)) };
     expect(() => decodeRecords(withHeader(retyped))).toThrow(/column start is Uint8Array, expected Float64Array/);
-    expect(() => decodeRecords(withHeader({ ...header, count: 999 }))).toThrow(/column start has 8000 bytes, 999 records need 7992/);
+    expect(() => decodeRecords(withHeader({ ...header, count: 999 }))).toThrow(/column scheduled has 8000 bytes, 999 records need 7992/);
     expect(() => decodeRecords(Buffer.concat([bytes, Buffer.alloc(8)]))).toThrow(/8 bytes after its last column/);
     expect(decodeRecords(bytes).count).toBe(1000);
   });
@@ -76,7 +76,7 @@ describe('records.bin', () => {
   });
 
   it('error codes past the 254th distinct one are filed as other codes, not under another code\'s name', () => {
-    const w = new RecordWriter(4);
+    const w = new RecordWriter();
     for (let i = 0; i < 300; i++) w.push({ start: i, end: i + 1, outcome: OUTCOME.transportError, status: 0, errorCode: `E${i}`, conn: 0, reused: false, colour: 0 });
     const set = w.finish();
     const nameOf = (i: number) => set.errorCodes[set.error[i]];
@@ -112,7 +112,7 @@ describe('stored files', () => {
 
     const wrongVersion = messageOf(() => parseRunFile(JSON.stringify({ ...runJson, schemaVersion: 7 }), 'run.json'));
     expect(wrongVersion).toContain('run.json is damaged');
-    expect(wrongVersion).toContain('schemaVersion: expected schema version 1');
+    expect(wrongVersion).toContain('schemaVersion: expected schema version 2');
     const wrongType = structuredClone(reportJson);
     wrongType.analysis.totals.failed = 'many';
     expect(messageOf(() => parseReport(JSON.stringify(wrongType), 'report.json'))).toContain('analysis.totals.failed');

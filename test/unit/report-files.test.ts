@@ -12,9 +12,10 @@ import { buildComparison, compareCharts, renderCompare } from '../../harness/rep
 import { runCharts } from '../../harness/report/html.ts';
 import { indexEntries, writeIndex } from '../../harness/report/index-page.ts';
 import { PNG_SIZE } from '../../harness/report/png.ts';
-import type { Report } from '../../harness/report/report.ts';
 import { RUNTIME } from '../../harness/report/page.ts';
-import { newRunDir, storeRun } from '../../harness/run/store.ts';
+import { analyzeRun, newRunDir, storeRun } from '../../harness/run/store.ts';
+import { buildReport, type Report } from '../../harness/report/report.ts';
+import { formatSummary } from '../../harness/report/summary.ts';
 import { syntheticRun } from './report-fixture.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -146,6 +147,20 @@ describe('report.html', () => {
   });
 });
 
+describe("the meter's own health in every report", () => {
+  it('summary.txt and report.html carry the load threads\' stalls, also beside the switch they fall in', () => {
+    // The fixture's one stall: 1.2 ms at 1.5 s, inside its switch's horizon.
+    const summary = readFileSync(join(dir, 'summary.txt'), 'utf8');
+    expect(summary).toContain('load threads: 1; their event-loop stalls >= 1 ms: 1 (0 >= 5 ms), longest 1.20 ms at 1.50 s; inside switch horizons');
+    expect(report.analysis.disruptions[0].loadStallMs).toBe(1.2);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('load shape and meter');
+    expect(html).toContain('their event-loop stalls &gt;= 1 ms: 1');
+    // Stored with the run, so a re-analysis finds them again.
+    expect(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).loadStalls).toEqual([{ thread: 0, atUs: 1_500_000, lengthUs: 1200 }]);
+  });
+});
+
 describe('edge cases', () => {
   it('a run with no requests and no switches still gets its page and PNGs', async () => {
     const run = syntheticRun();
@@ -195,5 +210,18 @@ describe('comparison charts', () => {
     const spec = compareCharts(c).find((ch) => ch.id === 'cmp-failed')!.spec as unknown as { data: { datasets: unknown[] }; options: { plugins: { dtRanges: { ranges: { text: string; min: number; max: number }[] } } } };
     expect(spec.data.datasets).toHaveLength(1);
     expect(spec.options.plugins.dtRanges.ranges.map((r) => r.text)).toEqual(['6', '0']);
+  });
+});
+
+describe('an open-model run that fell behind its schedule', () => {
+  it('says so in the summary, with how late and how many never went out', () => {
+    const run = syntheticRun();
+    run.scenario = { ...run.scenario, load: { ...run.scenario.load, model: 'open', rate: 2000 } };
+    run.meta.loadUnsent = 12;
+    const a = analyzeRun(run.records, run.disruptions, run.scenario, run.loadStalls);
+    const text = formatSummary(buildReport(run.meta, run.scenario, a));
+    expect(text).toContain('open model: 2,000 req/s asked (constant)');
+    expect(text).toContain('!! the load fell behind its schedule (sent late p50 ');
+    expect(text).toContain('12 due requests never sent');
   });
 });

@@ -54,10 +54,13 @@ export function syntheticRun(): RunOutput {
       node: process.version,
       undici: 'test',
       machine: { hostname: 'test', platform: 'linux', release: 'test', cpus: 2, cpuModel: 'test' },
+      loadThreads: 1,
+      network: null,
       aborted: false,
       error: null,
     },
     records: recordSetOf(rows),
+    loadStalls: [{ thread: 0, atUs: 1_500_000, lengthUs: 1200 }],
     disruptions,
     proxyFiles: { 'nginx.conf': 'events {}\n', 'service-url.inc': 'set $service_url http://127.0.0.1:1;\n' },
   };

@@ -5,8 +5,25 @@ import { parseDurationMs, switchSchedule } from '../../harness/scenario/schema.t
 
 
 describe('scenarios', () => {
-  it('ships the seed story, each valid', () => {
-    expect(scenarioNames()).toEqual(['keepalive-60s', 'connection-close', 'keepalive-min-timeout', 'tuned-3s-1s', 'workers-1', 'workers-2', 'workers-4', 'haproxy-keepalive', 'haproxy-idle-close', 'caddy-keepalive', 'close-around-reload']);
+  it('ships the seed story, the other proxies and the idle-clients set, each valid', () => {
+    expect(scenarioNames()).toEqual([
+      'keepalive-60s',
+      'connection-close',
+      'keepalive-min-timeout',
+      'tuned-3s-1s',
+      'workers-1',
+      'workers-2',
+      'workers-4',
+      'haproxy-keepalive',
+      'haproxy-idle-close',
+      'caddy-keepalive',
+      'close-around-reload',
+      'idle-clients',
+      'idle-clients-1ms',
+      'idle-clients-10ms',
+      'idle-clients-10ms-min-50ms',
+      'idle-clients-10ms-min-1s',
+    ]);
     for (const name of scenarioNames()) expect(resolveScenario(name).name).toBe(name);
   });
 
@@ -15,6 +32,14 @@ describe('scenarios', () => {
     expect(resolveScenario('connection-close').proxy.connectionClose).toBe(true);
     expect(resolveScenario('tuned-3s-1s').proxy).toMatchObject({ keepaliveTimeout: '3s', workerShutdownTimeout: '1s' });
     expect(resolveScenario('workers-4').proxy.workerProcesses).toBe(4);
+  });
+
+  it('checks the open model and the delay line', () => {
+    const idle = resolveScenario('idle-clients-10ms');
+    expect(idle.load).toMatchObject({ model: 'open', rate: 2000, connections: 200, threads: 'auto' });
+    expect(idle.network.delayMs).toBe(10);
+    expect(() => resolveScenario('keepalive-60s', [{ path: 'load.model', value: 'open' }])).toThrow(/load\.rate.*needs a rate/);
+    expect(() => resolveScenario('keepalive-60s', [{ path: 'load.threads', value: 64 }])).toThrow(/load\.threads.*64 threads need at least as many connections/);
   });
 
   it('lists the known scenarios for an unknown name', () => {
