@@ -13,5 +13,8 @@ export default defineScenario({
   // A container switch (docker run, health, three docker execs, docker stop) takes 1.5-2.5 s on
   // a 2-core machine: 3 s between switches instead of the default 2 s.
   load: { durationMs: '35s' },
+  // The old workers keep a connection for up to keepalive_min_timeout after the reload; the old
+  // colour must outlive that, or what they still proxy finds it gone (502s, measured here).
+  switches: { drainMs: '1.5s' },
   expect: { maxFailed: 0, maxBackgroundFailures: 0 },
 });

@@ -47,6 +47,9 @@ Options (for the scenarios run now):
                            environment (apps.command; health check: apps.healthPath, default /)
   --connections <n>        keep-alive connections (load.connections)
   --set <field=value>      override any scenario field, repeatable
+  --method <m>, --header <'Name: value'> (repeatable), --body <text>
+                           what each request is (load.method, load.headers, load.body); POST is
+                           what no client resends after a failure
   --out <dir>              where run and comparison directories go (default: reports)
   --json                   print compare.json to stdout, with the comparison's directory (dir)
   -h, --help               this text

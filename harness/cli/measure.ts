@@ -27,6 +27,9 @@ Options:
   --interval <time>        time between switches (default 10s); the run lasts 2 s + n x interval + 3 s
   --duration <time>        the whole run instead (default for watching: 30s)
   --connections <n>        keep-alive connections (default 32)
+  --method <m>             the request's method (default GET); POST is what no client resends
+  --header <'Name: value'> a request header, repeatable
+  --body <text>            a request body
   --name <name>            the run's name in reports (default measure)
   --set <field=value>      any scenario field, e.g. --set load.timeoutMs=2s,
                            --set switches.commandTimeoutMs=5m, --set expect.maxFailed=0
@@ -52,6 +55,9 @@ async function main(): Promise<number> {
       connections: { type: 'string' },
       switches: { type: 'string' },
       'switch-cmd': { type: 'string' },
+      method: { type: 'string' },
+      header: { type: 'string', multiple: true },
+      body: { type: 'string' },
       out: { type: 'string', default: 'reports' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

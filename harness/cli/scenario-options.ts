@@ -12,6 +12,9 @@ export const SCENARIO_OPTIONS = {
   'nginx-conf': { type: 'string' },
   'switch-cmd': { type: 'string' },
   'app-cmd': { type: 'string' },
+  method: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  body: { type: 'string' },
   out: { type: 'string', default: 'reports' },
 } as const;
 
@@ -41,6 +44,9 @@ export function overridesFrom(values: {
   'nginx-conf'?: string;
   'switch-cmd'?: string;
   'app-cmd'?: string;
+  method?: string;
+  header?: string[];
+  body?: string;
 }): Override[] {
   const overrides = (values.set ?? []).map(parseOverride);
   if (values.duration) overrides.push({ path: 'load.durationMs', value: durationFlag('duration', values.duration, MIN_RUN_MS) });
@@ -50,5 +56,12 @@ export function overridesFrom(values: {
   if (values['nginx-conf']) overrides.push({ path: 'proxy.configFile', value: values['nginx-conf'] });
   if (values['switch-cmd']) overrides.push({ path: 'switches.command', value: values['switch-cmd'] });
   if (values['app-cmd']) overrides.push({ path: 'apps.command', value: values['app-cmd'] });
+  if (values.method) overrides.push({ path: 'load.method', value: values.method.toUpperCase() });
+  for (const h of values.header ?? []) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) throw new CannotMeasure(`--header ${h}: expected "Name: value"`);
+    overrides.push({ path: `load.headers.${h.slice(0, colon).trim().toLowerCase()}`, value: h.slice(colon + 1).trim() });
+  }
+  if (values.body !== undefined) overrides.push({ path: 'load.body', value: values.body });
   return overrides;
 }

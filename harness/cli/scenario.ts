@@ -33,6 +33,9 @@ Options:
                            rewrite + nginx -t + reload (switches.command; see the README)
   --app-cmd <command>      your own app as blue and green, with PORT and COLOUR in its
                            environment (apps.command; health check: apps.healthPath, default /)
+  --method <m>, --header <'Name: value'> (repeatable), --body <text>
+                           what each request is (load.method, load.headers, load.body); POST is
+                           what no client resends after a failure
   --out <dir>              where run directories go (default: reports)
   --json                   print report.json to stdout, with runDir and verdict added; the
                            summary and progress go to stderr

@@ -3,7 +3,7 @@ import type { RecordSet } from '../records/records.ts';
 import type { ArrivalSpec } from './pacer.ts';
 
 export interface LoadOptions {
-  /** proxy URL, e.g. http://127.0.0.1:8080/ */
+  /** the URL loaded, e.g. http://127.0.0.1:8080/ (its path unless request.paths says otherwise) */
   url: string;
   /**
    * closed: each connection sends its next request as soon as the last one ends (saturating).
@@ -23,6 +23,10 @@ export interface LoadOptions {
   timeoutMs: number;
   /** false: every request says `Connection: close` (the client side of the seed's fix) */
   clientKeepAlive: boolean;
+  /** what each request is: method (GET), paths in turn (the URL's), headers, body (none) */
+  request?: { method?: string; paths?: string[]; headers?: Record<string, string>; body?: string };
+  /** how a response names its colour: a header (lower case; x-served-by), or a body pattern whose first group is the colour */
+  colourBy?: { header: string; bodyPattern?: string };
   /** statuses in [successMin, successMax] are ok */
   successMin: number;
   successMax: number;

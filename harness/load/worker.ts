@@ -16,12 +16,16 @@ import { startStallProbe, type StallProbe } from './stall-probe.ts';
 const opts = workerData as ThreadOptions;
 const url = new URL(opts.url);
 const origin = url.origin;
-const path = url.pathname + url.search;
-const headers = opts.clientKeepAlive ? {} : { connection: 'close' };
+const method = opts.request?.method ?? 'GET';
+const paths = opts.request?.paths ?? [url.pathname + url.search];
+const body = opts.request?.body;
+const headers = { ...opts.request?.headers, ...(opts.clientKeepAlive ? {} : { connection: 'close' }) };
+let nextPath = 0;
 const connector = buildConnector({ timeout: opts.timeoutMs });
-const SERVED_BY = Buffer.from('x-served-by');
-const BLUE = Buffer.from('blue');
-const GREEN = Buffer.from('green');
+const COLOUR_HEADER = opts.colourBy?.header ?? 'x-served-by';
+const COLOUR_BODY = opts.colourBy?.bodyPattern ? new RegExp(opts.colourBy.bodyPattern) : null;
+/** how much of a body is searched for the colour */
+const BODY_SEARCHED = 64 * 1024;
 /**
  * With `pacing: 'poll'`, closer than this to a due time the open model polls (setImmediate)
  * instead of arming a timer: timers fire up to ~1 ms late, polling sends within µs but keeps a
@@ -56,6 +60,8 @@ class Connection implements Dispatcher.DispatchHandler {
   private reused = false;
   private status = 0;
   private colour = 0;
+  /** the response body so far, only when the colour is read from it */
+  private body = '';
 
   constructor(private readonly after: (c: Connection) => void) {
     this.client = new Client(origin, {
@@ -83,7 +89,10 @@ class Connection implements Dispatcher.DispatchHandler {
     this.written = false;
     this.status = 0;
     this.colour = 0;
-    this.client.dispatch({ origin, path, method: 'GET', headers }, this);
+    this.body = '';
+    const path = paths[nextPath];
+    nextPath = (nextPath + 1) % paths.length;
+    this.client.dispatch({ origin, path, method, headers, body }, this);
   }
 
   /** The request's headers are going out now: "write begins". undici writes only on the socket
@@ -101,19 +110,20 @@ class Connection implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       // Header names are case-insensitive: Caddy, for one, sends X-Served-By.
-      if (rawHeaders[i].length === SERVED_BY.length && rawHeaders[i].toString('latin1').toLowerCase() === 'x-served-by') {
-        const v = rawHeaders[i + 1];
-        this.colour = v.equals(BLUE) ? 1 : v.equals(GREEN) ? 2 : 0;
+      if (rawHeaders[i].length === COLOUR_HEADER.length && rawHeaders[i].toString('latin1').toLowerCase() === COLOUR_HEADER) {
+        this.colour = colourOf(rawHeaders[i + 1].toString('latin1'));
       }
     }
     return true;
   }
 
-  onData(): boolean {
+  onData(chunk: Buffer): boolean {
+    if (COLOUR_BODY && this.body.length < BODY_SEARCHED) this.body += chunk.toString('utf8', 0, Math.min(chunk.length, BODY_SEARCHED));
     return true;
   }
 
   onComplete(): void {
+    if (COLOUR_BODY) this.colour = colourOf(COLOUR_BODY.exec(this.body)?.[1] ?? '');
     const ok = this.status >= opts.successMin && this.status <= opts.successMax;
     this.record(ok ? OUTCOME.ok : OUTCOME.httpError, '');
     this.served++;
@@ -148,6 +158,12 @@ class Connection implements Dispatcher.DispatchHandler {
       colour: this.colour,
     });
   }
+}
+
+/** 1 blue, 2 green, 0 neither (the record's colour column). */
+function colourOf(value: string): number {
+  const v = value.toLowerCase();
+  return v.includes('blue') ? 1 : v.includes('green') ? 2 : 0;
 }
 
 const connectionsBySocket = new WeakMap<Socket, Connection>();

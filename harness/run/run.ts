@@ -123,6 +123,8 @@ export async function runScenario<T extends Target>(
     const l = scenario.load;
     load = await startLoad({
       url: `${delayLine?.origin ?? stack.origin}${l.path}`,
+      request: { method: l.method, paths: l.paths ?? [l.path], headers: l.headers, body: l.body },
+      colourBy: { header: scenario.apps.colourHeader.toLowerCase(), bodyPattern: scenario.apps.colourBody },
       model: l.model,
       arrivals: { rate: l.rate ?? 0, rampFromRate: l.rampFromRate, rampMs: l.rampMs, arrivals: l.arrivals, seed: l.seed },
       pacing: l.pacing,

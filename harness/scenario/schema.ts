@@ -44,6 +44,15 @@ const nginxTime = z
 
 export const DRIVERS = ['local', 'docker'] as const;
 
+/** A regular expression with at least one group (the colour). */
+function isPattern(v: string): boolean {
+  try {
+    return new RegExp(`${v}|`).exec('')!.length > 1;
+  } catch {
+    return false;
+  }
+}
+
 const port = z.number().int().min(0).max(65535);
 const directives = z.array(z.string()).default([]);
 
@@ -115,6 +124,17 @@ const AppsSchema = z
     command: z.string().min(1).optional(),
     /** what the health check asks for: 2xx/3xx is healthy (default /__health, or / with a command) */
     healthPath: z.string().startsWith('/').optional(),
+    /** the response header that names the colour that served it (its value contains blue or green) */
+    colourHeader: z.string().min(1).default('x-served-by'),
+    /**
+     * or a pattern of the response body whose first group is blue or green, e.g.
+     * "\"colour\":\"(blue|green)\"" (the body's first 64 KiB are searched)
+     */
+    colourBody: z
+      .string()
+      .min(1)
+      .refine(isPattern, { error: 'not a regular expression with a group, e.g. "colour":"(blue|green)"' })
+      .optional(),
     /** Docker driver: the app image (ours: downtime-app:bookworm, the fixture) */
     image: z.string().min(1).default('downtime-app:bookworm'),
   })
@@ -155,6 +175,14 @@ const LoadSchema = z
     /** no complete response within this long is a timeout; must be > 0 (undici's 0 means none) */
     timeoutMs: ms.pipe(z.number().positive({ error: 'must be more than 0 (0 would turn timeouts off)' })).default(5000),
     path: z.string().startsWith('/').default('/'),
+    /** several paths, requested in turn (in place of path) */
+    paths: z.array(z.string().startsWith('/')).min(1).optional(),
+    /** POST, say, which no client resends after a failure */
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], { error: 'expected GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS' }).default('GET'),
+    /** request headers, e.g. {"authorization": "Bearer …"} */
+    headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, { error: 'not a header name' }), z.string()).default({}),
+    /** a request body, sent with every request */
+    body: z.string().optional(),
     successStatus: z.tuple([z.number().int(), z.number().int()]).default([200, 399]),
     /** a safety bound on the load loop, far above any real run */
     maxRequests: z.number().int().positive().default(50_000_000),

@@ -42,7 +42,16 @@ export const FIXES: Fix[] = [
 ];
 
 /** How the clients load the service. */
-export const SHAPES: Dimension[] = [{ id: 'saturating', label: 'saturating closed loop on loopback (32 connections, never idle)', set: [] }];
+export const SHAPES: Dimension[] = [
+  { id: 'saturating', label: 'saturating closed loop on loopback (32 connections, never idle)', set: [] },
+  {
+    // idle-clients-10ms: idle connections are the ones a reload closes outright, and the round
+    // trip decides whether a request is already on its way when it does
+    id: 'idle-10ms',
+    label: 'open model, 2,000 req/s over 200 connections idle ~100 ms each, 10 ms added each way',
+    set: ['load.model=open', 'load.rate=2000', 'load.connections=200', 'network.delayMs=10'],
+  },
+];
 
 /** What the clients do when a request fails. */
 export const CLIENTS: Dimension[] = [{ id: 'raw', label: 'raw client: no retry, every failure counts', set: [] }];

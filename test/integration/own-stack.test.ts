@@ -91,6 +91,40 @@ describe('your app and your deploy step', () => {
     expect(spawnSync('pgrep', ['-f', 'http.server --bind 127.0.0.1']).status).toBe(1); // none left
   }, 60_000);
 
+  it('the requests are yours (method, paths, headers, body), and the colour can come from the body', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'downtime-test-app-'));
+    // An app of a few lines: it names its colour in its JSON body only, and notes what it got.
+    writeFileSync(
+      join(dir, 'app.mjs'),
+      [
+        "import { appendFileSync } from 'node:fs';",
+        "import http from 'node:http';",
+        'let noted = 0;',
+        'http.createServer((req, res) => {',
+        "  let body = '';",
+        "  req.on('data', (d) => (body += d));",
+        "  req.on('end', () => {",
+        "    if (req.url !== '/' && noted++ < 20) appendFileSync(process.env.NOTES, `${process.env.COLOUR} ${req.method} ${req.url} ${req.headers['x-test']} ${body}\\n`);",
+        "    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ colour: process.env.COLOUR }));",
+        '  });',
+        "}).listen(Number(process.env.PORT), '127.0.0.1');",
+      ].join('\n'),
+    );
+    const r = await runCli(
+      [
+        'keepalive-60s', '--app-cmd', `NOTES=${join(dir, 'notes')} exec node ${join(dir, 'app.mjs')}`,
+        '--method', 'POST', '--header', 'X-Test: 42', '--body', 'hello',
+        '--set', 'load.paths=["/a","/b"]', '--set', 'apps.colourBody="colour":"(blue|green)"', '--connections', '4', ...quick,
+      ],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.analysis.notes).toEqual([]); // the colours were told apart, so the crossover was checked
+    for (const d of report.analysis.disruptions) expect(d.crossover.tookEffect).toBe(true);
+    const notes = readFileSync(join(dir, 'notes'), 'utf8').trim().split('\n');
+    expect(new Set(notes.map((l) => l.split(' ').slice(1).join(' ')))).toEqual(new Set(['POST /a 42 hello', 'POST /b 42 hello']));
+  }, 60_000);
+
   it('--switch-cmd: your deploy script does each switch, its output is kept', async () => {
     const out = outDir();
     const r = await runCli(['keepalive-60s', '--switch-cmd', 'examples/deploy.sh', ...quick, '--out', out]);

@@ -96,3 +96,14 @@ describe('scenarios', () => {
     expect(parseDurationMs('2 hours')).toBeNaN();
   });
 });
+
+describe('your requests and your colours', () => {
+  it('a body pattern must be a regular expression with a group; a header flag must be "Name: value"', async () => {
+    const { overridesFrom } = await import('../../harness/cli/scenario-options.ts');
+    expect(() => resolveScenario('keepalive-60s', [parseOverride('apps.colourBody=(blue')])).toThrow(/apps\.colourBody: not a regular expression with a group/);
+    expect(() => resolveScenario('keepalive-60s', [parseOverride('apps.colourBody=blue')])).toThrow(/apps\.colourBody/);
+    const s = resolveScenario('keepalive-60s', overridesFrom({ method: 'post', header: ['X-Test: 42'], body: 'hi' }));
+    expect([s.load.method, s.load.headers, s.load.body]).toEqual(['POST', { 'x-test': '42' }, 'hi']);
+    expect(() => overridesFrom({ header: ['no colon'] })).toThrow(/--header no colon: expected "Name: value"/);
+  });
+});

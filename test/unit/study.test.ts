@@ -1,7 +1,7 @@
 // The study's pure parts: which cells, the costs against each fix's baseline, the ranking, and
 // the sentences derived from them.
 import { describe, expect, it } from 'vitest';
-import { cellsOf, FIXES } from '../../harness/study/matrix.ts';
+import { cellsOf, FIXES, SHAPES } from '../../harness/study/matrix.ts';
 import { buildStudy, type CellRuns } from '../../harness/study/results.ts';
 import { resolveScenario, parseOverride } from '../../harness/scenario/resolve.ts';
 import type { Report } from '../../harness/report/report.ts';
@@ -19,20 +19,26 @@ function report(failedPerSwitch: number[], okPerSecond: number, p99: number, ver
 }
 
 const runs = (fix: string, reports: Report[], unmeasured?: string): CellRuns => {
-  const cell = cellsOf({ fixes: [fix] }).find((c) => c.fix.id === fix)!;
+  const cell = cellsOf({ fixes: [fix], shapes: ['saturating'] }).find((c) => c.fix.id === fix)!;
   return { cell, reports, dirs: reports.map((_, i) => `../run-${fix}-${i}`), unmeasured };
 };
 
 describe('study matrix', () => {
   it('adds each chosen fix\'s baseline, and names the known ids on a typo', () => {
-    expect(cellsOf({ fixes: ['haproxy-idle-close'] }).map((c) => c.fix.id)).toEqual(['haproxy', 'haproxy-idle-close']);
+    expect(cellsOf({ fixes: ['haproxy-idle-close'], shapes: ['saturating'] }).map((c) => c.fix.id)).toEqual(['haproxy', 'haproxy-idle-close']);
+    expect(cellsOf({ fixes: ['haproxy-idle-close'] }).map((c) => `${c.fix.id}/${c.shape.id}`)).toEqual([
+      'haproxy/saturating',
+      'haproxy-idle-close/saturating',
+      'haproxy/idle-10ms',
+      'haproxy-idle-close/idle-10ms',
+    ]);
     expect(() => cellsOf({ fixes: ['nginx-magic'] })).toThrow(/unknown fix nginx-magic; known: nginx, /);
     expect(() => cellsOf({ shapes: ['bursty'] })).toThrow(/unknown shape bursty/);
   });
 
   it('every fix resolves to a valid scenario with its overrides, and its baseline exists', () => {
     for (const f of FIXES) {
-      expect(() => resolveScenario(f.scenario, (f.set ?? []).map(parseOverride))).not.toThrow();
+      for (const shape of SHAPES) expect(() => resolveScenario(f.scenario, [...(f.set ?? []), ...shape.set].map(parseOverride))).not.toThrow();
       expect(FIXES.some((b) => b.id === f.baseline)).toBe(true);
     }
   });
