@@ -48,8 +48,11 @@ function getJson(port: number, path: string, method = 'GET'): Promise<unknown> {
 }
 
 const fixtures: ChildProcess[] = [];
-afterEach(() => {
-  for (const f of fixtures.splice(0)) f.kill('SIGTERM');
+afterEach(async () => {
+  // The test's own fixtures first, and only once they have exited is anything left a leak.
+  await Promise.all(
+    fixtures.splice(0).map((f) => (f.exitCode === null && f.signalCode === null ? new Promise((r) => f.once('exit', r).kill('SIGTERM')) : null)),
+  );
   expect(harnessProcesses()).toEqual([]);
 });
 
