@@ -18,7 +18,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
-import { overridesFrom, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
+import { overridesFrom, OWN_PARTS_HELP, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
 const HELP = `Usage: npm run compare -- <scenario-or-run> [<scenario-or-run> ...] [options]
@@ -39,17 +39,8 @@ Options (for the scenarios run now):
   --repeat <n>             runs per scenario (default 1)
   --duration <time>        whole run, e.g. 15s (load.durationMs)
   --switches <n>           number of switches (switches.count)
-  --driver <local|docker>  run the stack as local processes or as containers (driver)
-  --nginx-conf <file>      your own nginx.conf or server block (proxy.configFile)
-  --switch-cmd <command>   your own deploy step for each switch, in place of the built-in
-                           rewrite + nginx -t + reload (switches.command; see the README)
-  --app-cmd <command>      your own app as blue and green, with PORT and COLOUR in its
-                           environment (apps.command; health check: apps.healthPath, default /)
-  --connections <n>        keep-alive connections (load.connections)
+${OWN_PARTS_HELP}  --connections <n>        keep-alive connections (load.connections)
   --set <field=value>      override any scenario field, repeatable
-  --method <m>, --header <'Name: value'> (repeatable), --body <text>
-                           what each request is (load.method, load.headers, load.body); POST is
-                           what no client resends after a failure
   --out <dir>              where run and comparison directories go (default: reports)
   --json                   print compare.json to stdout, with the comparison's directory (dir)
   -h, --help               this text

@@ -1,15 +1,11 @@
 // npm run measure -- --url URL [--switch-cmd CMD] [options]: the meter against a system the
 // harness did not start.
 import { CannotMeasure } from '../errors.ts';
-import { runPlanned } from '../run/plans.ts';
-import { checkWritableDir } from '../files.ts';
 import { measureScenario } from '../scenario/measure.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
-import { progressLine } from './progress.ts';
-import { storeAndShow } from './run-output.ts';
+import { runAndShow } from './run-output.ts';
 import { MEASURE_OPTIONS, overridesFrom, wholeNumber } from './scenario-options.ts';
-import { stopOnSignals } from './signals.ts';
 
 const HELP = `Usage: npm run measure -- --url <url> [--switch-cmd <command>] [options]
 
@@ -72,20 +68,7 @@ async function main(): Promise<number> {
     overridesFrom(rest),
   );
 
-  await checkWritableDir(values.out!, '--out');
-
-  const progress = progressLine();
-  const stopped = stopOnSignals(progress, 'ending the load, writing what was measured…');
-  const run = await runPlanned(scenario, {
-    signal: stopped.signal,
-    onProgress: (p) =>
-      progress.update(
-        `${scenario.name}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ` +
-          `${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`,
-      ),
-  });
-  progress.clear();
-  return storeAndShow(values.out!, run, Boolean(values.json), stopped.exitCode);
+  return runAndShow(scenario, values.out!, Boolean(values.json), 'ending the load, writing what was measured…');
 }
 
 main().then((code) => process.exit(code), exitOnError);

@@ -18,6 +18,18 @@ export const SCENARIO_OPTIONS = {
   out: { type: 'string', default: 'reports' },
 } as const;
 
+/** The help lines of the options that bring your own parts, shared by every command that runs. */
+export const OWN_PARTS_HELP = `  --driver <local|docker>  run the stack as local processes or as containers (driver)
+  --nginx-conf <file>      your own nginx.conf or server block (proxy.configFile)
+  --switch-cmd <command>   your own deploy step for each switch, in place of the built-in
+                           rewrite + nginx -t + reload (switches.command; see the README)
+  --app-cmd <command>      your own app as blue and green, with PORT and COLOUR in its
+                           environment (apps.command; health check: apps.healthPath, default /)
+  --method <m>, --header <'Name: value'> (repeatable), --body <text>
+                           what each request is (load.method, load.headers, load.body); POST is
+                           what no client resends after a failure
+`;
+
 /** npm run measure's, and npm run gate's for a URL the harness did not start. */
 export const MEASURE_OPTIONS = {
   url: { type: 'string' },

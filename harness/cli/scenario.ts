@@ -1,15 +1,11 @@
 // npm run scenario -- <name> [options]: run one scenario against a real nginx and report it.
 import { CannotMeasure } from '../errors.ts';
-import { checkWritableDir } from '../files.ts';
-import { runPlanned } from '../run/plans.ts';
 import { formatFields } from '../scenario/fields.ts';
 import { listScenarios, resolveScenario } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
-import { progressLine } from './progress.ts';
-import { storeAndShow } from './run-output.ts';
-import { overridesFrom, SCENARIO_OPTIONS } from './scenario-options.ts';
-import { stopOnSignals } from './signals.ts';
+import { runAndShow } from './run-output.ts';
+import { overridesFrom, OWN_PARTS_HELP, SCENARIO_OPTIONS } from './scenario-options.ts';
 
 const HELP = `Usage: npm run scenario -- <scenario> [options]
 
@@ -27,16 +23,7 @@ Options:
   --fields                 every scenario field with its type and default, and exit
   --connections <n>        keep-alive connections (load.connections)
   --switches <n>           number of switches (switches.count)
-  --driver <local|docker>  run the stack as local processes or as containers (driver)
-  --nginx-conf <file>      your own nginx.conf or server block (proxy.configFile)
-  --switch-cmd <command>   your own deploy step for each switch, in place of the built-in
-                           rewrite + nginx -t + reload (switches.command; see the README)
-  --app-cmd <command>      your own app as blue and green, with PORT and COLOUR in its
-                           environment (apps.command; health check: apps.healthPath, default /)
-  --method <m>, --header <'Name: value'> (repeatable), --body <text>
-                           what each request is (load.method, load.headers, load.body); POST is
-                           what no client resends after a failure
-  --out <dir>              where run directories go (default: reports)
+${OWN_PARTS_HELP}  --out <dir>              where run directories go (default: reports)
   --json                   print report.json to stdout, with runDir and verdict added; the
                            summary and progress go to stderr
   -h, --help               this text
@@ -70,23 +57,7 @@ async function main(): Promise<number> {
   if (positionals.length !== 1) throw new CannotMeasure(`name one scenario.\n\n${HELP}`);
 
   const scenario = resolveScenario(positionals[0], overridesFrom(values));
-  await checkWritableDir(values.out!, '--out');
-
-  const progress = progressLine();
-  // stderr, so that --json's stdout stays JSON alone and a redirected run still says it started
-  process.stderr.write(`${scenario.name}: ${(scenario.load.durationMs / 1000).toFixed(1)} s of load, ${scenario.switches.count} switch${scenario.switches.count === 1 ? '' : 'es'}…\n`);
-  const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the apps, writing what was measured…');
-
-  const run = await runPlanned(scenario, {
-    signal: stopped.signal,
-    onProgress: (p) =>
-      progress.update(
-        `${scenario.name}  ${(p.elapsedMs / 1000).toFixed(1)}/${(p.totalMs / 1000).toFixed(0)} s  ` +
-          `${p.requests.toLocaleString('en-US')} requests  ${p.failed.toLocaleString('en-US')} failed  ${p.step}`,
-      ),
-  });
-  progress.clear();
-  return storeAndShow(values.out!, run, Boolean(values.json), stopped.exitCode);
+  return runAndShow(scenario, values.out!, Boolean(values.json), 'ending the load, stopping nginx and the apps, writing what was measured…');
 }
 
 

@@ -69,3 +69,10 @@ export function spawnLeashed(
     },
   };
 }
+
+/** A proxy's `ended`: resolved, with what happened, by the exit stop() did not ask for. */
+export function endSignal(): { ended: Promise<string>; end: (why: string) => void } {
+  let end: (why: string) => void = () => {};
+  const ended = new Promise<string>((resolve) => (end = resolve));
+  return { ended, end };
+}

@@ -8,7 +8,7 @@ import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { findBinary, nginxTimeMs } from '../binaries.ts';
-import { spawnLeashed, type Leashed } from '../leashed.ts';
+import { endSignal, spawnLeashed, type Leashed } from '../leashed.ts';
 import { runCommand } from '../processes.ts';
 import { claimPort, waitForPort } from '../ports.ts';
 import type { Proxy } from './proxy.ts';
@@ -36,9 +36,7 @@ export class Caddy implements Proxy {
   ) {
     this.caddyfile = join(prefix, 'Caddyfile');
     this.upstream = join(prefix, UPSTREAM_FILE);
-    let endedWith: (why: string) => void = () => {};
-    this.ended = new Promise<string>((resolve) => (endedWith = resolve));
-    this.endedWith = endedWith;
+    ({ ended: this.ended, end: this.endedWith } = endSignal());
   }
 
   static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<Caddy> {

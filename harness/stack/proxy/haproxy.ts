@@ -8,7 +8,7 @@ import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { findBinary } from '../binaries.ts';
 import { waitForPort } from '../ports.ts';
-import { spawnLeashed, type Leashed } from '../leashed.ts';
+import { endSignal, spawnLeashed, type Leashed } from '../leashed.ts';
 import { runCommand } from '../processes.ts';
 import { childPids, isLiveChild } from '../proc.ts';
 import { HAPROXY_UPSTREAM_FILE, renderHaproxyCfg, renderHaproxyUpstream } from './haproxy-config.ts';
@@ -36,9 +36,7 @@ export class HAProxy implements Proxy {
   ) {
     this.cfg = join(prefix, 'haproxy.cfg');
     this.upstream = join(prefix, HAPROXY_UPSTREAM_FILE);
-    let endedWith: (why: string) => void = () => {};
-    this.ended = new Promise<string>((resolve) => (endedWith = resolve));
-    this.endedWith = endedWith;
+    ({ ended: this.ended, end: this.endedWith } = endSignal());
   }
 
   static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<HAProxy> {

@@ -6,7 +6,7 @@ import { nowNs } from '../../clock.ts';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
-import { spawnLeashed, type Leashed } from '../leashed.ts';
+import { endSignal, spawnLeashed, type Leashed } from '../leashed.ts';
 import { runCommand } from '../processes.ts';
 import { accepts } from '../ports.ts';
 import { childPids, isLiveChild, listensOn } from '../proc.ts';
@@ -47,7 +47,7 @@ export class Nginx implements Proxy {
   /** with your own configFile: it as you wrote it, and the lines the harness changed */
   private extraFiles: Record<string, string> = {};
   private readonly endedWith: (why: string) => void;
-  /** Resolves, with what happened, if nginx's master exits without stop() being called. */
+  /** Resolves, with what happened, if it exits without stop() being called. */
   readonly ended: Promise<string>;
 
   private constructor(
@@ -59,9 +59,7 @@ export class Nginx implements Proxy {
     appPorts: Record<Colour, number>,
   ) {
     this.confPath = join(prefix, 'nginx.conf');
-    let endedWith: (why: string) => void = () => {};
-    this.ended = new Promise<string>((resolve) => (endedWith = resolve));
-    this.endedWith = endedWith;
+    ({ ended: this.ended, end: this.endedWith } = endSignal());
     this.apps = { blue: `127.0.0.1:${appPorts.blue}`, green: `127.0.0.1:${appPorts.green}` };
   }
 
