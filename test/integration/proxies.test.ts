@@ -40,7 +40,8 @@ describe('other proxies behind the same interface', () => {
   }, 60_000);
 
   it('stock nginx closing only around the reload (close-around-reload) loses none over 10 reloads', async () => {
-    const { run, a } = await measure('close-around-reload', 10, '15s');
+    // 1.2 s between switches: a shorter close after the reload leaves keep-alive time between them
+    const { run, a } = await measure('close-around-reload', 10, '15s', ['switches.closeAroundReload.afterMs=300ms']);
     expect(run.proxyFiles['nginx.conf']).toMatch(/if \(-f \S+\/closing\) \{\s+add_header Connection "close";/);
     expect(a.totals.failed).toBe(0);
     for (const d of a.disruptions) {
@@ -49,7 +50,7 @@ describe('other proxies behind the same interface', () => {
       expect(names).toContain('closing-ended');
     }
     // between the switches keep-alive is kept: far fewer connections than requests
-    expect(a.totals.connections).toBeLessThan(a.totals.requests / 3);
+    expect(a.totals.connections).toBeLessThan(a.totals.requests / 2);
   }, 60_000);
 
   it('Caddy, reloaded through its admin API, is measured and every switch takes effect', async () => {
