@@ -152,8 +152,10 @@ describe.skipIf(!engineUp && !process.env.CI)('Docker driver', () => {
     cpSync(join(ROOT, 'docker/compose'), join(dir, 'compose'), { recursive: true });
     const port = String(20_000 + Math.floor(Math.random() * 5000));
     const project = `dtcompose${process.pid}`;
+    // Debian's docker-compose (v1), or the Compose v2 plugin where that is what the machine has
+    const [bin, ...sub] = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0 ? ['docker-compose'] : ['docker', 'compose'];
     const compose = (...args: string[]) =>
-      spawnSync('docker-compose', ['-f', join(dir, 'compose.yaml'), '-p', project, ...args], { encoding: 'utf8', env: { ...process.env, PORT: port } });
+      spawnSync(bin, [...sub, '-f', join(dir, 'compose.yaml'), '-p', project, ...args], { encoding: 'utf8', env: { ...process.env, PORT: port } });
     try {
       expect(compose('up', '-d').status).toBe(0);
       expect(await servedBy(Number(port))).toBe('blue');
