@@ -8,7 +8,7 @@ import { renderStudy } from '../report/study-page.ts';
 import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { parseOverride, resolveScenario } from '../scenario/resolve.ts';
-import { docker } from '../stack/docker/engine.ts';
+import { requireEngine } from '../stack/docker/engine.ts';
 import { CLIENTS, cellId, cellsOf, FIXES, SHAPES, type Cell } from '../study/matrix.ts';
 import { buildStudy, type CellRuns } from '../study/results.ts';
 import { parseCommandLine, print } from './command-line.ts';
@@ -77,7 +77,7 @@ async function main(): Promise<number> {
       return [cellId(cell), resolveScenario(cell.fix.scenario, sets.map(parseOverride))];
     }),
   );
-  const engine = cells.some((c) => c.fix.needs === 'docker') ? (await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 })).code === 0 : true;
+  const engine = cells.some((c) => c.fix.needs === 'docker') ? await requireEngine().then(() => true, () => false) : true;
 
   await mkdir(values.out!, { recursive: true });
   const studyDir = await newRunDir(values.out!, 'study');

@@ -11,7 +11,7 @@ import { observedDisruptions } from '../analysis/observed.ts';
 import { startStack } from '../stack/drivers.ts';
 import { startExternal } from '../stack/external.ts';
 import type { Stack } from '../stack/stack.ts';
-import { runSwitchCommand } from '../switch/command.ts';
+import { runSwitchCommand, switchCommandOf } from '../switch/command.ts';
 import { ActionFailed, runScenario, type PlannedAction, type RunHooks, type RunOutput } from './run.ts';
 
 /**
@@ -26,13 +26,11 @@ export async function runPlanned(scenario: Scenario, hooks: RunHooks = {}): Prom
 }
 
 export function switchPlan(scenario: Scenario): PlannedAction<Stack>[] {
-  const output: string[] = [];
-  const { command: text, commandTimeoutMs } = scenario.switches;
-  const command = text ? { command: text, timeoutMs: commandTimeoutMs, output: (t: string) => output.push(t) } : undefined;
+  const { command, files } = switchCommandOf(scenario.switches);
   return switchSchedule(scenario).map((dueMs, i) => ({
     dueMs,
     label: `switch ${i + 1}/${scenario.switches.count}`,
-    files: (): Record<string, string> => (command ? { 'switch-command.log': output.join('') } : {}),
+    files,
     async act(stack) {
       const from = stack.live.colour;
       const to = otherColour(from);
@@ -51,20 +49,17 @@ export function switchPlan(scenario: Scenario): PlannedAction<Stack>[] {
 
 export type OutageMode = '503' | 'reset' | 'refuse';
 
-/** Makes the live app fail in `mode` for `ms`; the truth is the app's own record of it. */
 /** Your command as each switch of a system the harness did not start. */
 export function commandPlan(scenario: Scenario): PlannedAction[] {
-  const output: string[] = [];
-  const { command: text, commandTimeoutMs } = scenario.switches;
-  if (!text) return [];
-  const command = { command: text, timeoutMs: commandTimeoutMs, output: (t: string) => output.push(t) };
+  const { command, files } = switchCommandOf(scenario.switches);
+  if (!command) return [];
   return switchSchedule(scenario).map((dueMs, i) => ({
     dueMs,
     label: `switch ${i + 1}/${scenario.switches.count}`,
-    files: () => ({ 'switch-command.log': output.join('') }),
+    files,
     async act() {
       const events: TimedEvent[] = [];
-      const disruption = { kind: 'switch' as const, label: `switch ${i + 1}: ${text}`, events };
+      const disruption = { kind: 'switch' as const, label: `switch ${i + 1}: ${command.command}`, events };
       try {
         events.push({ name: 'switch-command-started', atNs: nowNs() });
         await runSwitchCommand(command, { DOWNTIME_URL: scenario.target!.url, DOWNTIME_SWITCH: String(i + 1) }, `switch ${i + 1}`);
@@ -77,6 +72,7 @@ export function commandPlan(scenario: Scenario): PlannedAction[] {
   }));
 }
 
+/** Makes the live app fail in `mode` for `ms`; the truth is the app's own record of it. */
 export function outageAction(dueMs: number, mode: OutageMode, ms: number): PlannedAction<Stack> {
   return {
     dueMs,

@@ -70,9 +70,24 @@ export function spawnLeashed(
   };
 }
 
-/** A proxy's `ended`: resolved, with what happened, by the exit stop() did not ask for. */
-export function endSignal(): { ended: Promise<string>; end: (why: string) => void } {
-  let end: (why: string) => void = () => {};
-  const ended = new Promise<string>((resolve) => (end = resolve));
-  return { ended, end };
+/**
+ * What every proxy run on the leash shares (nginx, HAProxy, Caddy): its process, how it ends
+ * unexpectedly, and how it is stopped.
+ */
+export abstract class LeashedProxy {
+  protected leashed: Leashed | null = null;
+  private end: (why: string) => void = () => {};
+  /** Resolves, with what happened, if it exits without stop() being called. */
+  readonly ended = new Promise<string>((resolve) => (this.end = resolve));
+
+  /** Starts `command` on the leash; an exit that stop() did not ask for resolves `ended`. */
+  protected leash(name: string, command: string, args: string[], options: { remove?: string; env?: NodeJS.ProcessEnv } = {}): Leashed {
+    this.leashed = spawnLeashed(name, command, args, { ...options, onUnexpectedExit: (why) => this.end(why) });
+    return this.leashed;
+  }
+
+  async stop(): Promise<void> {
+    await this.leashed?.stop();
+    this.leashed = null;
+  }
 }

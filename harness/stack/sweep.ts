@@ -4,6 +4,7 @@
 import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ownerRuns, processStart } from './owner.ts';
 
 export interface Sweeper {
   name: string;
@@ -23,17 +24,8 @@ interface Owner {
 
 /** Marks `dir` as this process's, for sweepers of later runs. */
 export async function markOwner(dir: string): Promise<void> {
-  const owner: Owner = { pid: process.pid, started: await startTime(process.pid) };
+  const owner: Owner = { pid: process.pid, started: processStart(process.pid) };
   await writeFile(join(dir, OWNER_FILE), JSON.stringify(owner));
-}
-
-async function startTime(pid: number): Promise<string | null> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null; // field 22, starttime
-  } catch {
-    return null;
-  }
 }
 
 async function ownerAlive(dir: string): Promise<boolean> {
@@ -44,12 +36,7 @@ async function ownerAlive(dir: string): Promise<boolean> {
     // No mark yet (a run between mkdtemp and markOwner) or not ours to judge: leave it.
     return true;
   }
-  try {
-    process.kill(owner.pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return owner.started === null || (await startTime(owner.pid)) === owner.started;
+  return ownerRuns(owner.pid, owner.started);
 }
 
 /** pids whose command line names `dir`, or that hold a file inside it open (nginx workers' logs). */

@@ -11,6 +11,22 @@ export interface SwitchCommand {
   output: (text: string) => void;
 }
 
+/**
+ * The scenario's switch command, if it has one, and its output so far as switch-command.log:
+ * one log for every switch of the run.
+ */
+export function switchCommandOf(switches: { command?: string; commandTimeoutMs: number }): {
+  command?: SwitchCommand;
+  files(): Record<string, string>;
+} {
+  if (!switches.command) return { files: () => ({}) };
+  const output: string[] = [];
+  return {
+    command: { command: switches.command, timeoutMs: switches.commandTimeoutMs, output: (t) => output.push(t) },
+    files: () => ({ 'switch-command.log': output.join('') }),
+  };
+}
+
 /** Runs the command through `sh -c`; resolves when it exits 0. */
 export async function runSwitchCommand(cmd: SwitchCommand, env: Record<string, string>, label: string): Promise<void> {
   cmd.output(`--- ${label}: ${cmd.command}\n`);

@@ -2,8 +2,8 @@
 // The CLI rather than the engine's socket API: it is what deploy jobs use, it honours the
 // user's DOCKER_HOST and contexts, and its error messages are the ones users know.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { CannotMeasure } from '../../errors.ts';
+import { ownerRuns, processStart } from '../owner.ts';
 
 export const ENGINE_HINT =
   'Install and start it with `npm run setup -- --with-docker` (Debian: apt-get install docker.io, then dockerd), ' +
@@ -58,29 +58,12 @@ export async function requireEngine(): Promise<string> {
   throw new CannotMeasure(`the Docker engine is not reachable (${why}). ${ENGINE_HINT}`);
 }
 
-/**
- * This process as an owner: its pid plus its start time, so that a pid reused by another
- * process after a crash does not pass for the harness that made the containers.
- */
-export function ownerMark(pid = process.pid): string {
-  return `${pid}:${startTime(pid) ?? ''}`;
-}
+/** This process as an owner (owner.ts): `pid:starttime`. */
+export const ownerMark = (pid = process.pid): string => `${pid}:${processStart(pid) ?? ''}`;
 
 export function ownerAlive(mark: string): boolean {
   const [pid, started] = mark.split(':');
-  if (!/^\d+$/.test(pid)) return false;
-  const now = startTime(Number(pid));
-  return now !== null && now === started;
-}
-
-/** Field 22 of /proc/PID/stat (start time in clock ticks since boot); null when the pid is gone. */
-function startTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
+  return /^\d+$/.test(pid) && started !== undefined && started !== '' && ownerRuns(Number(pid), started);
 }
 
 /** Removes one run's containers (running or not) and networks. */

@@ -2,16 +2,17 @@
 // `nginx -t` and `nginx -s reload` run inside the container (`docker exec`). Its worker processes
 // are watched through /proc on this machine, where the engine runs them.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { childPids, isLiveChild } from '../proc.ts';
+import { markOwner, NGINX_PREFIX } from '../sweep.ts';
 import { UPSTREAM_FILE, type NginxLayout } from '../proxy/nginx-config.ts';
 import { nginxConf, upstreamInclude } from '../proxy/nginx-files.ts';
 import type { Proxy } from '../proxy/proxy.ts';
+import { healthStatus } from '../apps.ts';
 import { APP_PORT, containerState, inspectPid } from './app-container.ts';
 import { docker, dockerOk } from './engine.ts';
 import type { RunNetwork } from './network.ts';
@@ -56,7 +57,9 @@ export class NginxContainer implements Proxy {
     // A configFile of yours resolves its relative includes against the image's /etc/nginx.
     const { conf, extra } = nginxConf(this.settings, { ...this.layout, confDir: '/etc/nginx', includesReadable: false });
     this.files = { 'nginx.conf': conf, 'service-url.inc': upstreamInclude(this.settings, colour, this.layout), ...extra };
-    const staging = await mkdtemp(join(tmpdir(), 'downtime-docker-conf-'));
+    // Named and marked as a local prefix is, so a harness killed right here leaves it to the sweep.
+    const staging = await mkdtemp(join(tmpdir(), NGINX_PREFIX));
+    await markOwner(staging);
     try {
       for (const dir of ['logs', 'conf.d', 'temp']) await mkdir(join(staging, dir), { recursive: true });
       await writeFile(join(staging, 'nginx.conf'), this.files['nginx.conf']);
@@ -106,7 +109,7 @@ export class NginxContainer implements Proxy {
   private async waitServing(): Promise<void> {
     const deadline = performance.now() + START_TIMEOUT_MS;
     while (performance.now() < deadline) {
-      if (this.port && (await probe(this.port)) === 200) return;
+      if (this.port && (await healthStatus(this.port)) === 200) return;
       const state = await containerState(this.name);
       if (!state.running) {
         throw new CannotMeasure(`nginx rejected the configuration (${this.settings.image}, container exited with code ${state.exitCode}):\n${state.logs || '(no output)'}`);
@@ -175,17 +178,4 @@ export class NginxContainer implements Proxy {
     this.stopping = true;
     await docker(['stop', '-t', '5', this.name], { timeoutMs: 30_000 });
   }
-}
-
-/** GET /__health through the proxy: the status, or 0 when nothing complete came back. */
-function probe(port: number): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/__health', agent: false, timeout: 1000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-    req.end();
-  });
 }

@@ -8,7 +8,7 @@ import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { findBinary, nginxTimeMs } from '../binaries.ts';
-import { endSignal, spawnLeashed, type Leashed } from '../leashed.ts';
+import { LeashedProxy } from '../leashed.ts';
 import { runCommand } from '../processes.ts';
 import { claimPort, waitForPort } from '../ports.ts';
 import type { Proxy } from './proxy.ts';
@@ -16,12 +16,8 @@ import type { Proxy } from './proxy.ts';
 const HINT = 'Install it with `sudo apt-get install caddy` (Debian/Ubuntu) or `brew install caddy`; or point CADDY_BIN at a binary.';
 const UPSTREAM_FILE = 'conf.d/live.caddy';
 
-export class Caddy implements Proxy {
+export class Caddy extends LeashedProxy implements Proxy {
   readonly kind = 'caddy';
-  private leashed: Leashed | null = null;
-  private readonly endedWith: (why: string) => void;
-  /** Resolves, with what happened, if it exits without stop() being called. */
-  readonly ended: Promise<string>;
   private readonly caddyfile: string;
   private readonly upstream: string;
 
@@ -34,9 +30,9 @@ export class Caddy implements Proxy {
     private readonly adminPort: number,
     private readonly appPorts: Record<Colour, number>,
   ) {
+    super();
     this.caddyfile = join(prefix, 'Caddyfile');
     this.upstream = join(prefix, UPSTREAM_FILE);
-    ({ ended: this.ended, end: this.endedWith } = endSignal());
   }
 
   static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<Caddy> {
@@ -78,8 +74,8 @@ export class Caddy implements Proxy {
     await writeFile(this.caddyfile, this.render());
     await this.writeUpstream(colour);
     await this.test();
-    this.leashed = spawnLeashed('caddy', this.bin, ['run', ...this.args()], { env: this.env(), onUnexpectedExit: this.endedWith });
-    await Promise.race([this.leashed.exited, waitForPort(this.port, 10_000, 'caddy')]);
+    const leashed = this.leash('caddy', this.bin, ['run', ...this.args()], { env: this.env() });
+    await Promise.race([leashed.exited, waitForPort(this.port, 10_000, 'caddy')]);
   }
 
   async writeUpstream(colour: Colour): Promise<void> {
@@ -118,8 +114,4 @@ export class Caddy implements Proxy {
     return { Caddyfile: await readFile(this.caddyfile, 'utf8'), 'live.caddy': await readFile(this.upstream, 'utf8') };
   }
 
-  async stop(): Promise<void> {
-    await this.leashed?.stop();
-    this.leashed = null;
-  }
 }

@@ -8,7 +8,7 @@ import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { findBinary } from '../binaries.ts';
 import { waitForPort } from '../ports.ts';
-import { endSignal, spawnLeashed, type Leashed } from '../leashed.ts';
+import { LeashedProxy } from '../leashed.ts';
 import { runCommand } from '../processes.ts';
 import { childPids, isLiveChild } from '../proc.ts';
 import { HAPROXY_UPSTREAM_FILE, renderHaproxyCfg, renderHaproxyUpstream } from './haproxy-config.ts';
@@ -16,13 +16,9 @@ import type { Proxy } from './proxy.ts';
 
 const HINT = 'Install it with `sudo apt-get install haproxy` (Debian/Ubuntu) or `brew install haproxy`; or point HAPROXY_BIN at a binary.';
 
-export class HAProxy implements Proxy {
+export class HAProxy extends LeashedProxy implements Proxy {
   readonly kind = 'haproxy';
-  private leashed: Leashed | null = null;
   private pid: number | null = null;
-  private readonly endedWith: (why: string) => void;
-  /** Resolves, with what happened, if it exits without stop() being called. */
-  readonly ended: Promise<string>;
   private readonly cfg: string;
   private readonly upstream: string;
 
@@ -34,9 +30,9 @@ export class HAProxy implements Proxy {
     readonly port: number,
     private readonly appPorts: Record<Colour, number>,
   ) {
+    super();
     this.cfg = join(prefix, 'haproxy.cfg');
     this.upstream = join(prefix, HAPROXY_UPSTREAM_FILE);
-    ({ ended: this.ended, end: this.endedWith } = endSignal());
   }
 
   static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<HAProxy> {
@@ -54,9 +50,9 @@ export class HAProxy implements Proxy {
     await this.writeUpstream(colour);
     await this.test();
     // -W: master-worker; -db: the master stays in the foreground, on the harness's leash.
-    this.leashed = spawnLeashed('haproxy', this.bin, ['-W', '-db', ...this.files()], { onUnexpectedExit: this.endedWith });
-    await Promise.race([this.leashed.exited, this.leashed.pid.then((pid) => (this.pid = pid))]);
-    await Promise.race([this.leashed.exited, waitForPort(this.port, 10_000, 'haproxy')]);
+    const leashed = this.leash('haproxy', this.bin, ['-W', '-db', ...this.files()]);
+    await Promise.race([leashed.exited, leashed.pid.then((pid) => (this.pid = pid))]);
+    await Promise.race([leashed.exited, waitForPort(this.port, 10_000, 'haproxy')]);
   }
 
   async writeUpstream(colour: Colour): Promise<void> {
@@ -94,8 +90,4 @@ export class HAProxy implements Proxy {
     return { 'haproxy.cfg': await readFile(this.cfg, 'utf8'), 'live.cfg': await readFile(this.upstream, 'utf8') };
   }
 
-  async stop(): Promise<void> {
-    await this.leashed?.stop();
-    this.leashed = null;
-  }
 }

@@ -6,7 +6,7 @@ import { nowNs } from '../../clock.ts';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
-import { endSignal, spawnLeashed, type Leashed } from '../leashed.ts';
+import { LeashedProxy } from '../leashed.ts';
 import { runCommand } from '../processes.ts';
 import { accepts } from '../ports.ts';
 import { childPids, isLiveChild, listensOn } from '../proc.ts';
@@ -37,18 +37,13 @@ export async function nginxVersion(bin: string): Promise<string> {
   return (stderr || stdout).replace(/^nginx version:\s*/, '').trim();
 }
 
-export class Nginx implements Proxy {
+export class Nginx extends LeashedProxy implements Proxy {
   readonly kind = 'nginx';
-  /** nginx's master, on the leash (stack/leash.mjs) */
-  private leashed: Leashed | null = null;
   private masterPid: number | null = null;
   private readonly confPath: string;
   private readonly apps: Record<Colour, string>;
   /** with your own configFile: it as you wrote it, and the lines the harness changed */
   private extraFiles: Record<string, string> = {};
-  private readonly endedWith: (why: string) => void;
-  /** Resolves, with what happened, if it exits without stop() being called. */
-  readonly ended: Promise<string>;
 
   private constructor(
     private readonly bin: string,
@@ -58,8 +53,8 @@ export class Nginx implements Proxy {
     readonly port: number,
     appPorts: Record<Colour, number>,
   ) {
+    super();
     this.confPath = join(prefix, 'nginx.conf');
-    ({ ended: this.ended, end: this.endedWith } = endSignal());
     this.apps = { blue: `127.0.0.1:${appPorts.blue}`, green: `127.0.0.1:${appPorts.green}` };
   }
 
@@ -104,8 +99,7 @@ export class Nginx implements Proxy {
     await this.writeUpstream(colour);
     await this.test();
     // In the foreground, on a leash: nginx cannot outlive the harness, even after a SIGKILL.
-    const leashed = spawnLeashed('nginx', this.bin, this.args(), { remove: this.prefix, onUnexpectedExit: this.endedWith });
-    this.leashed = leashed;
+    const leashed = this.leash('nginx', this.bin, this.args(), { remove: this.prefix });
     await Promise.race([
       leashed.exited,
       leashed.pid.then((pid) => {
@@ -166,10 +160,6 @@ export class Nginx implements Proxy {
     };
   }
 
-  async stop(): Promise<void> {
-    await this.leashed?.stop();
-    this.leashed = null;
-  }
 
 }
 
