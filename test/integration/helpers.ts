@@ -16,8 +16,13 @@ export interface CliResult {
 }
 
 /** Runs `npm run scenario -- ...args` the way npm does (node --import tsx), one process. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/scenario.ts', ...args], {
+export const startCli = (args: string[], env: NodeJS.ProcessEnv = {}) => startScript('harness/cli/scenario.ts', args, env);
+
+export const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args, env).result;
+
+/** Runs one of the harness's scripts (harness/cli/measure.ts, …) as npm does, under CI=true. */
+export function startScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { ...process.env, CI: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,8 +34,6 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: 
   const result = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
   return { child, result };
 }
-
-export const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args, env).result;
 
 interface Proc {
   pid: number;

@@ -7,25 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
-import { harnessProcesses, ROOT, runCli, type CliResult } from './helpers.ts';
+import { harnessProcesses, ROOT, runCli, startScript } from './helpers.ts';
 
 const quick = ['--duration', '5s', '--switches', '2', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s', '--json'];
 const outDir = () => mkdtempSync(join(tmpdir(), 'downtime-test-reports-'));
 const runDir = (out: string) => join(out, readdirSync(out).find((f) => /^\d{8}-/.test(f))!);
 
 /** `npm run measure -- …args`, one process, as npm runs it. */
-function runMeasure(args: string[]): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/measure.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, CI: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
+const runMeasure = (args: string[]) => startScript('harness/cli/measure.ts', args).result;
 
 /** A fixture app started by the test itself, as a system the harness did not start. */
 async function startFixture(): Promise<{ port: number; child: ChildProcess }> {

@@ -1,26 +1,16 @@
 // npm run study -- --quick, for real: every fix with real switches (the Docker one included, on
 // the engine .ci/run starts), ranked, with the directions the fixes are known to go.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Study } from '../../harness/study/results.ts';
-import { harnessProcesses, ROOT } from './helpers.ts';
+import { harnessProcesses, startScript } from './helpers.ts';
 
 describe('npm run study -- --quick', () => {
   it('measures every fix, ranks them, and derives the recommendation', async () => {
     const out = mkdtempSync(join(tmpdir(), 'downtime-test-study-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/study.ts', '--quick', '--json', '--out', out], {
-      cwd: ROOT,
-      env: { ...process.env, CI: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { code, stdout, stderr } = await startScript('harness/cli/study.ts', ['--quick', '--json', '--out', out]).result;
     expect(code, stderr).toBe(0);
     const study = JSON.parse(stdout) as Study;
     expect(study.cells.every((c) => c.unmeasured === null)).toBe(true);
