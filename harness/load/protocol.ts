@@ -23,6 +23,10 @@ export interface LoadOptions {
   timeoutMs: number;
   /** false: every request says `Connection: close` (the client side of the seed's fix) */
   clientKeepAlive: boolean;
+  /** HTTP/2 (over TLS) in place of HTTP/1.1, one stream at a time per connection (default: HTTP/1.1) */
+  http2?: boolean;
+  /** an https:// URL's certificate authority (PEM); none: the system's */
+  tls?: { ca?: string };
   /** what each request is: method (GET), paths in turn (the URL's), headers, body (none) */
   request?: { method?: string; paths?: string[]; headers?: Record<string, string>; body?: string };
   /** how a response names its colour: a header (lower case; x-served-by), or a body pattern whose first group is the colour */

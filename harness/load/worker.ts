@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { buildConnector, Client, type Dispatcher } from 'undici';
 import { nowNs } from '../clock.ts';
 import { OUTCOME, RecordWriter, buffersOf, type OutcomeCode } from '../records/records.ts';
+import { H2Client } from './h2-client.ts';
 import { createPacer } from './pacer.ts';
 import type { OrchestratorMessage, ThreadOptions, WorkerMessage } from './protocol.ts';
 import { startStallProbe, type StallProbe } from './stall-probe.ts';
@@ -21,7 +22,7 @@ const paths = opts.request?.paths ?? [url.pathname + url.search];
 const body = opts.request?.body;
 const headers = { ...opts.request?.headers, ...(opts.clientKeepAlive ? {} : { connection: 'close' }) };
 let nextPath = 0;
-const connector = buildConnector({ timeout: opts.timeoutMs });
+const connector = buildConnector({ timeout: opts.timeoutMs, ca: opts.tls?.ca });
 const COLOUR_HEADER = opts.colourBy?.header ?? 'x-served-by';
 const COLOUR_BODY = opts.colourBy?.bodyPattern ? new RegExp(opts.colourBy.bodyPattern) : null;
 /** how much of a body is searched for the colour */
@@ -50,7 +51,7 @@ let unsent = () => 0;
 
 /** One keep-alive connection; `after` decides what it does once a request has ended. */
 class Connection implements Dispatcher.DispatchHandler {
-  readonly client: Client;
+  readonly client: Pick<Client, 'destroy'> & { dispatch(o: Dispatcher.DispatchOptions, h: Connection): unknown };
   connId = -1;
   /** requests completed on the current socket */
   served = 0;
@@ -64,22 +65,27 @@ class Connection implements Dispatcher.DispatchHandler {
   private body = '';
 
   constructor(private readonly after: (c: Connection) => void) {
-    this.client = new Client(origin, {
-      pipelining: 1,
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      keepAliveTimeout: 600_000,
-      keepAliveMaxTimeout: 600_000,
-      connect: (connectOpts, callback) => {
-        this.connId = nextConnId++;
-        this.served = 0;
-        connector(connectOpts, (err, socket) => {
-          if (socket) connectionsBySocket.set(socket as Socket, this);
-          // undici's connector calls back with either an error or a socket.
-          (callback as (e: Error | null, s: unknown) => void)(err, socket);
+    const opening = () => {
+      this.connId = nextConnId++;
+      this.served = 0;
+    };
+    this.client = opts.http2
+      ? new H2Client(origin, { timeoutMs: opts.timeoutMs, ca: opts.tls?.ca, opening }, headers)
+      : new Client(origin, {
+          pipelining: 1,
+          headersTimeout: opts.timeoutMs,
+          bodyTimeout: opts.timeoutMs,
+          keepAliveTimeout: 600_000,
+          keepAliveMaxTimeout: 600_000,
+          connect: (connectOpts, callback) => {
+            opening();
+            connector(connectOpts, (err, socket) => {
+              if (socket) connectionsBySocket.set(socket as Socket, this);
+              // undici's connector calls back with either an error or a socket.
+              (callback as (e: Error | null, s: unknown) => void)(err, socket);
+            });
+          },
         });
-      },
-    });
   }
 
   send(scheduled: number): void {

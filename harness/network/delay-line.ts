@@ -6,7 +6,7 @@
 import { startThreadModule } from '../threads.ts';
 
 export interface DelayLineOptions {
-  /** where it forwards to: an http:// origin (a TCP relay cannot stand in for a TLS host name) */
+  /** where it forwards to: an http:// or https:// origin on an IP address (TLS crosses it untouched, for the same name) */
   upstream: string;
   delayMs: number;
 }
@@ -52,8 +52,11 @@ export const addedRoundTripMs = (s: DelayLineStats) => s.up.p50Ms + s.down.p50Ms
 
 export async function startDelayLine(options: DelayLineOptions): Promise<DelayLine> {
   const upstream = new URL(options.upstream);
-  if (upstream.protocol !== 'http:') throw new Error(`network.delayMs works with an http:// target, not ${upstream.origin}`);
-  const threadOptions: DelayLineThreadOptions = { upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port || 80), delayMs: options.delayMs };
+  const threadOptions: DelayLineThreadOptions = {
+    upstreamHost: upstream.hostname,
+    upstreamPort: Number(upstream.port || (upstream.protocol === 'https:' ? 443 : 80)),
+    delayMs: options.delayMs,
+  };
   const worker = startThreadModule(new URL('./delay-line-thread.ts', import.meta.url), threadOptions);
   const next = () =>
     new Promise<DelayLineMessage>((resolve, reject) => {
@@ -73,7 +76,7 @@ export async function startDelayLine(options: DelayLineOptions): Promise<DelayLi
   }
   let stopped: Promise<DelayLineStats> | null = null;
   return {
-    origin: `http://127.0.0.1:${first.port}`,
+    origin: `${upstream.protocol}//127.0.0.1:${first.port}`,
     port: first.port,
     stop() {
       stopped ??= (async () => {

@@ -31,6 +31,10 @@ export const CODE_EXPLANATIONS: Record<string, string> = {
   UND_ERR_HEADERS_TIMEOUT: 'No response head arrived within load.timeoutMs.',
   UND_ERR_BODY_TIMEOUT: 'The response body stalled for longer than load.timeoutMs.',
   UND_ERR_CONNECT_TIMEOUT: 'The TCP connection could not be established within the timeout.',
+  H2_REFUSED_STREAM:
+    'HTTP/2: the request was sent after the server\'s GOAWAY (an exiting nginx worker names the last stream it will answer), so it was refused unprocessed. The protocol makes such a request safe to resend, and browsers, curl and Go do; a client that does not sees it fail.',
+  ERR_HTTP2_GOAWAY_SESSION: 'HTTP/2: the connection had already received GOAWAY when the request was made on it.',
+  H2_TIMEOUT: 'HTTP/2: no complete response within load.timeoutMs.',
   'HTTP 502': 'Bad gateway: nginx could not get a response from the upstream app (it was stopping, or not yet listening).',
   'HTTP 503': 'Service unavailable: the upstream (or the proxy) refused to serve the request.',
   'HTTP 504': 'Gateway timeout: the upstream app did not answer in time.',
@@ -82,7 +86,7 @@ ${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connec
 </div>
 <table>
 <tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map(([k, v]) => `<code>${esc(k)}=${esc(JSON.stringify(v))}</code>`).join(' ')}` : ' (defaults otherwise)'}${fromFile.length ? `<br>changed from <code>scenarios/${esc(s.name)}.ts</code> for this run: <code>${esc(changesText(fromFile))}</code>` : ''}</td></tr>
-<tr><td class="l">load</td><td class="l">${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${fmt(t.durationMs / 1000, 1)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
+<tr><td class="l">load</td><td class="l">${meta.protocol ? `${esc(meta.protocol)}, ` : ''}${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${fmt(t.durationMs / 1000, 1)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
 <tr><td class="l">load shape and meter</td><td class="l">${loadLines(report).map(esc).join('<br>')}</td></tr>
 <tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>
 ${meta.stack ? `<tr><td class="l">stack</td><td class="l">${esc(meta.stack.driver)} driver${meta.stack.images ? `, images ${esc(meta.stack.images.proxy)} + ${esc(meta.stack.images.apps)} (${esc(meta.stack.engine ?? '')})` : ''}; traffic: ${esc(meta.stack.path)}</td></tr>` : ''}

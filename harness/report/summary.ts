@@ -67,7 +67,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
   const t = a.totals;
   const out: string[] = [];
   out.push(
-    `${s.name}: ${meta.proxy.version}, ${s.load.connections} connections, ` +
+    `${s.name}: ${meta.proxy.version}, ${meta.protocol ? `${meta.protocol}, ` : ''}${s.load.connections} connections, ` +
       `${a.disruptions.length} ${a.disruptions.every((d) => d.kind === 'switch') ? (a.disruptions.length === 1 ? 'switch' : 'switches') : 'disruptions'}, ${ms(t.durationMs / 1000)} s` +
       (meta.aborted ? '  [STOPPED EARLY: partial results]' : ''),
   );

@@ -47,6 +47,8 @@ export interface RunMeta {
   /** the client's version matters: how it handles a socket closed while idle shifts the figures */
   undici: string;
   machine: { hostname: string; platform: string; release: string; cpus: number; cpuModel: string };
+  /** what the load spoke: HTTP/1.1, HTTP/1.1 over TLS or HTTP/2 over TLS; absent in runs stored before TLS */
+  protocol?: string;
   /** load threads used (load.threads resolved) */
   loadThreads: number;
   /** open model: requests due but never sent, every connection busy until the load stopped */
@@ -132,6 +134,8 @@ export async function runScenario<T extends Target>(
       connections: scenario.load.connections,
       timeoutMs: scenario.load.timeoutMs,
       clientKeepAlive: scenario.load.clientKeepAlive,
+      http2: l.http2,
+      tls: stack.ca ? { ca: stack.ca } : undefined,
       successMin: scenario.load.successStatus[0],
       successMax: scenario.load.successStatus[1],
       // The orchestrator stops it; this bound holds if the orchestrator cannot.
@@ -185,6 +189,7 @@ export async function runScenario<T extends Target>(
       node: process.version,
       undici: UNDICI_VERSION,
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
+      protocol: protocolOf(stack.origin, scenario.load.http2),
       loadThreads: threads,
       loadUnsent,
       network,
@@ -215,3 +220,7 @@ function sleepUntil(originNs: bigint, dueMs: number, signal?: AbortSignal): Prom
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+/** In words, for the report: what the load spoke to `origin`. */
+export const protocolOf = (origin: string, http2: boolean) =>
+  http2 ? 'HTTP/2 over TLS' : origin.startsWith('https:') ? 'HTTP/1.1 over TLS' : 'HTTP/1.1';

@@ -76,6 +76,11 @@ const ProxySchema = z
     /** the seed's fix: `add_header Connection "close";` in the location */
     connectionClose: z.boolean().default(false),
     /**
+     * nginx: listen with TLS (a certificate generated for 127.0.0.1 each run, trusted by the
+     * load) and offer HTTP/2 beside HTTP/1.1; the load says which it speaks (load.http2)
+     */
+    tls: z.boolean().default(false),
+    /**
      * idle keep-alive connections from each worker to the app (0: a new upstream connection
      * per request, the seed's literal config, about 4x slower on a 2-core machine)
      */
@@ -172,6 +177,11 @@ const LoadSchema = z
     warmupMs: ms.default(2000),
     cooldownMs: ms.default(3000),
     clientKeepAlive: z.boolean().default(true),
+    /**
+     * speak HTTP/2 (over TLS: proxy.tls, or an https:// URL), one request at a time per
+     * connection so the figures compare with HTTP/1.1's; at a reload nginx sends GOAWAY
+     */
+    http2: z.boolean().default(false),
     /** no complete response within this long is a timeout; must be > 0 (undici's 0 means none) */
     timeoutMs: ms.pipe(z.number().positive({ error: 'must be more than 0 (0 would turn timeouts off)' })).default(5000),
     path: z.string().startsWith('/').default('/'),
@@ -332,6 +342,15 @@ export const ScenarioSchema = z
         path: ['switches', 'closeAroundReload'],
         message: 'works with the harness\'s own nginx configuration and switch (not HAProxy, Caddy, your configFile or your command)',
       });
+    }
+    if (s.proxy.tls && s.driver === 'docker') {
+      ctx.addIssue({ code: 'custom', path: ['proxy', 'tls'], message: 'TLS runs with the local driver (driver=local)' });
+    }
+    if (s.proxy.tls && (s.proxy.kind !== 'nginx' || s.proxy.configFile || s.target)) {
+      ctx.addIssue({ code: 'custom', path: ['proxy', 'tls'], message: 'TLS is for the harness\'s own nginx configuration (with yours or your URL, use an https:// listener of your own)' });
+    }
+    if (s.load.http2 && !s.proxy.tls && !s.target?.url.startsWith('https:')) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'http2'], message: 'HTTP/2 here is over TLS: set proxy.tls=true (or measure an https:// URL)' });
     }
     if (s.proxy.configFile && s.proxy.kind !== 'nginx') {
       ctx.addIssue({ code: 'custom', path: ['proxy', 'configFile'], message: 'your own configuration file is for nginx' });

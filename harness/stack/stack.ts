@@ -17,6 +17,8 @@ import { markOwner, NGINX_PREFIX } from './sweep.ts';
 export interface Target {
   /** where the load goes: scheme, host and port (the path is the scenario's) */
   origin: string;
+  /** an https:// origin's own certificate authority (proxy.tls's generated certificate); none: the system's */
+  ca?: string;
   proxy: Pick<Proxy, 'kind' | 'version' | 'configFiles'>;
   info: StackInfo;
   /** Stop everything; safe to call more than once. */
@@ -88,7 +90,8 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
     await live.healthy();
     await proxy.start('blue');
     return {
-      origin: `http://127.0.0.1:${port}`,
+      origin: `${scenario.proxy.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+      ca: proxy.ca,
       proxy,
       live,
       startApp: launch,

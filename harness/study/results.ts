@@ -98,7 +98,7 @@ export function buildStudy(all: CellRuns[], createdAt = new Date().toISOString()
     const ranked = rank(cells.filter((c) => c.shape === shape.id && c.client === client.id));
     return { shape, client, cells: ranked, recommendation: recommend(ranked) };
   });
-  return { kind: 'downtime-study', version: 1, createdAt, cells, rankings, limits: limits(cells) };
+  return { kind: 'downtime-study', version: 1, createdAt, cells, rankings, limits: [...limits(cells), ...narrowed(all)] };
 }
 
 /** Fewest failures per reload (median, then worst), then the highest throughput share. */
@@ -137,6 +137,12 @@ export function recommend(ranked: CellFigures[]): string[] {
   const missing = ranked.filter((c) => !c.failedPerReload);
   if (missing.length) out.push(`Not measured: ${missing.map((c) => `${c.label} (${c.unmeasured})`).join('; ')}.`);
   return out;
+}
+
+/** The fixes judged under some traffic shapes only, and why. */
+function narrowed(all: CellRuns[]): string[] {
+  const fixes = new Set(all.map((r) => r.cell.fix).filter((f) => f.shapes));
+  return [...fixes].map((f) => `${f.label}: measured under ${f.shapes!.only.join(', ')} only: ${f.shapes!.why}.`);
 }
 
 /** A fix that lost nothing under one shape or client and lost requests under another. */

@@ -23,6 +23,11 @@ describe('npm run study -- --quick', () => {
     }
     // a handshake per request: under the saturating loop it costs throughput
     expect(study.cells.find((c) => c.fix === 'nginx-connection-close' && c.shape === 'saturating')!.cost.throughput).toBeLessThan(0.7);
+    // over TLS the handshake costs far more, and HTTP/2's refused streams count for a raw client
+    const saturating = (fix: string) => study.cells.find((c) => c.fix === fix && c.shape === 'saturating')!;
+    expect(saturating('nginx-tls-connection-close').failedPerReload!.max).toBe(0);
+    expect(saturating('nginx-tls-connection-close').cost.throughput).toBeLessThan(0.3);
+    expect(saturating('nginx-h2').failedPerReload!.median).toBeGreaterThan(0);
     for (const ranking of study.rankings) {
       expect(ranking.cells[ranking.cells.length - 1].failedPerReload!.median).toBeGreaterThan(0);
       expect(ranking.recommendation[0]).toMatch(/^Lost no request at any reload: /);

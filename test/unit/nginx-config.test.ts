@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
-import { renderNginxConf, renderUpstream } from '../../harness/stack/proxy/nginx-config.ts';
+import { http2Syntax, renderNginxConf, renderUpstream } from '../../harness/stack/proxy/nginx-config.ts';
 
 const layout = { prefix: '/tmp/run', listen: '127.0.0.1:8080', apps: { blue: '127.0.0.1:9001', green: '127.0.0.1:9002' }, runAsRoot: false };
 const proxyOf = (name: string, ...sets: string[]) => resolveScenario(name, sets.map(parseOverride)).proxy;
@@ -53,5 +53,19 @@ describe('nginx config', () => {
     const conf = renderNginxConf(p, layout);
     expect(conf.indexOf('server_tokens off;')).toBeLessThan(conf.indexOf('server {'));
     expect(conf.indexOf('add_header X-A 1;')).toBeGreaterThan(conf.indexOf('location / {'));
+  });
+
+  it('serves TLS with HTTP/2 offered, in the syntax of the nginx version', () => {
+    expect(http2Syntax('nginx/1.22.1')).toBe('listen');
+    expect(http2Syntax('nginx/1.25.0')).toBe('listen');
+    expect(http2Syntax('nginx/1.25.1')).toBe('directive');
+    expect(http2Syntax('nginx/1.30.6')).toBe('directive');
+    const tls = (http2: 'listen' | 'directive') => renderNginxConf(proxyOf('tls-keepalive'), { ...layout, tls: { cert: '/tmp/run/cert.pem', key: '/tmp/run/key.pem', http2 } });
+    expect(tls('listen')).toContain('listen 127.0.0.1:8080 ssl http2;');
+    expect(tls('listen')).not.toContain('http2 on;');
+    expect(tls('directive')).toMatch(/listen 127\.0\.0\.1:8080 ssl;\n\s+http2 on;/);
+    expect(tls('directive')).toContain('ssl_certificate /tmp/run/cert.pem;');
+    expect(tls('directive')).toContain('ssl_certificate_key /tmp/run/key.pem;');
+    expect(renderNginxConf(proxyOf('keepalive-60s'), layout)).not.toContain('ssl');
   });
 });

@@ -36,6 +36,11 @@ describe('study matrix', () => {
     expect(() => cellsOf({ shapes: ['bursty'] })).toThrow(/unknown shape bursty/);
   });
 
+  it('leaves a fix out of the shapes it is not judged under, with its baseline still in them', () => {
+    const ids = cellsOf({ fixes: ['nginx-tls-connection-close'] }).map((c) => `${c.fix.id}/${c.shape.id}`);
+    expect(ids).toEqual(['nginx-tls/saturating', 'nginx-tls-connection-close/saturating', 'nginx-tls/idle-10ms']);
+  });
+
   it('every fix resolves to a valid scenario with its overrides, and its baseline exists', () => {
     for (const f of FIXES) {
       for (const shape of SHAPES) expect(() => resolveScenario(f.scenario, [...(f.set ?? []), ...shape.set].map(parseOverride))).not.toThrow();

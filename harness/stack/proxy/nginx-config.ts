@@ -19,6 +19,17 @@ export interface NginxLayout {
   resolver?: string;
   /** while this file exists, every response says `Connection: close` (switches.closeAroundReload) */
   closeFlag?: string;
+  /**
+   * proxy.tls: the certificate and key, and how this nginx turns HTTP/2 on: `listen … http2`
+   * before 1.25.1, the `http2` directive since (the old form is deprecated there)
+   */
+  tls?: { cert: string; key: string; http2: 'listen' | 'directive' };
+}
+
+/** How an nginx of this version ("nginx/1.22.1") turns HTTP/2 on. */
+export function http2Syntax(version: string): 'listen' | 'directive' {
+  const [major, minor, patch] = (/(\d+)\.(\d+)\.(\d+)/.exec(version) ?? []).slice(1).map(Number);
+  return major * 1e6 + minor * 1e3 + patch >= 1_025_001 ? 'directive' : 'listen';
 }
 
 export const UPSTREAM_FILE = 'conf.d/service-url.inc';
@@ -70,7 +81,14 @@ export function renderNginxConf(p: ProxySettings, layout: NginxLayout): string {
       : []),
     '',
     '    server {',
-    `        listen ${layout.listen};`,
+    `        listen ${layout.listen}${layout.tls ? ` ssl${layout.tls.http2 === 'listen' ? ' http2' : ''}` : ''};`,
+    ...(layout.tls
+      ? [
+          layout.tls.http2 === 'directive' ? '        http2 on;' : null,
+          `        ssl_certificate ${layout.tls.cert};`,
+          `        ssl_certificate_key ${layout.tls.key};`,
+        ]
+      : []),
     `        include ${prefix}/${UPSTREAM_FILE};`,
     '        location / {',
     '            proxy_pass $service_url;',

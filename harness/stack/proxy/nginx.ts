@@ -10,9 +10,10 @@ import { LeashedProxy } from '../leashed.ts';
 import { runCommand } from '../processes.ts';
 import { accepts } from '../ports.ts';
 import { childPids, isLiveChild, listensOn } from '../proc.ts';
-import { UPSTREAM_FILE } from './nginx-config.ts';
+import { http2Syntax, UPSTREAM_FILE } from './nginx-config.ts';
 import { nginxConf, upstreamInclude } from './nginx-files.ts';
 import type { Proxy } from './proxy.ts';
+import { makeCertificate } from './tls-cert.ts';
 
 export const NGINX_INSTALL_HINT =
   'Install it with `npm run setup`, or by hand: `sudo apt-get install nginx` (Debian/Ubuntu), ' +
@@ -73,6 +74,8 @@ export class Nginx extends LeashedProxy implements Proxy {
   }
 
   private closeFlag: string | undefined;
+  /** proxy.tls: the generated certificate (PEM), which the load trusts */
+  ca: string | undefined;
 
   async setClosing(on: boolean): Promise<void> {
     if (!this.closeFlag) throw new CannotMeasure('nginx was not configured to close connections on demand');
@@ -86,7 +89,10 @@ export class Nginx extends LeashedProxy implements Proxy {
 
   async start(colour: Colour): Promise<void> {
     for (const dir of ['logs', 'conf.d', 'temp']) await mkdir(join(this.prefix, dir), { recursive: true });
+    const tls = this.settings.tls ? await makeCertificate(this.prefix) : null;
+    this.ca = tls?.pem;
     const { conf, extra } = nginxConf(this.settings, {
+      tls: tls ? { cert: tls.cert, key: tls.key, http2: http2Syntax(this.version) } : undefined,
       prefix: this.prefix,
       listen: `127.0.0.1:${this.port}`,
       apps: this.apps,

@@ -8,6 +8,8 @@ export interface Proxy {
   readonly port: number;
   /** e.g. "nginx/1.22.1" */
   readonly version: string;
+  /** when it serves TLS with a certificate of its own making: that certificate, which clients trust */
+  readonly ca?: string;
   /** Start in front of `colour`'s app; resolves once the proxy accepts connections. */
   start(colour: Colour): Promise<void>;
   /** Point the configuration at the other colour, as a deploy job rewrites its include file. */

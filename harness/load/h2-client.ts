@@ -1,0 +1,145 @@
+// One HTTP/2 connection of a load thread, with the part of undici's Client the worker uses
+// (dispatch to a handler, destroy). Node's own http2 session, not undici's: at a reload nginx
+// sends GOAWAY naming the last stream it will still answer, and a client must finish those
+// streams; undici 7 fails the one in flight instead (its onHttp2SessionGoAway), which would
+// count the client's own error as the proxy's. Node's session keeps them, as browsers do.
+import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
+
+/** What a request reports, in the order undici calls a dispatch handler. */
+export interface H2Handler {
+  /** the request's headers are going out now */
+  onWritten(): void;
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean;
+  onData(chunk: Buffer): boolean;
+  onComplete(): void;
+  onError(err: Error): void;
+}
+
+export interface H2Request {
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface H2ClientOptions {
+  /** connect, response head and body timeout, as undici's three */
+  timeoutMs: number;
+  /** the certificate authority to trust (the stack's generated certificate); none: the system's */
+  ca?: string;
+  /** a new connection is being opened: the next requests are on it */
+  opening(): void;
+}
+
+/** An error with a code, named as the records and the report name codes. */
+function coded(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
+}
+
+/** Header names HTTP/2 forbids (RFC 9113 §8.2.2); a scenario written for HTTP/1.1 may set them. */
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+
+export class H2Client {
+  private session: ClientHttp2Session | null = null;
+  private readonly failures = new WeakMap<ClientHttp2Session, Error>();
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    private readonly origin: string,
+    private readonly options: H2ClientOptions,
+    headers: Record<string, string> = {},
+  ) {
+    this.headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !CONNECTION_SPECIFIC.has(name.toLowerCase())));
+  }
+
+  /** One stream at a time per connection (the worker's pipelining 1), so figures compare with HTTP/1.1's. */
+  dispatch(req: H2Request, handler: H2Handler): void {
+    const session = this.usable() ?? this.open();
+    let stream: ClientHttp2Stream;
+    try {
+      stream = session.request({ ':method': req.method, ':path': req.path, ...this.headers }, { endStream: req.body === undefined });
+    } catch (err) {
+      // The session went away between the check and the request (ERR_HTTP2_GOAWAY_SESSION).
+      queueMicrotask(() => handler.onError(err as Error));
+      return;
+    }
+    let settled = false;
+    const settle = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      if (err) handler.onError(err);
+      else handler.onComplete();
+    };
+    if (session.connecting) session.once('connect', () => handler.onWritten());
+    else handler.onWritten();
+    stream.setTimeout(this.options.timeoutMs, () => {
+      settle(coded(`no complete response within ${this.options.timeoutMs} ms`, 'H2_TIMEOUT'));
+      stream.close(constants.NGHTTP2_CANCEL);
+    });
+    stream.on('response', (headers: IncomingHttpHeaders) => {
+      const raw: Buffer[] = [];
+      for (const [name, value] of Object.entries(headers)) {
+        if (!name.startsWith(':') && value !== undefined) raw.push(Buffer.from(name), Buffer.from(String(value)));
+      }
+      handler.onHeaders(Number(headers[':status']), raw);
+    });
+    stream.on('data', (chunk: Buffer) => handler.onData(chunk));
+    stream.on('end', () => settle());
+    // A session that failed (TLS refused, connection reset) closes its streams with its own
+    // error, as the stream error's cause or, later, the session's.
+    const failed = (err: Error) => {
+      const cause = err.cause as (Error & { code?: string }) | undefined;
+      settle(cause?.code ? cause : (this.failures.get(session) ?? streamError(err, stream)));
+    };
+    stream.on('error', failed);
+    // A stream reset with NO_ERROR (or closed by its session) ends without 'error' or 'end'.
+    stream.on('close', () => failed(coded('the stream closed before its response ended', 'H2_STREAM_CLOSED')));
+    if (req.body !== undefined) stream.end(req.body);
+  }
+
+  destroy(): Promise<void> {
+    this.session?.destroy();
+    this.session = null;
+    return Promise.resolve();
+  }
+
+  private usable(): ClientHttp2Session | null {
+    const s = this.session;
+    return s && !s.closed && !s.destroyed ? s : null;
+  }
+
+  private open(): ClientHttp2Session {
+    this.options.opening();
+    const session = connect(this.origin, { ca: this.options.ca, timeout: this.options.timeoutMs });
+    // After GOAWAY the session answers the streams it named and takes no new ones: the next
+    // request opens a new connection, as a browser's would.
+    session.on('goaway', () => {
+      if (this.session === session) this.session = null;
+    });
+    session.on('error', (err) => this.failures.set(session, err)); // reported on each stream
+    session.setTimeout(this.options.timeoutMs, () => {
+      if (session.connecting) session.destroy(coded(`could not connect within ${this.options.timeoutMs} ms`, 'H2_CONNECT_TIMEOUT'));
+    });
+    this.session = session;
+    return session;
+  }
+}
+
+/**
+ * The code a failed stream is recorded with: the RST_STREAM code the server sent when there is
+ * one (H2_REFUSED_STREAM: refused before it was processed, safe to resend), else the
+ * transport's own (ECONNRESET, ERR_HTTP2_GOAWAY_SESSION…).
+ */
+function streamError(err: Error & { code?: string }, stream: ClientHttp2Stream): Error {
+  const rst = stream.rstCode;
+  if (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR && rst !== constants.NGHTTP2_CANCEL) {
+    return coded(err.message, `H2_${RST_CODES[rst] ?? `RST_${rst}`}`);
+  }
+  return err;
+}
+
+/** RST_STREAM error codes (RFC 9113 §7) */
+const RST_CODES = [
+  'NO_ERROR', 'PROTOCOL_ERROR', 'INTERNAL_ERROR', 'FLOW_CONTROL_ERROR', 'SETTINGS_TIMEOUT', 'STREAM_CLOSED', 'FRAME_SIZE_ERROR',
+  'REFUSED_STREAM', 'CANCEL', 'COMPRESSION_ERROR', 'CONNECT_ERROR', 'ENHANCE_YOUR_CALM', 'INADEQUATE_SECURITY', 'HTTP_1_1_REQUIRED',
+];
