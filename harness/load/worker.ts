@@ -3,8 +3,6 @@
 // Closed loop: each connection sends its next request as soon as the previous one ends.
 // Open model: requests are due at the pacer's times over a pool of keep-alive connections; a
 // request due while every connection is busy waits for one, and keeps its due time (`scheduled`).
-import { subscribe } from 'node:diagnostics_channel';
-import type { Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildConnector, Client, type Dispatcher } from 'undici';
 import { nowNs } from '../clock.ts';
@@ -79,11 +77,8 @@ class Connection implements Dispatcher.DispatchHandler {
           keepAliveMaxTimeout: 600_000,
           connect: (connectOpts, callback) => {
             opening();
-            connector(connectOpts, (err, socket) => {
-              if (socket) connectionsBySocket.set(socket as Socket, this);
-              // undici's connector calls back with either an error or a socket.
-              (callback as (e: Error | null, s: unknown) => void)(err, socket);
-            });
+            // undici's connector calls back with either an error or a socket.
+            connector(connectOpts, callback as (e: Error | null, s: unknown) => void);
           },
         });
   }
@@ -110,7 +105,10 @@ class Connection implements Dispatcher.DispatchHandler {
     this.reused = this.served > 0;
   }
 
-  onConnect(): void {}
+  /** undici calls this in the same turn as it writes the request's head, just before (client-h1 writeH1). */
+  onConnect(): void {
+    this.onWritten();
+  }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
@@ -171,12 +169,6 @@ function colourOf(value: string): number {
   const v = value.toLowerCase();
   return v.includes('blue') ? 1 : v.includes('green') ? 2 : 0;
 }
-
-const connectionsBySocket = new WeakMap<Socket, Connection>();
-subscribe('undici:client:sendHeaders', (message) => {
-  const { socket } = message as { socket: Socket };
-  connectionsBySocket.get(socket)?.onWritten();
-});
 
 const connections: Connection[] = [];
 const post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => parentPort!.postMessage(m, transfer);
