@@ -343,9 +343,6 @@ export const ScenarioSchema = z
         message: 'works with the harness\'s own nginx configuration and switch (not HAProxy, Caddy, your configFile or your command)',
       });
     }
-    if (s.proxy.tls && s.driver === 'docker') {
-      ctx.addIssue({ code: 'custom', path: ['proxy', 'tls'], message: 'TLS runs with the local driver (driver=local)' });
-    }
     if (s.proxy.tls && (s.proxy.kind !== 'nginx' || s.proxy.configFile || s.target)) {
       ctx.addIssue({ code: 'custom', path: ['proxy', 'tls'], message: 'TLS is for the harness\'s own nginx configuration (with yours or your URL, use an https:// listener of your own)' });
     }

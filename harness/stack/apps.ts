@@ -1,6 +1,7 @@
 // The blue and green app fixtures, each in its own process, as a deployment runs them.
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { request as tlsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { Colour } from '../records/records.ts';
 import { CannotMeasure } from '../errors.ts';
@@ -115,9 +116,10 @@ async function waitHealthy(colour: Colour, port: number, apps: Scenario['apps'],
 }
 
 /** The app's /__health status; 0 when it does not answer. */
-export function healthStatus(port: number, host = '127.0.0.1', path = '/__health'): Promise<number> {
+/** `ca`: ask over TLS, trusting that certificate (a proxy's own, proxy.tls). */
+export function healthStatus(port: number, host = '127.0.0.1', path = '/__health', ca?: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = request({ host, port, path, agent: false, timeout: 1000 }, (res) => {
+    const req = (ca ? tlsRequest : request)({ host, port, path, agent: false, timeout: 1000, ca }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });

@@ -84,6 +84,17 @@ describe.skipIf(!engineUp && !process.env.CI)('Docker driver', () => {
     expect(report.analysis.totals.failed).toBe(0);
   }, 180_000);
 
+  it('HTTP/2 over TLS on nginx 1.30: keepalive_min_timeout does not stop the streams refused after GOAWAY', async () => {
+    const tls = ['--set', 'proxy.tls=true', '--set', 'load.http2=true'];
+    const r = await runCli(['keepalive-min-timeout', ...tls, ...short(4, '16s'), '--out', outDir()]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = reportOf(r.stdout);
+    expect(report.meta.protocol).toBe('HTTP/2 over TLS');
+    expect(report.analysis.totals.ok).toBeGreaterThan(1000);
+    expect(report.analysis.totals.failed).toBeGreaterThan(0);
+    expect(Object.keys(report.analysis.totals.byCode)).toEqual(['H2_REFUSED_STREAM']);
+  }, 180_000);
+
   it('runs any image with nginx and sh in it: a user\'s own tag, here nginx 1.26', async () => {
     const own = 'downtime-test-user/nginx:prod';
     expect(await ensureImage(nginxImage('trixie'), () => {})).toBeTypeOf('boolean');

@@ -44,7 +44,6 @@ describe('scenarios', () => {
     expect(() => resolveScenario('keepalive-60s', [{ path: 'load.model', value: 'open' }])).toThrow(/load\.rate.*needs a rate/);
     expect(() => resolveScenario('keepalive-60s', [{ path: 'load.threads', value: 64 }])).toThrow(/load\.threads.*64 threads need at least as many connections/);
     expect(() => resolveScenario('keepalive-60s', [parseOverride('load.http2=true')])).toThrow(/load\.http2: HTTP\/2 here is over TLS: set proxy\.tls=true/);
-    expect(() => resolveScenario('tls-keepalive', [parseOverride('driver=docker')])).toThrow(/proxy\.tls: TLS runs with the local driver/);
     expect(() => resolveScenario('haproxy-keepalive', [parseOverride('proxy.tls=true')])).toThrow(/proxy\.tls: TLS is for the harness's own nginx/);
     expect(resolveScenario('h2-keepalive')).toMatchObject({ proxy: { tls: true }, load: { http2: true } });
   });

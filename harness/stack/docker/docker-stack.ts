@@ -51,7 +51,8 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
     await live.healthy();
     await proxy.start('blue');
     return {
-      origin: `http://127.0.0.1:${proxy.port}`,
+      origin: `${scenario.proxy.tls ? 'https' : 'http'}://127.0.0.1:${proxy.port}`,
+      ca: proxy.ca,
       proxy,
       live,
       startApp: async (colour) => {

@@ -9,9 +9,10 @@ import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { childPids, isLiveChild } from '../proc.ts';
 import { markOwner, NGINX_PREFIX } from '../sweep.ts';
-import { UPSTREAM_FILE, type NginxLayout } from '../proxy/nginx-config.ts';
+import { http2Syntax, UPSTREAM_FILE, type NginxLayout } from '../proxy/nginx-config.ts';
 import { nginxConf, upstreamInclude } from '../proxy/nginx-files.ts';
 import type { Proxy } from '../proxy/proxy.ts';
+import { makeCertificate } from '../proxy/tls-cert.ts';
 import { healthStatus } from '../apps.ts';
 import { APP_PORT, containerState, inspectPid } from './app-container.ts';
 import { docker, dockerOk } from './engine.ts';
@@ -26,6 +27,8 @@ export class NginxContainer implements Proxy {
   readonly kind = 'nginx';
   port = 0;
   version = '';
+  /** proxy.tls: the generated certificate (PEM), which the load trusts */
+  ca: string | undefined;
   private masterPid = 0;
   private files: Record<string, string> = {};
   private readonly layout: NginxLayout;
@@ -54,13 +57,19 @@ export class NginxContainer implements Proxy {
   }
 
   async start(colour: Colour): Promise<void> {
-    // A configFile of yours resolves its relative includes against the image's /etc/nginx.
-    const { conf, extra } = nginxConf(this.settings, { ...this.layout, confDir: '/etc/nginx', includesReadable: false });
-    this.files = { 'nginx.conf': conf, 'service-url.inc': upstreamInclude(this.settings, colour, this.layout), ...extra };
     // Named and marked as a local prefix is, so a harness killed right here leaves it to the sweep.
     const staging = await mkdtemp(join(tmpdir(), NGINX_PREFIX));
     await markOwner(staging);
     try {
+      if (this.settings.tls) {
+        // made here, copied in with the configuration; how to turn HTTP/2 on depends on the image's nginx
+        this.ca = (await makeCertificate(staging)).pem;
+        const http2 = http2Syntax(await this.imageNginxVersion());
+        this.layout.tls = { cert: `${PREFIX}/cert.pem`, key: `${PREFIX}/key.pem`, http2 };
+      }
+      // A configFile of yours resolves its relative includes against the image's /etc/nginx.
+      const { conf, extra } = nginxConf(this.settings, { ...this.layout, confDir: '/etc/nginx', includesReadable: false });
+      this.files = { 'nginx.conf': conf, 'service-url.inc': upstreamInclude(this.settings, colour, this.layout), ...extra };
       for (const dir of ['logs', 'conf.d', 'temp']) await mkdir(join(staging, dir), { recursive: true });
       await writeFile(join(staging, 'nginx.conf'), this.files['nginx.conf']);
       await writeFile(join(staging, UPSTREAM_FILE), this.files['service-url.inc']);
@@ -109,7 +118,7 @@ export class NginxContainer implements Proxy {
   private async waitServing(): Promise<void> {
     const deadline = performance.now() + START_TIMEOUT_MS;
     while (performance.now() < deadline) {
-      if (this.port && (await healthStatus(this.port)) === 200) return;
+      if (this.port && (await healthStatus(this.port, '127.0.0.1', '/__health', this.ca)) === 200) return;
       const state = await containerState(this.name);
       if (!state.running) {
         throw new CannotMeasure(`nginx rejected the configuration (${this.settings.image}, container exited with code ${state.exitCode}):\n${state.logs || '(no output)'}`);
@@ -117,6 +126,13 @@ export class NginxContainer implements Proxy {
       await new Promise((r) => setTimeout(r, 20));
     }
     throw new CannotMeasure(`nginx in its container did not serve through 127.0.0.1:${this.port} within ${START_TIMEOUT_MS} ms`);
+  }
+
+  /** `nginx -v` of the image, before its container exists (a throwaway container). */
+  private async imageNginxVersion(): Promise<string> {
+    const r = await docker(['run', '--rm', ...this.labels, '--network', 'none', '--entrypoint', 'nginx', this.settings.image, '-v'], { timeoutMs: 30_000 });
+    if (r.code !== 0) throw new CannotMeasure(`nginx -v failed in ${this.settings.image}:\n${`${r.stdout}${r.stderr}`.trim()}`);
+    return `${r.stdout}${r.stderr}`.trim();
   }
 
   /** `docker exec` in the nginx container; returns stdout + stderr, or throws with both. */
