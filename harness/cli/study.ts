@@ -10,7 +10,7 @@ import { newRunDir, storeRun } from '../run/store.ts';
 import { parseOverride, resolveScenario } from '../scenario/resolve.ts';
 import { requireEngine } from '../stack/docker/engine.ts';
 import { CLIENTS, cellId, cellsOf, FIXES, SHAPES, type Cell } from '../study/matrix.ts';
-import { buildStudy, type CellRuns } from '../study/results.ts';
+import { buildStudy, fellBehind, type CellRuns } from '../study/results.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
@@ -105,8 +105,9 @@ async function main(): Promise<number> {
         progress.clear();
         const dir = await newRunDir(values.out!, scenario.name);
         const report: Report = await storeRun(dir, run);
-        if (run.meta.error || report.analysis.problems.length) {
-          entry.unmeasured = run.meta.error ?? report.analysis.problems.join('; ');
+        const behind = fellBehind(run.meta.loadUnsent ?? 0, report.analysis.totals.requests);
+        if (run.meta.error || report.analysis.problems.length || behind) {
+          entry.unmeasured = run.meta.error ?? (report.analysis.problems.join('; ') || behind!);
         } else if (!run.meta.aborted) {
           entry.reports.push(report);
           entry.dirs.push(relative(studyDir, dir));

@@ -161,3 +161,14 @@ export function limits(cells: CellFigures[]): string[] {
   }
   return out;
 }
+
+/**
+ * Open model: a run that left more than 1 % of its due requests unsent measured the machine's
+ * limit, not the fix; said as the cell's reason for not being measured.
+ */
+export function fellBehind(unsent: number, sent: number): string | null {
+  const due = unsent + sent;
+  return unsent > 0.01 * due
+    ? `the load fell behind its schedule (${unsent.toLocaleString('en-US')} of ${due.toLocaleString('en-US')} due requests never sent): that measures the machine, not the fix`
+    : null;
+}

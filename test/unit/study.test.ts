@@ -2,7 +2,7 @@
 // the sentences derived from them.
 import { describe, expect, it } from 'vitest';
 import { cellsOf, FIXES, SHAPES } from '../../harness/study/matrix.ts';
-import { buildStudy, type CellRuns } from '../../harness/study/results.ts';
+import { buildStudy, fellBehind, type CellRuns } from '../../harness/study/results.ts';
 import { resolveScenario, parseOverride } from '../../harness/scenario/resolve.ts';
 import type { Report } from '../../harness/report/report.ts';
 
@@ -79,5 +79,13 @@ describe('study results', () => {
     expect(r.recommendation[1]).toBe('Cheapest of those: HAProxy, option idle-close-on-response.');
     expect(r.recommendation[2]).toMatch(/^Still lost requests: nginx, Connection: close only around each reload .*0\.3 failed per reload \(worst run 0\.5\)/);
     expect(r.recommendation[3]).toMatch(/^Not measured: Caddy, plain keep-alive \(caddy was not found on PATH\)/);
+  });
+});
+
+describe('a study run whose load fell behind', () => {
+  it('is not measured past 1 % of its due requests unsent, and says why', () => {
+    expect(fellBehind(0, 16_000)).toBeNull();
+    expect(fellBehind(160, 16_000)).toBeNull();
+    expect(fellBehind(13_061, 4_386)).toBe('the load fell behind its schedule (13,061 of 17,447 due requests never sent): that measures the machine, not the fix');
   });
 });
