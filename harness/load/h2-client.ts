@@ -112,9 +112,11 @@ export class H2Client {
     this.options.opening();
     const session = connect(this.origin, { ca: this.options.ca, timeout: this.options.timeoutMs });
     // After GOAWAY the session answers the streams it named and takes no new ones: the next
-    // request opens a new connection, as a browser's would.
+    // request opens a new connection, and this one closes once its streams end, as a browser's
+    // does (an exiting nginx worker waits for its connections to close).
     session.on('goaway', () => {
       if (this.session === session) this.session = null;
+      session.close();
     });
     session.on('error', (err) => this.failures.set(session, err)); // reported on each stream
     session.setTimeout(this.options.timeoutMs, () => {
