@@ -62,7 +62,7 @@ export const FIXES: Fix[] = [
       why:
         'at the idle shape, nginx before 1.27.1 keeps an HTTP/2 connection whose TLS handshake was under way at a reload on the old worker, ' +
         'with the old configuration, until keepalive_timeout (fixed in 1.27.1: "HTTP/2: close connections initialized during graceful shutdown"); ' +
-        'in each of our 3 runs of 4 reloads such a connection (from the previous reload\'s reconnect storm) kept sending requests to the old colour, ' +
+        'in 3 of our 6 runs such a connection (from the previous reload\'s reconnect storm) kept sending requests to the old colour, ' +
         'HTTP 502 once it was stopped, for up to a minute, so the switch could not complete within the run',
     },
   },
