@@ -5,6 +5,8 @@ import { CLIENTS, cellsOf, FIXES, QUICK_CLIENT_FIXES, SHAPES } from '../../harne
 import { buildStudy, rank, recommend, type CellFigures, type CellRuns } from '../../harness/study/results.ts';
 import { resolveScenario, parseOverride } from '../../harness/scenario/resolve.ts';
 import type { Report } from '../../harness/report/report.ts';
+import { studyTable } from '../../harness/report/readme-tables.ts';
+import { renderStudy } from '../../harness/report/study-page.ts';
 
 /** A report with just the figures the study reads. */
 function report(failedPerSwitch: number[], okPerSecond: number, p99: number, version = 'nginx/1.22.1', hiddenByRetry = 0): Report {
@@ -110,6 +112,18 @@ describe('study results by client profile', () => {
       { fix: 'nginx', label: FIXES[0].label, shape: 'saturating', byClient: { raw: { failed: 15, hidden: 0 }, retrying: { failed: 0.5, hidden: 14 }, post: { failed: 14, hidden: 0 } } },
     ]);
     expect(study.rankings.map((r) => `${r.shape.id}/${r.client.id}/${r.cells.length}`)).toEqual(['saturating/raw/2', 'saturating/retrying/1', 'saturating/post/1']);
+  });
+
+  it('the page and the README table show them, and say that Go-based load tools hide these failures', () => {
+    const html = renderStudy(study);
+    expect(html).toContain('What each client saw');
+    expect(html).toMatch(/<td class="bad">0\.5 <span class="meta">\(14 hidden by retry\)<\/span><\/td>/);
+    expect(html).toMatch(/Go-based load tools such as k6 and vegeta/);
+    const md = studyTable(study);
+    expect(md).toContain('| fix | traffic | raw | retrying | post |');
+    expect(md).toContain('| saturating | 15 | 0.5 (14 hidden by retry) | 14 |');
+    // a profile measured on one fix only has no ranking table of its own
+    expect(md.match(/^\*\*saturating closed loop/gm)).toHaveLength(1);
   });
 });
 
