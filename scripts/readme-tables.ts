@@ -93,9 +93,17 @@ async function main(): Promise<number> {
       readme = replaceSection(readme, 'study', `${head}\n\n${studyTable(study)}`);
     }
     if (only.includes('clients')) {
-      const study = JSON.parse(run('harness/cli/study.ts', [...CLIENTS_ARGS, '--json', '--out', out])) as Study;
+      // A cell this machine could not measure (a busy machine's switch that did not take effect) is shown as such.
+      const r = spawnCommand('harness/cli/study.ts', [...CLIENTS_ARGS, '--json', '--out', out]);
+      if (r.status !== 0 && !(r.status === 2 && r.stdout.trim())) throw new CannotMeasure(`study ${CLIENTS_ARGS.join(' ')} exited ${r.status}: ${lastLine(r.stderr)}`);
+      const study = JSON.parse(r.stdout) as Study;
       const head = provenance('Plain keep-alive on nginx and HAProxy, each client profile, 3 repeats of 4 switches each', today, machine, `npm run study -- ${CLIENTS_ARGS.join(' ')}`, values.note);
-      readme = replaceSection(readme, 'clients', `${head}\n\nFailed requests per reload users saw (median over the repeats), and in brackets what the retry hid:\n\n${clientsTable(study)}`);
+      const missing = study.cells.filter((c) => c.unmeasured).map((c) => `\n- ${c.id}: ${c.repeats} of 3 repeats measured; then ${c.unmeasured}`);
+      readme = replaceSection(
+        readme,
+        'clients',
+        `${head}\n\nFailed requests per reload users saw (median over the repeats), and in brackets what the retry hid:\n\n${clientsTable(study)}\n${missing.join('')}`,
+      );
     }
     if (only.includes('calibration')) {
       const rows = JSON.parse(run('harness/cli/calibrate.ts', ['--json'])) as CalibrationRow[];

@@ -75,8 +75,8 @@ throughput as a share of, and p99 latency as a multiple of, plain keep-alive on 
 The recommendation is derived from these figures.</p>
 <div class="verdict warn">Your load tool may hide these failures. A client that resends a request that failed on a reused connection before any response byte
 does not count it: browsers and curl do that for any method, Go's HTTP client for GET, HEAD and OPTIONS, so <b>Go-based load tools such as k6 and vegeta
-report fewer failures at a reload than happen</b>, and none of what a retry saved. POST requests are never resent by Go, and an application must not count on a resend:
-what the POST profile shows is what your users' forms and API calls lose. The raw profile (this harness's default) counts every failure the wire saw.</div>
+report fewer failures at a reload than happen</b>, and none of what a retry saved. Go never resends a POST, nor does any client that must not send a call twice (a payment, an order):
+what the post profile shows is what such calls lose. The raw profile (this harness's default) counts every failure the wire saw.</div>
 ${clientTable(study.clients ?? [])}
 ${study.limits.length ? `<h2>Where the answer depends on the traffic or the client</h2><ul>${study.limits.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}
 ${sections}
