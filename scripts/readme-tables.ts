@@ -19,8 +19,12 @@ import type { Study } from '../harness/study/results.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECTIONS = ['scenarios', 'docker', 'study', 'clients', 'calibration', 'bench'] as const;
-/** The client profiles' table: the proxies that lose requests as they come, each profile, 3 repeats. */
-const CLIENTS_ARGS = ['--quick', '--fixes', 'nginx,haproxy', '--clients', 'raw,retrying,post', '--repeat', '3'];
+/**
+ * The client profiles' table: the seed's nginx, each profile, 3 repeats of full-length runs (5 s
+ * between switches: --quick's 1.25 s leaves a busy machine too little time after a switch to see
+ * it take effect).
+ */
+const CLIENTS_ARGS = ['--fixes', 'nginx', '--clients', 'raw,retrying,post', '--switches', '4', '--repeat', '3'];
 /** The Docker rows: the seed's scenario on each suite's nginx, its fix, and nginx 1.30's own fix. */
 const DOCKER_RUNS: { name: string; args: string[] }[] = [
   ...SUITES.map((suite) => ({ name: 'keepalive-60s', args: ['--driver', 'docker', '--set', `proxy.image=${nginxImage(suite)}`] })),
@@ -97,7 +101,7 @@ async function main(): Promise<number> {
       const r = spawnCommand('harness/cli/study.ts', [...CLIENTS_ARGS, '--json', '--out', out]);
       if (r.status !== 0 && !(r.status === 2 && r.stdout.trim())) throw new CannotMeasure(`study ${CLIENTS_ARGS.join(' ')} exited ${r.status}: ${lastLine(r.stderr)}`);
       const study = JSON.parse(r.stdout) as Study;
-      const head = provenance('Plain keep-alive on nginx and HAProxy, each client profile, 3 repeats of 4 switches each', today, machine, `npm run study -- ${CLIENTS_ARGS.join(' ')}`, values.note);
+      const head = provenance('Plain keep-alive on nginx, each client profile, 3 repeats of 4 switches each', today, machine, `npm run study -- ${CLIENTS_ARGS.join(' ')}`, values.note);
       const missing = study.cells.filter((c) => c.unmeasured).map((c) => `\n- ${c.id}: ${c.repeats} of 3 repeats measured; then ${c.unmeasured}`);
       readme = replaceSection(
         readme,

@@ -138,18 +138,18 @@ export function clientRows(cells: CellFigures[]): ClientRow[] {
  */
 export const THROUGHPUT_TIE = 0.02;
 
-const share = (c: CellFigures) => c.cost.throughput ?? 0;
+const throughputShare = (c: CellFigures) => c.cost.throughput ?? 0;
 
 /**
  * Cheapest first: the highest throughput share leads, with every fix within THROUGHPUT_TIE of it
  * ordered by p99 multiple (lowest first); then the same for the rest.
  */
 export function byCost(cells: CellFigures[]): CellFigures[] {
-  let rest = [...cells].sort((a, b) => share(b) - share(a));
+  let rest = [...cells].sort((a, b) => throughputShare(b) - throughputShare(a));
   const out: CellFigures[] = [];
   while (rest.length) {
-    const best = share(rest[0]);
-    const tied = rest.filter((c) => best - share(c) <= THROUGHPUT_TIE + 1e-9);
+    const best = throughputShare(rest[0]);
+    const tied = rest.filter((c) => best - throughputShare(c) <= THROUGHPUT_TIE + 1e-9);
     out.push(...tied.sort((a, b) => (a.cost.p99 ?? Infinity) - (b.cost.p99 ?? Infinity)));
     rest = rest.filter((c) => !tied.includes(c));
   }
@@ -184,8 +184,8 @@ export function recommend(ranked: CellFigures[]): string[] {
         .map((c) => `${c.label} (throughput ${pct(c.cost.throughput)} of its baseline, p99 latency ${times(c.cost.p99)})`)
         .join('; ')}.`,
     );
-    const best = share(cheapest[0]);
-    const tied = clean.filter((c) => Math.abs(best - share(c)) <= THROUGHPUT_TIE + 1e-9).length > 1;
+    const best = throughputShare(cheapest[0]);
+    const tied = clean.filter((c) => Math.abs(best - throughputShare(c)) <= THROUGHPUT_TIE + 1e-9).length > 1;
     out.push(`Cheapest of those: ${cheapest[0].label}${tied ? ' (throughput about the same, so the lowest p99 latency decides)' : ''}.`);
   } else {
     out.push('No fix lost zero requests at every reload here.');
