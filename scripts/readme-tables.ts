@@ -1,4 +1,4 @@
-// npm run readme-tables -- [--only scenarios,docker,study,calibration,bench] [--note <text>]: runs the
+// npm run readme-tables -- [--only scenarios,docker,study,clients,calibration,bench] [--note <text>]: runs the
 // commands behind the README's measured tables, exactly as a user would, and rewrites the marked
 // sections of README.md with what they printed, naming the machine, the date and the command.
 // It takes a few minutes (every scenario at its defaults, the calibration, the benchmark).
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCommandLine, print } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
 import { CannotMeasure } from '../harness/errors.ts';
-import { calibrationTable, machineOf, provenance, replaceSection, scenarioTable, studyTable } from '../harness/report/readme-tables.ts';
+import { calibrationTable, clientsTable, machineOf, provenance, replaceSection, scenarioTable, studyTable } from '../harness/report/readme-tables.ts';
 import type { Report } from '../harness/report/report.ts';
 import type { CalibrationRow } from '../harness/run/calibration.ts';
 import { scenarioNames } from '../harness/scenario/resolve.ts';
@@ -18,7 +18,13 @@ import { nginxImage, SUITES } from '../harness/stack/docker/images.ts';
 import type { Study } from '../harness/study/results.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SECTIONS = ['scenarios', 'docker', 'study', 'calibration', 'bench'] as const;
+const SECTIONS = ['scenarios', 'docker', 'study', 'clients', 'calibration', 'bench'] as const;
+/**
+ * The client profiles' table: the seed's nginx, each profile, 3 repeats of full-length runs (5 s
+ * between switches: --quick's 1.25 s leaves a busy machine too little time after a switch to see
+ * it take effect).
+ */
+const CLIENTS_ARGS = ['--fixes', 'nginx', '--clients', 'raw,retrying,post', '--switches', '4', '--repeat', '3'];
 /** The Docker rows: the seed's scenario on each suite's nginx, its fix, and nginx 1.30's own fix. */
 const DOCKER_RUNS: { name: string; args: string[] }[] = [
   ...SUITES.map((suite) => ({ name: 'keepalive-60s', args: ['--driver', 'docker', '--set', `proxy.image=${nginxImage(suite)}`] })),
@@ -89,6 +95,19 @@ async function main(): Promise<number> {
       const study = JSON.parse(run('harness/cli/study.ts', ['--quick', '--repeat', '3', '--json', '--out', out])) as Study;
       const head = provenance('Every fix, 3 repeats of 4 switches each', today, machine, 'npm run study -- --quick --repeat 3', values.note);
       readme = replaceSection(readme, 'study', `${head}\n\n${studyTable(study)}`);
+    }
+    if (only.includes('clients')) {
+      // A cell this machine could not measure (a busy machine's switch that did not take effect) is shown as such.
+      const r = spawnCommand('harness/cli/study.ts', [...CLIENTS_ARGS, '--json', '--out', out]);
+      if (r.status !== 0 && !(r.status === 2 && r.stdout.trim())) throw new CannotMeasure(`study ${CLIENTS_ARGS.join(' ')} exited ${r.status}: ${lastLine(r.stderr)}`);
+      const study = JSON.parse(r.stdout) as Study;
+      const head = provenance('Plain keep-alive on nginx, each client profile, 3 repeats of 4 switches each', today, machine, `npm run study -- ${CLIENTS_ARGS.join(' ')}`, values.note);
+      const missing = study.cells.filter((c) => c.unmeasured).map((c) => `\n- ${c.id}: ${c.repeats} of 3 repeats measured; then ${c.unmeasured}`);
+      readme = replaceSection(
+        readme,
+        'clients',
+        `${head}\n\nFailed requests per reload users saw (median over the repeats), and in brackets what the retry hid:\n\n${clientsTable(study)}\n${missing.join('')}`,
+      );
     }
     if (only.includes('calibration')) {
       const rows = JSON.parse(run('harness/cli/calibrate.ts', ['--json'])) as CalibrationRow[];

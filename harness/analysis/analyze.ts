@@ -1,5 +1,5 @@
 // Records + disruptions -> every figure docs/MEASUREMENT.md defines. Pure: no I/O, no clock.
-import { COLOURS, OUTCOME, type LoadStall, type RecordSet } from '../records/records.ts';
+import { COLOURS, OUTCOME, type HiddenFailure, type LoadStall, type RecordSet } from '../records/records.ts';
 import { latencyHistograms, sendLag } from './latency.ts';
 import { lowerBound, sortedByEnd, summarize, upperBound } from './ordered.ts';
 import { buildTimeline } from './timeline.ts';
@@ -17,7 +17,13 @@ interface Horizon {
   to: number;
 }
 
-export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: AnalysisOptions, stalls: LoadStall[] = []): Analysis {
+export function analyze(
+  input: RecordSet,
+  disruptionsIn: Disruption[],
+  opts: AnalysisOptions,
+  stalls: LoadStall[] = [],
+  hidden: HiddenFailure[] = [],
+): Analysis {
   const set = sortedByEnd(input);
   // A disruption without events has no horizon to attribute failures to: left out, and said.
   const eventless = disruptionsIn.filter((d) => d.events.length === 0);
@@ -51,6 +57,9 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     transportErrors: 0,
     failedOnReused: 0,
     byCode: {} as Record<string, number>,
+    hiddenByRetry: hidden.length,
+    hiddenByCode: {} as Record<string, number>,
+    attemptFailures: hidden.length,
     backgroundFailures: 0,
     durationMs: ms(loadEnd),
     okPerSecond: loadEnd > 0 ? Math.round((okCount / loadEnd) * 1e6) : 0,
@@ -63,6 +72,7 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     if (outcome === OUTCOME.ok) continue;
     const code = failureCode(set, i);
     totals.failed++;
+    totals.attemptFailures++;
     if (outcome === OUTCOME.httpError) totals.httpErrors++;
     else totals.transportErrors++;
     totals.byCode[code] = (totals.byCode[code] ?? 0) + 1;
@@ -78,6 +88,13 @@ export function analyze(input: RecordSet, disruptionsIn: Disruption[], opts: Ana
     f.byCode[code] = (f.byCode[code] ?? 0) + 1;
     const w = windows[owner];
     windows[owner] = { from: Math.min(w?.from ?? Infinity, set.start[i]), to: Math.max(w?.to ?? -Infinity, set.end[i]) };
+  }
+
+  // A hidden attempt belongs to a switch as a failure would: by its start.
+  for (const h of hidden) {
+    totals.hiddenByCode[h.code] = (totals.hiddenByCode[h.code] ?? 0) + 1;
+    const owner = attribute(horizons, h.startUs);
+    if (owner >= 0) figures[owner].hiddenByRetry++;
   }
 
   // The reference is steady state: outside every horizon and after the warm-up, compared like
@@ -145,6 +162,7 @@ function emptyFigures(d: Disruption, index: number, h: Horizon): DisruptionFigur
     horizon: { fromMs: ms(h.from), toMs: ms(h.to) },
     failedRequests: 0,
     failedOnReused: 0,
+    hiddenByRetry: 0,
     byCode: {},
     errorWindowMs: 0,
     errorWindow: null,

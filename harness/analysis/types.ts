@@ -47,6 +47,8 @@ export interface DisruptionFigures {
   failedRequests: number;
   /** failures whose request went out on a connection that had served before */
   failedOnReused: number;
+  /** failed first attempts a retrying client resent (load.client retrying): the wire saw them, the user did not */
+  hiddenByRetry: number;
   byCode: Record<string, number>;
   errorWindowMs: number;
   errorWindow: { fromMs: number; toMs: number } | null;
@@ -107,6 +109,11 @@ export interface Analysis {
     transportErrors: number;
     failedOnReused: number;
     byCode: Record<string, number>;
+    /** failed first attempts a retrying client resent, and their codes: what the user did not see */
+    hiddenByRetry: number;
+    hiddenByCode: Record<string, number>;
+    /** every failed attempt the wire saw: failed + hiddenByRetry */
+    attemptFailures: number;
     backgroundFailures: number;
     durationMs: number;
     okPerSecond: number;

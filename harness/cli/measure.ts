@@ -5,7 +5,7 @@ import { measureScenario } from '../scenario/measure.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { runAndShow } from './run-output.ts';
-import { MEASURE_OPTIONS, overridesFrom, wholeNumber } from './scenario-options.ts';
+import { CLIENT_HELP, MEASURE_OPTIONS, overridesFrom, wholeNumber } from './scenario-options.ts';
 
 const HELP = `Usage: npm run measure -- --url <url> [--switch-cmd <command>] [options]
 
@@ -23,10 +23,10 @@ Options:
   --interval <time>        time between switches (default 10s); the run lasts 2 s + n x interval + 3 s
   --duration <time>        the whole run instead (default for watching: 30s)
   --connections <n>        keep-alive connections (default 32)
-  --method <m>             the request's method (default GET); POST is what no client resends
+  --method <m>             the request's method (default GET)
   --header <'Name: value'> a request header, repeatable
   --body <text>            a request body
-  --name <name>            the run's name in reports (default measure)
+${CLIENT_HELP}  --name <name>            the run's name in reports (default measure)
   --set <field=value>      any scenario field, e.g. --set load.timeoutMs=2s,
                            --set switches.commandTimeoutMs=5m, --set expect.maxFailed=0
   --out <dir>              where run directories go (default: reports)
@@ -54,6 +54,7 @@ async function main(): Promise<number> {
       method: { type: 'string' },
       header: { type: 'string', multiple: true },
       body: { type: 'string' },
+      client: { type: 'string' },
       out: { type: 'string', default: 'reports' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

@@ -15,8 +15,17 @@ export const SCENARIO_OPTIONS = {
   method: { type: 'string' },
   header: { type: 'string', multiple: true },
   body: { type: 'string' },
+  client: { type: 'string' },
   out: { type: 'string', default: 'reports' },
 } as const;
+
+/** The --client help lines, for every command that sends load. */
+export const CLIENT_HELP = `  --client <raw|retrying|post>
+                           what the client does when a request fails (load.client): raw never
+                           resends (default); retrying resends once what failed on a reused
+                           connection before any response byte, as browsers, curl and Go (k6,
+                           vegeta) do, and reports what it hid; post sends POST, never resent
+`;
 
 /** The help lines of the options that bring your own parts, shared by every command that runs. */
 export const OWN_PARTS_HELP = `  --driver <local|docker>  run the stack as local processes or as containers (driver)
@@ -26,9 +35,8 @@ export const OWN_PARTS_HELP = `  --driver <local|docker>  run the stack as local
   --app-cmd <command>      your own app as blue and green, with PORT and COLOUR in its
                            environment (apps.command; health check: apps.healthPath, default /)
   --method <m>, --header <'Name: value'> (repeatable), --body <text>
-                           what each request is (load.method, load.headers, load.body); POST is
-                           what no client resends after a failure
-`;
+                           what each request is (load.method, load.headers, load.body)
+${CLIENT_HELP}`;
 
 /** npm run measure's, and npm run gate's for a URL the harness did not start. */
 export const MEASURE_OPTIONS = {
@@ -59,6 +67,7 @@ export function overridesFrom(values: {
   method?: string;
   header?: string[];
   body?: string;
+  client?: string;
 }): Override[] {
   const overrides = (values.set ?? []).map(parseOverride);
   if (values.duration) overrides.push({ path: 'load.durationMs', value: durationFlag('duration', values.duration, MIN_RUN_MS) });
@@ -75,5 +84,6 @@ export function overridesFrom(values: {
     overrides.push({ path: `load.headers.${h.slice(0, colon).trim().toLowerCase()}`, value: h.slice(colon + 1).trim() });
   }
   if (values.body !== undefined) overrides.push({ path: 'load.body', value: values.body });
+  if (values.client) overrides.push({ path: 'load.client', value: values.client });
   return overrides;
 }

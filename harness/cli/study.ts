@@ -9,7 +9,7 @@ import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { parseOverride, resolveScenario } from '../scenario/resolve.ts';
 import { requireEngine } from '../stack/docker/engine.ts';
-import { CLIENTS, cellId, cellsOf, FIXES, SHAPES, type Cell } from '../study/matrix.ts';
+import { CLIENTS, cellId, cellsOf, FIXES, QUICK_CLIENT_FIXES, SHAPES, type Cell } from '../study/matrix.ts';
 import { buildStudy, fellBehind, type CellRuns } from '../study/results.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
@@ -26,12 +26,16 @@ throughput and p99 latency against the plain keep-alive baseline of the same pro
 ranked recommendation derived from those figures.
 
 Options:
-  --quick              4 switches per run, 1 repeat, short runs: a few minutes (for CI)
+  --quick              4 switches per run, 1 repeat, short runs, and the client profiles other
+                       than raw only on ${QUICK_CLIENT_FIXES.join(', ')} (unless --clients names them): a few minutes (for CI)
   --repeat <n>         repeats per combination (default 3; 1 with --quick)
   --switches <n>       switches per run (default: the scenario's, 10; 4 with --quick)
   --fixes <a,b>        only these fixes (their baselines are added): ${FIXES.map((f) => f.id).join(', ')}
   --shapes <a,b>       only these traffic shapes: ${SHAPES.map((s) => s.id).join(', ')}
   --clients <a,b>      only these client behaviours: ${CLIENTS.map((c) => c.id).join(', ')}
+                       (raw never resends; retrying resends once what failed on a reused
+                       connection before any response byte, as browsers, curl and Go's HTTP
+                       client for GET do, and so k6 and vegeta; post: POST, never resent)
   --out <dir>          where run directories and the study go (default: reports)
   --json               print study.json to stdout instead of the summary
   -h, --help           this text
@@ -59,13 +63,13 @@ async function main(): Promise<number> {
   });
   if (values.help) return print(HELP);
   const list = (v: string | undefined) => v?.split(',').map((x) => x.trim()).filter(Boolean);
+  const quick = Boolean(values.quick);
   let cells: Cell[];
   try {
-    cells = cellsOf({ fixes: list(values.fixes), shapes: list(values.shapes), clients: list(values.clients) });
+    cells = cellsOf({ fixes: list(values.fixes), shapes: list(values.shapes), clients: list(values.clients), quick: quick && !values.clients });
   } catch (err) {
     throw new CannotMeasure(`${(err as Error).message}`);
   }
-  const quick = Boolean(values.quick);
   const repeat = values.repeat ? wholeNumber('repeat', values.repeat, 1) : quick ? 1 : 3;
   const switches = values.switches ? wholeNumber('switches', values.switches, 1) : quick ? 4 : undefined;
   // Every cell's scenario is resolved before anything runs: a bad combination must not cost the runs before it.
@@ -112,7 +116,10 @@ async function main(): Promise<number> {
           entry.reports.push(report);
           entry.dirs.push(relative(studyDir, dir));
         }
-        process.stderr.write(`${tag}: ${report.analysis.totals.failed.toLocaleString('en-US')} failed over ${report.analysis.disruptions.length} switches (${dir})\n`);
+        const hidden = report.analysis.totals.hiddenByRetry;
+        process.stderr.write(
+          `${tag}: ${report.analysis.totals.failed.toLocaleString('en-US')} failed${hidden ? ` (${hidden.toLocaleString('en-US')} more hidden by retry)` : ''} over ${report.analysis.disruptions.length} switches (${dir})\n`,
+        );
       } catch (err) {
         progress.clear();
         if (!(err instanceof CannotMeasure)) throw err;
@@ -129,6 +136,10 @@ async function main(): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(study)}\n`);
   else {
     for (const r of study.rankings) print(`${r.shape.label}; ${r.client.label}\n${r.recommendation.map((l) => `  ${l}`).join('\n')}`);
+    for (const r of study.clients) {
+      const seen = Object.entries(r.byClient).map(([client, v]) => `${client} ${v ? `${v.failed}${v.hidden ? ` (+${v.hidden} hidden by retry)` : ''}` : 'not measured'}`);
+      print(`failed per reload by client, ${r.fix}/${r.shape}: ${seen.join(', ')}`);
+    }
     for (const l of study.limits) print(`limit: ${l}`);
     print(`study: ${relative(process.cwd(), join(studyDir, 'study.html')) || studyDir}`);
   }

@@ -4,7 +4,7 @@ import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { nowNs } from '../clock.ts';
 import { startThreadModule } from '../threads.ts';
-import type { LoadStall, RecordSet } from '../records/records.ts';
+import type { HiddenFailure, LoadStall, RecordSet } from '../records/records.ts';
 import { mergeRecordSets } from '../records/merge.ts';
 import type { LoadOptions, OrchestratorMessage, ThreadOptions, WorkerMessage } from './protocol.ts';
 
@@ -19,6 +19,8 @@ export interface LoadResult {
   stalls: LoadStall[];
   /** open model: requests due but never sent (every connection busy until the load stopped) */
   unsent: number;
+  /** failed first attempts a retrying client resent, in time order */
+  hidden: HiddenFailure[];
 }
 
 export interface RunningLoad {
@@ -31,7 +33,7 @@ export interface RunningLoad {
   stop(): Promise<LoadResult>;
 }
 
-type ThreadResult = { records: RecordSet; stalls: Float64Array; unsent: number };
+type ThreadResult = { records: RecordSet; stalls: Float64Array; unsent: number; hidden: HiddenFailure[] };
 
 interface Thread {
   worker: Worker;
@@ -67,7 +69,7 @@ function startThread(options: LoadOptions, index: number, onEarly: (reason: stri
     else if (m.type === 'progress') Object.assign(progress, { requests: m.requests, failed: m.failed });
     else if (m.type === 'ended-early') onEarly(m.reason);
     else if (m.type === 'done') {
-      resolveDone({ records: m.records, stalls: m.stalls, unsent: m.unsent });
+      resolveDone({ records: m.records, stalls: m.stalls, unsent: m.unsent, hidden: m.hidden });
       void worker.terminate();
     }
   });
@@ -119,7 +121,12 @@ export async function startLoad(options: LoadOptions): Promise<RunningLoad> {
       const stalls = parts
         .flatMap(({ stalls: s }, thread) => Array.from({ length: s.length / 2 }, (_, k) => ({ thread, atUs: s[2 * k], lengthUs: s[2 * k + 1] })))
         .sort((a, b) => a.atUs - b.atUs);
-      return { records: mergeRecordSets(parts.map((p) => p.records)), stalls, unsent: parts.reduce((n, p) => n + p.unsent, 0) };
+      return {
+        records: mergeRecordSets(parts.map((p) => p.records)),
+        stalls,
+        unsent: parts.reduce((n, p) => n + p.unsent, 0),
+        hidden: parts.flatMap((p) => p.hidden).sort((a, b) => a.startUs - b.startUs),
+      };
     },
   };
 }

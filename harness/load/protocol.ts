@@ -1,5 +1,5 @@
 // Messages between the orchestrator and the load worker threads.
-import type { RecordSet } from '../records/records.ts';
+import type { HiddenFailure, RecordSet } from '../records/records.ts';
 import type { ArrivalSpec } from './pacer.ts';
 
 export interface LoadOptions {
@@ -27,6 +27,8 @@ export interface LoadOptions {
   http2?: boolean;
   /** an https:// URL's certificate authority (PEM); none: the system's */
   tls?: { ca?: string };
+  /** resend once a request that failed on a reused connection before any response byte (load.client retrying) */
+  resendOnReused?: boolean;
   /** what each request is: method (GET), paths in turn (the URL's), headers, body (none) */
   request?: { method?: string; paths?: string[]; headers?: Record<string, string>; body?: string };
   /** how a response names its colour: a header (lower case; x-served-by), or a body pattern whose first group is the colour */
@@ -52,8 +54,9 @@ export type WorkerMessage =
   | { type: 'ended-early'; reason: string }
   /**
    * stalls: [at µs, length µs] pairs of the thread's event loop (stall-probe.ts); unsent: open
-   * model requests that were due but still waiting for a connection when the load stopped
+   * model requests that were due but still waiting for a connection when the load stopped;
+   * hidden: first attempts that failed and were resent (their requests are in records once)
    */
-  | { type: 'done'; records: RecordSet; stalls: Float64Array; unsent: number };
+  | { type: 'done'; records: RecordSet; stalls: Float64Array; unsent: number; hidden: HiddenFailure[] };
 
 export type OrchestratorMessage = { type: 'go'; originNs: string } | { type: 'stop' };

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildConnector, Client, type Dispatcher } from 'undici';
 import { nowNs } from '../clock.ts';
-import { OUTCOME, RecordWriter, buffersOf, type OutcomeCode } from '../records/records.ts';
+import { OUTCOME, RecordWriter, buffersOf, type HiddenFailure, type OutcomeCode } from '../records/records.ts';
+import { resends } from './client.ts';
 import { H2Client } from './h2-client.ts';
 import { createPacer } from './pacer.ts';
 import type { OrchestratorMessage, ThreadOptions, WorkerMessage } from './protocol.ts';
@@ -33,6 +34,8 @@ const BODY_SEARCHED = 64 * 1024;
 const POLL_WITHIN_US = 2000;
 
 const records = new RecordWriter();
+/** first attempts resent by the retrying client: few (a handful per reload), so plain objects */
+const hidden: HiddenFailure[] = [];
 let originNs = 0n; // set by the orchestrator's 'go', shared by every thread
 const sinceOrigin = () => Number(nowNs() - originNs) / 1000;
 let nextConnId = 0;
@@ -55,6 +58,9 @@ class Connection implements Dispatcher.DispatchHandler {
   served = 0;
   private scheduled = 0;
   private start = 0;
+  private path = '';
+  /** this attempt is a resend: its record keeps the first attempt's start */
+  private resent = false;
   private written = false;
   private reused = false;
   private status = 0;
@@ -87,20 +93,25 @@ class Connection implements Dispatcher.DispatchHandler {
     inFlight++;
     this.scheduled = scheduled;
     this.start = sinceOrigin();
+    this.resent = false;
+    this.path = paths[nextPath];
+    nextPath = (nextPath + 1) % paths.length;
+    this.dispatch();
+  }
+
+  private dispatch(): void {
     this.written = false;
     this.status = 0;
     this.colour = 0;
     this.body = '';
-    const path = paths[nextPath];
-    nextPath = (nextPath + 1) % paths.length;
-    this.client.dispatch({ origin, path, method, headers, body }, this);
+    this.client.dispatch({ origin, path: this.path, method, headers, body }, this);
   }
 
   /** The request's headers are going out now: "write begins". undici writes only on the socket
    * our connector handed it last, so a request is on a reused connection when that socket has
    * already served one. */
   onWritten(): void {
-    this.start = sinceOrigin();
+    if (!this.resent) this.start = sinceOrigin();
     this.written = true;
     this.reused = this.served > 0;
   }
@@ -138,7 +149,16 @@ class Connection implements Dispatcher.DispatchHandler {
 
   onError(err: Error): void {
     const e = err as Error & { code?: string };
-    this.record(OUTCOME.transportError, cutting ? 'CUT_AT_STOP' : (e.code ?? e.name ?? 'Error'));
+    const code = cutting ? 'CUT_AT_STOP' : (e.code ?? e.name ?? 'Error');
+    if (opts.resendOnReused && resends({ reused: this.written && this.reused, answered: this.status > 0, code, resent: this.resent })) {
+      // What the user sees is the resend's outcome; the wire's failure is kept aside. undici
+      // has dropped the dead socket by now, so the resend opens a fresh connection.
+      hidden.push({ startUs: this.start, endUs: sinceOrigin(), code });
+      this.resent = true;
+      queueMicrotask(() => this.dispatch());
+      return;
+    }
+    this.record(OUTCOME.transportError, code);
     queueMicrotask(() => this.ended());
   }
 
@@ -260,7 +280,7 @@ async function finish(earlyReason?: string): Promise<void> {
   const stalls = probe?.stop() ?? new Float64Array(0);
   await Promise.all(connections.map((c) => c.client.destroy().catch(() => {})));
   const set = records.finish();
-  post({ type: 'done', records: set, stalls, unsent: unsent() }, [...buffersOf(set), stalls.buffer as ArrayBuffer]);
+  post({ type: 'done', records: set, stalls, unsent: unsent(), hidden }, [...buffersOf(set), stalls.buffer as ArrayBuffer]);
 }
 
 parentPort!.on('message', (m: OrchestratorMessage) => {

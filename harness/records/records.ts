@@ -42,6 +42,16 @@ export interface LoadStall {
   lengthUs: number;
 }
 
+/**
+ * A first attempt a retrying client resent (load.client retrying): the user never saw it fail,
+ * the wire did. µs since the origin; code is the transport error.
+ */
+export interface HiddenFailure {
+  startUs: number;
+  endUs: number;
+  code: string;
+}
+
 export const COLUMNS = [
   ['scheduled', Float64Array],
   ['start', Float64Array],

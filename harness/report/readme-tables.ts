@@ -57,11 +57,31 @@ export function calibrationTable(rows: CalibrationRow[]): string {
   ].join('\n');
 }
 
-/** The study: per shape and client, the fixes ranked, with what each costs against its baseline. */
+/** Fix and traffic down, client profiles across: failed per reload users saw, and what a retry hid. */
+export function clientsTable(study: Study): string {
+  const rows = study.clients ?? [];
+  if (!rows.length) return '';
+  const clients = [...new Set(rows.flatMap((r) => Object.keys(r.byClient)))];
+  const cell = (v: Study['clients'][number]['byClient'][string] | undefined) =>
+    v === undefined ? 'not run' : v === null ? 'not measured' : `${v.failed === 0 ? '**0**' : count(v.failed)}${v.hidden > 0 ? ` (${count(v.hidden)} hidden by retry)` : ''}`;
+  return [
+    `| fix | traffic | ${clients.join(' | ')} |`,
+    `| --- | --- | ${clients.map(() => '---:').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.label} | ${r.shape} | ${clients.map((c) => cell(r.byClient[c])).join(' | ')} |`),
+  ].join('\n');
+}
+
+/**
+ * The study: per shape and client, the fixes ranked, with what each costs against its baseline
+ * (a client measured on one fix only has no ranking: it is in the clients' table), then what
+ * each client profile saw.
+ */
 export function studyTable(study: Study): string {
   const share = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v * 100)} %`);
   const times = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(2)}x`);
+  const clients = clientsTable(study);
   return study.rankings
+    .filter((r) => r.cells.length > 1)
     .map((r) =>
       [
         `**${r.shape.label}; ${r.client.label}**`,
@@ -77,6 +97,7 @@ export function studyTable(study: Study): string {
         ...r.recommendation.map((line) => `- ${line}`),
       ].join('\n'),
     )
-    .concat(study.limits.length ? [`Where the answer depends on the traffic:\n\n${study.limits.map((l) => `- ${l}`).join('\n')}`] : [])
+    .concat(clients ? [`**Failed per reload as each client saw it** (median over the repeats):\n\n${clients}`] : [])
+    .concat(study.limits.length ? [`Where the answer depends on the traffic or the client:\n\n${study.limits.map((l) => `- ${l}`).join('\n')}`] : [])
     .join('\n\n');
 }

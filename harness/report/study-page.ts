@@ -1,6 +1,7 @@
 // study.html: which fix works, and what it costs — for each traffic shape and client behaviour,
 // the fixes ranked by failed requests per reload, with the recommendation derived from them.
-import type { CellFigures, Study } from '../study/results.ts';
+import { CLIENT_PROFILES } from '../load/client.ts';
+import type { CellFigures, ClientRow, Study } from '../study/results.ts';
 import { rangeBarSpec } from './charts.ts';
 import { count, ms, rate } from './numbers.ts';
 import { canvas, esc, page, type PageChart } from './page.ts';
@@ -21,6 +22,21 @@ function row(c: CellFigures, rank: number): string {
     `<td>${ms(c.p99LatencyMs)} <span class="meta">${multiple(c.cost.p99)}</span></td>` +
     `<td>${c.repeats}</td><td class="l">${c.runs.map(link).join(' ')}</td></tr>`
   );
+}
+
+/** What each client profile saw of the same fix and traffic: failed per reload, and what a retry hid. */
+function clientTable(rows: ClientRow[]): string {
+  if (!rows.length) return '';
+  const clients = CLIENT_PROFILES.filter((id) => rows.some((r) => id in r.byClient));
+  const cell = (v: ClientRow['byClient'][string] | undefined) =>
+    v === undefined ? '<td class="neutral">not run</td>' : v === null ? '<td class="neutral">not measured</td>' : `<td class="${v.failed === 0 ? 'good' : 'bad'}">${count(v.failed)}${v.hidden > 0 ? ` <span class="meta">(${count(v.hidden)} hidden by retry)</span>` : ''}</td>`;
+  return `
+<h2>What each client saw</h2>
+<p>The same fix and traffic, measured with each client profile: failed requests per reload that users saw (median over the repeats), and in brackets
+the failed first attempts the client resent, which it hid from its own count.</p>
+<table><tr><th class="l">fix</th><th class="l">traffic</th>${clients.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>
+${rows.map((r) => `<tr><td class="l">${esc(r.label)}</td><td class="l">${esc(r.shape)}</td>${clients.map((c) => cell(r.byClient[c])).join('')}</tr>`).join('\n')}
+</table>`;
 }
 
 export function renderStudy(study: Study): string {
@@ -57,9 +73,12 @@ ${canvas(`study-${i}`)}`,
 Fixes are ranked by what clients saw: failed requests per reload (median over the repeats, worst repeat in brackets), then by what the fix costs:
 throughput as a share of, and p99 latency as a multiple of, plain keep-alive on the same proxy, version and path (the baseline).
 The recommendation is derived from these figures.</p>
-<p class="meta">A client that resends a request that failed on a reused connection hides these failures from its own count:
-browsers, curl, and Go's HTTP client (so Go-based load tools such as k6 and vegeta) do that for GET requests. A raw client (this harness's by default) counts every one.</p>
-${study.limits.length ? `<h2>Where the answer depends on the traffic</h2><ul>${study.limits.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}
+<div class="verdict warn">Your load tool may hide these failures. A client that resends a request that failed on a reused connection before any response byte
+does not count it: browsers and curl do that for any method, Go's HTTP client for GET, HEAD and OPTIONS, so <b>Go-based load tools such as k6 and vegeta
+report fewer failures at a reload than happen</b>, and none of what a retry saved. Go never resends a POST, nor does any client that must not send a call twice (a payment, an order):
+what the post profile shows is what such calls lose. The raw profile (this harness's default) counts every failure the wire saw.</div>
+${clientTable(study.clients ?? [])}
+${study.limits.length ? `<h2>Where the answer depends on the traffic or the client</h2><ul>${study.limits.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}
 ${sections}
 <p class="meta"><a href="../index.html">all runs</a></p>`;
   return page('Which fix? — downtime study', body, charts);

@@ -62,6 +62,20 @@ export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] 
   return out;
 }
 
+/** What the client profile did with failures: the retrying one's hidden attempts, said beside what users saw. */
+export function clientLines({ analysis: a, scenario: s }: Report): string[] {
+  const t = a.totals;
+  if (s.load.client === 'retrying') {
+    const hidden = t.hiddenByRetry ?? 0;
+    return [
+      `client retrying (as browsers, curl and Go for GET): users saw ${count(t.failed)} failed; the retry hid ${count(hidden)} more ` +
+        `(${codes(t.hiddenByCode ?? {})}), failed on a reused connection before any response byte and resent once: without the retry, users would have seen ${count(t.failed + hidden)}`,
+    ];
+  }
+  if (s.load.client === 'post') return ['client post: POST requests with a body, never resent: every failure above reached a user'];
+  return [];
+}
+
 export function formatSummary(report: Report, reportPath?: string): string {
   const { analysis: a, scenario: s, meta } = report;
   const t = a.totals;
@@ -81,17 +95,20 @@ export function formatSummary(report: Report, reportPath?: string): string {
       `${rate(t.okPerSecond)} ok/s   connections ${count(t.connections)}`,
   );
   out.push(`failed by code: ${codes(t.byCode)}   on reused connections: ${count(t.failedOnReused)} of ${count(t.failed)}`);
+  out.push(...clientLines(report));
   if (t.backgroundFailures > 0) {
     out.push(`!! ${count(t.backgroundFailures)} BACKGROUND FAILURES outside every switch: the baseline itself is not healthy`);
   }
   out.push('');
-  const rows = [['', 'failed', 'reused', 'errorWindow ms', 'maxGap ms', 'excessGap ms', 'new colour after', 'codes']];
+  const retrying = s.load.client === 'retrying';
+  const rows = [['', 'failed', 'reused', ...(retrying ? ['hidden by retry'] : []), 'errorWindow ms', 'maxGap ms', 'excessGap ms', 'new colour after', 'codes']];
   for (const d of a.disruptions) {
     const share = d.crossover?.newShareAfter;
     rows.push([
       d.label,
       count(d.failedRequests),
       count(d.failedOnReused),
+      ...(retrying ? [count(d.hiddenByRetry ?? 0)] : []),
       ms(d.errorWindowMs),
       ms(d.maxGapMs),
       ms(d.excessGapMs),
@@ -102,10 +119,10 @@ export function formatSummary(report: Report, reportPath?: string): string {
   const st = a.switchStats;
   if (st.failedRequests.count > 1) {
     for (const stat of ['median', 'mean', 'max'] as const) {
-      rows.push([stat, count(st.failedRequests[stat]), '', ms(st.errorWindowMs[stat]), ms(st.maxGapMs[stat]), ms(st.excessGapMs[stat]), '', '']);
+      rows.push([stat, count(st.failedRequests[stat]), '', ...(retrying ? [''] : []), ms(st.errorWindowMs[stat]), ms(st.maxGapMs[stat]), ms(st.excessGapMs[stat]), '', '']);
     }
   }
-  if (rows.length > 1) out.push(table(rows, [false, true, true, true, true, true, true, false]));
+  if (rows.length > 1) out.push(table(rows, rows[0].map((_, c) => c > 0 && c < rows[0].length - 1)));
   out.push(`steady-state gap reference (longest gap between successes after warm-up, outside switches): ${ms(a.gapReferenceMs)} ms`);
   const l = a.latency;
   out.push(

@@ -52,7 +52,11 @@ export function runVerdict(report: Report): RunVerdict {
     };
   }
   const outcome: Outcome = failed > 0 ? 'lost' : 'clean';
-  const headline = failed > 0 ? `${count(failed)} FAILED REQUEST${failed === 1 ? '' : 'S'}` : 'NO FAILED REQUESTS';
+  // What users saw leads; what a retrying client hid is said beside it, never counted as seen.
+  const hidden = a.totals.hiddenByRetry ?? 0;
+  const headline =
+    (failed > 0 ? `${count(failed)} FAILED REQUEST${failed === 1 ? '' : 'S'}` : 'NO FAILED REQUESTS') +
+    (hidden > 0 ? ` (${count(hidden)} more hidden by the client's retry)` : '');
   if (!declaresThresholds(expect)) {
     return { outcome, tone: TONE[outcome], headline, gate: 'none', gateText: 'gate: no thresholds in this scenario (measured, not gated)', lines: [] };
   }

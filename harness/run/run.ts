@@ -7,7 +7,8 @@ import { nowNs, usSince } from '../clock.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { loadThreads, startLoad, type RunningLoad } from '../load/generator.ts';
 import { startDelayLine, type DelayLine, type DelayLineStats } from '../network/delay-line.ts';
-import { RecordWriter, type LoadStall, type RecordSet } from '../records/records.ts';
+import { requestOf } from '../load/client.ts';
+import { RecordWriter, type HiddenFailure, type LoadStall, type RecordSet } from '../records/records.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { StackInfo, Target } from '../stack/stack.ts';
 import { sweepLeftovers } from '../stack/sweep.ts';
@@ -65,6 +66,8 @@ export interface RunOutput {
   records: RecordSet;
   /** the load threads' own event-loop stalls (harness/load/stall-probe.ts) */
   loadStalls: LoadStall[];
+  /** failed first attempts the retrying client resent (none for the other profiles) */
+  hiddenFailures?: HiddenFailure[];
   disruptions: Disruption[];
   proxyFiles: Record<string, string>;
 }
@@ -125,7 +128,8 @@ export async function runScenario<T extends Target>(
     const l = scenario.load;
     load = await startLoad({
       url: `${delayLine?.origin ?? stack.origin}${l.path}`,
-      request: { method: l.method, paths: l.paths ?? [l.path], headers: l.headers, body: l.body },
+      request: { ...requestOf(l.client, l), paths: l.paths ?? [l.path] },
+      resendOnReused: l.client === 'retrying',
       colourBy: { header: scenario.apps.colourHeader.toLowerCase(), bodyPattern: scenario.apps.colourBody },
       model: l.model,
       arrivals: { rate: l.rate ?? 0, rampFromRate: l.rampFromRate, rampMs: l.rampMs, arrivals: l.arrivals, seed: l.seed },
@@ -172,8 +176,9 @@ export async function runScenario<T extends Target>(
   let records: RecordSet | null = null;
   let loadStalls: LoadStall[] = [];
   let loadUnsent = 0;
+  let hiddenFailures: HiddenFailure[] = [];
   try {
-    if (load) ({ records, stalls: loadStalls, unsent: loadUnsent } = await load.stop());
+    if (load) ({ records, stalls: loadStalls, unsent: loadUnsent, hidden: hiddenFailures } = await load.stop());
   } catch (err) {
     error ??= (err as Error).message;
   }
@@ -198,6 +203,7 @@ export async function runScenario<T extends Target>(
     },
     records: records ?? new RecordWriter().finish(),
     loadStalls,
+    hiddenFailures,
     disruptions: raw.map((d) => ({ ...d, events: d.events.map((e) => ({ name: e.name, atUs: usSince(origin, e.atNs) })) })),
     proxyFiles,
   };

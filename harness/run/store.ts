@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { readRecords, writeRecords } from '../records/file.ts';
-import type { LoadStall, RecordSet } from '../records/records.ts';
+import type { HiddenFailure, LoadStall, RecordSet } from '../records/records.ts';
 import { zoomWindows } from '../report/chart-data.ts';
 import { latencySpec, timelineSpec, zoomSpec } from '../report/charts.ts';
 import { renderHtml, worstSwitch } from '../report/html.ts';
@@ -39,6 +39,7 @@ export async function storeRun(dir: string, run: RunOutput): Promise<Report> {
     scenario: run.scenario,
     disruptions: run.disruptions,
     loadStalls: run.loadStalls,
+    hiddenFailures: run.hiddenFailures,
   };
   await writeRecords(join(dir, 'records.bin'), run.records);
   await writeFileAtomic(join(dir, 'run.json'), JSON.stringify(runFile, null, 2));
@@ -59,19 +60,20 @@ export async function storeRunIn(out: string, run: RunOutput, show: (report: Rep
     await writeIndex(out);
     return { dir, report };
   } catch (err) {
-    show(buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario)));
+    show(buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario, run.loadStalls, run.hiddenFailures)));
     const e = err as NodeJS.ErrnoException;
     throw new CannotMeasure(`could not write the results to ${dir} (${e.code ?? e.message}); what was measured is shown above`);
   }
 }
 
 /** The analysis with the scenario's own settings. */
-export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenario: Scenario, stalls: LoadStall[] = []) =>
+export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenario: Scenario, stalls: LoadStall[] = [], hidden: HiddenFailure[] = []) =>
   analyze(
     records,
     disruptions,
     { settleMs: scenario.switches.settleMs, bucketMs: scenario.analysis.bucketMs, warmupMs: scenario.load.warmupMs },
     stalls,
+    hidden,
   );
 
 /**
@@ -91,7 +93,7 @@ export async function reportRun(dir: string): Promise<Report> {
 
 /** Analyses a run and writes every view of it into dir. */
 async function writeReport(dir: string, runFile: RunFile, records: RecordSet, proxyFiles: Record<string, string>): Promise<Report> {
-  const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario, runFile.loadStalls);
+  const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario, runFile.loadStalls, runFile.hiddenFailures);
   const report = buildReport(runFile.meta, runFile.scenario, analysis);
   const zooms = zoomWindows(records, analysis.disruptions);
   await writeFileAtomic(join(dir, 'report.json'), JSON.stringify(report));

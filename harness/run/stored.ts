@@ -3,7 +3,7 @@
 // them, so a damaged or foreign file is refused with the field named, not fed to the analysis.
 import { z } from 'zod';
 import type { Disruption } from '../analysis/types.ts';
-import type { LoadStall } from '../records/records.ts';
+import type { HiddenFailure, LoadStall } from '../records/records.ts';
 import { CannotMeasure } from '../errors.ts';
 import { SCHEMA_VERSION, type Report } from '../report/report.ts';
 import { formatIssues } from '../scenario/resolve.ts';
@@ -17,6 +17,8 @@ export interface RunFile {
   disruptions: Disruption[];
   /** absent in runs stored before the stall probe */
   loadStalls?: LoadStall[];
+  /** failed first attempts the retrying client resent; absent in runs stored before client profiles */
+  hiddenFailures?: HiddenFailure[];
 }
 
 // Parsed JSON holds no NaN or Infinity, so a number is enough (and cheap on long timelines).
@@ -50,6 +52,7 @@ const RunFileSchema = z.looseObject({
   scenario: ScenarioSchema,
   disruptions: z.array(DisruptionSchema),
   loadStalls: z.array(z.looseObject({ thread: count, atUs: num, lengthUs: num })).optional(),
+  hiddenFailures: z.array(z.looseObject({ startUs: num, endUs: num, code: z.string() })).optional(),
 });
 
 const span = z.looseObject({ fromMs: num, toMs: num }).nullable();

@@ -1,6 +1,7 @@
 // What a scenario may say, with defaults. Every message names the field it is about.
 import { z } from 'zod';
 import { CannotMeasure } from '../errors.ts';
+import { CLIENT_PROFILES } from '../load/client.ts';
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
@@ -187,6 +188,12 @@ const LoadSchema = z
     path: z.string().startsWith('/').default('/'),
     /** several paths, requested in turn (in place of path) */
     paths: z.array(z.string().startsWith('/')).min(1).optional(),
+    /**
+     * what the client does when a request fails (harness/load/client.ts): raw never resends;
+     * retrying resends once what failed on a reused connection before any response byte, as
+     * browsers, curl and Go (for GET) do; post sends POST (load.body, or a small JSON one), never resent
+     */
+    client: z.enum(CLIENT_PROFILES, { error: `expected one of ${CLIENT_PROFILES.join(', ')}` }).default('raw'),
     /** POST, say, which no client resends after a failure */
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], { error: 'expected GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS' }).default('GET'),
     /** request headers, e.g. {"authorization": "Bearer …"} */
@@ -358,6 +365,9 @@ export const ScenarioSchema = z
         path: ['switches', 'command'],
         message: 'a URL the harness did not start is switched only by your command (--switch-cmd); without one, use 0 switches to watch',
       });
+    }
+    if (s.load.client === 'post' && !['GET', 'POST'].includes(s.load.method)) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'client'], message: `post sends POST, not load.method ${s.load.method}: use client raw or retrying for ${s.load.method}` });
     }
     const [lo, hi] = s.load.successStatus;
     if (lo > hi) ctx.addIssue({ code: 'custom', path: ['load', 'successStatus'], message: 'low bound above high bound' });

@@ -1,6 +1,7 @@
 // What `npm run study` measures: every fix (a proxy and its settings) under every traffic shape
 // and client behaviour, each against the plain keep-alive baseline of the same stack, so that
 // what a fix costs is read against like. Data only: the runner and the analysis are elsewhere.
+import { CLIENT_LABELS, CLIENT_PROFILES } from '../load/client.ts';
 
 export interface Fix {
   id: string;
@@ -101,8 +102,14 @@ export const SHAPES: Dimension[] = [
   },
 ];
 
-/** What the clients do when a request fails. */
-export const CLIENTS: Dimension[] = [{ id: 'raw', label: 'raw client: no retry, every failure counts', set: [] }];
+/** What the clients do when a request fails (harness/load/client.ts). */
+export const CLIENTS: Dimension[] = CLIENT_PROFILES.map((id) => ({ id, label: CLIENT_LABELS[id], set: id === 'raw' ? [] : [`load.client=${id}`] }));
+
+/**
+ * --quick runs the other client profiles only on these fixes: one that loses requests under a
+ * raw client is enough to show what a retry hides and what POST traffic loses.
+ */
+export const QUICK_CLIENT_FIXES = ['nginx'];
 
 export interface Cell {
   fix: Fix;
@@ -114,6 +121,8 @@ export interface MatrixChoice {
   fixes?: string[];
   shapes?: string[];
   clients?: string[];
+  /** profiles other than raw only on QUICK_CLIENT_FIXES */
+  quick?: boolean;
 }
 
 /** The cells chosen, every fix's baseline included; throws on an unknown id, naming the known ones. */
@@ -128,9 +137,9 @@ export function cellsOf(choice: MatrixChoice = {}): Cell[] {
   const withBaselines = FIXES.filter((f) => chosen.includes(f) || chosen.some((c) => c.baseline === f.id));
   const shapes = pick(SHAPES, choice.shapes, 'shape');
   const clients = pick(CLIENTS, choice.clients, 'client');
-  return shapes.flatMap((shape) =>
-    clients.flatMap((client) => withBaselines.filter((fix) => !fix.shapes || fix.shapes.only.includes(shape.id)).map((fix) => ({ fix, shape, client }))),
-  );
+  const runs = (fix: Fix, shape: Dimension, client: Dimension) =>
+    (!fix.shapes || fix.shapes.only.includes(shape.id)) && (!choice.quick || client.id === 'raw' || QUICK_CLIENT_FIXES.includes(fix.id));
+  return shapes.flatMap((shape) => clients.flatMap((client) => withBaselines.filter((fix) => runs(fix, shape, client)).map((fix) => ({ fix, shape, client }))));
 }
 
 export const cellId = (c: Cell) => `${c.fix.id}/${c.shape.id}/${c.client.id}`;

@@ -25,8 +25,10 @@ export interface CellFigures {
   runs: string[];
   /** the proxy's version as the runs reported it */
   version: string | null;
-  /** failed requests per reload, over the repeats */
+  /** failed requests per reload, over the repeats: what users saw */
   failedPerReload: { median: number; max: number } | null;
+  /** failed first attempts per reload that the client's retry resent and so hid (0 unless the client retries) */
+  hiddenPerReload: { median: number; max: number } | null;
   worstErrorWindowMs: number | null;
   worstGapMs: number | null;
   okPerSecond: number | null;
@@ -44,12 +46,22 @@ export interface Ranking {
   recommendation: string[];
 }
 
+/** One fix under one shape, as each client profile saw it: failed (and hidden) per reload, medians. */
+export interface ClientRow {
+  fix: string;
+  label: string;
+  shape: string;
+  byClient: Record<string, { failed: number; hidden: number } | null>;
+}
+
 export interface Study {
   kind: 'downtime-study';
   version: 1;
   createdAt: string;
   cells: CellFigures[];
   rankings: Ranking[];
+  /** fixes measured with more than one client profile, side by side */
+  clients: ClientRow[];
   /** where shapes or clients disagree about a fix */
   limits: string[];
 }
@@ -59,10 +71,12 @@ const maxOf = (v: number[]) => (v.length ? Math.max(...v) : null);
 
 export function cellFigures(runs: CellRuns): Omit<CellFigures, 'cost'> {
   const { cell, reports } = runs;
-  const perReload = reports.map((r) => {
-    const switches = r.analysis.disruptions.filter((d) => d.kind === 'switch').length;
-    return switches ? r.analysis.totals.failed / switches : 0;
-  });
+  const perReload = (count: (t: Report['analysis']['totals']) => number) =>
+    reports.map((r) => {
+      const switches = r.analysis.disruptions.filter((d) => d.kind === 'switch').length;
+      return switches ? count(r.analysis.totals) / switches : 0;
+    });
+  const spread = (v: number[]) => (v.length ? { median: median(v)!, max: maxOf(v)! } : null);
   const switchFigures = (pick: (d: Report['analysis']['disruptions'][number]) => number) =>
     reports.flatMap((r) => r.analysis.disruptions.filter((d) => d.kind === 'switch').map(pick));
   return {
@@ -75,7 +89,8 @@ export function cellFigures(runs: CellRuns): Omit<CellFigures, 'cost'> {
     repeats: reports.length,
     runs: runs.dirs,
     version: reports[0]?.meta.proxy.version ?? null,
-    failedPerReload: perReload.length ? { median: median(perReload)!, max: maxOf(perReload)! } : null,
+    failedPerReload: spread(perReload((t) => t.failed)),
+    hiddenPerReload: spread(perReload((t) => t.hiddenByRetry ?? 0)),
     worstErrorWindowMs: maxOf(switchFigures((d) => d.errorWindowMs)),
     worstGapMs: maxOf(switchFigures((d) => d.maxGapMs)),
     okPerSecond: median(reports.map((r) => r.analysis.totals.okPerSecond)),
@@ -98,13 +113,53 @@ export function buildStudy(all: CellRuns[], createdAt = new Date().toISOString()
     const ranked = rank(cells.filter((c) => c.shape === shape.id && c.client === client.id));
     return { shape, client, cells: ranked, recommendation: recommend(ranked) };
   });
-  return { kind: 'downtime-study', version: 1, createdAt, cells, rankings, limits: [...limits(cells), ...narrowed(all)] };
+  return { kind: 'downtime-study', version: 1, createdAt, cells, rankings, clients: clientRows(cells), limits: [...limits(cells), ...narrowed(all)] };
 }
 
-/** Fewest failures per reload (median, then worst), then the highest throughput share. */
+/** Each fix and shape measured with more than one client profile, the profiles side by side. */
+export function clientRows(cells: CellFigures[]): ClientRow[] {
+  const groups = new Map<string, CellFigures[]>();
+  for (const c of cells) groups.set(`${c.fix}/${c.shape}`, [...(groups.get(`${c.fix}/${c.shape}`) ?? []), c]);
+  return [...groups.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => ({
+      fix: g[0].fix,
+      label: g[0].label,
+      shape: g[0].shape,
+      byClient: Object.fromEntries(
+        g.map((c) => [c.client, c.failedPerReload ? { failed: c.failedPerReload.median, hidden: c.hiddenPerReload?.median ?? 0 } : null]),
+      ),
+    }));
+}
+
+/**
+ * Throughput shares this close count as a tie: in the open model every fix is asked for the same
+ * rate and serves it, so the shares differ by noise and p99 latency tells the costs apart.
+ */
+export const THROUGHPUT_TIE = 0.02;
+
+const throughputShare = (c: CellFigures) => c.cost.throughput ?? 0;
+
+/**
+ * Cheapest first: the highest throughput share leads, with every fix within THROUGHPUT_TIE of it
+ * ordered by p99 multiple (lowest first); then the same for the rest.
+ */
+export function byCost(cells: CellFigures[]): CellFigures[] {
+  let rest = [...cells].sort((a, b) => throughputShare(b) - throughputShare(a));
+  const out: CellFigures[] = [];
+  while (rest.length) {
+    const best = throughputShare(rest[0]);
+    const tied = rest.filter((c) => best - throughputShare(c) <= THROUGHPUT_TIE + 1e-9);
+    out.push(...tied.sort((a, b) => (a.cost.p99 ?? Infinity) - (b.cost.p99 ?? Infinity)));
+    rest = rest.filter((c) => !tied.includes(c));
+  }
+  return out;
+}
+
+/** Fewest failures per reload (median, then worst), then the cheapest (byCost; the sort is stable). */
 export function rank(cells: CellFigures[]): CellFigures[] {
-  const key = (c: CellFigures) => [c.failedPerReload?.median ?? Infinity, c.failedPerReload?.max ?? Infinity, -(c.cost.throughput ?? 0)];
-  return [...cells].sort((a, b) => {
+  const key = (c: CellFigures) => [c.failedPerReload?.median ?? Infinity, c.failedPerReload?.max ?? Infinity];
+  return byCost(cells).sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
     for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] - kb[i];
@@ -123,13 +178,15 @@ export function recommend(ranked: CellFigures[]): string[] {
   const lossy = measured.filter((c) => c.failedPerReload!.max > 0);
   const out: string[] = [];
   if (clean.length) {
-    const cheapest = [...clean].sort((a, b) => (b.cost.throughput ?? 0) - (a.cost.throughput ?? 0));
+    const cheapest = byCost(clean);
     out.push(
       `Lost no request at any reload: ${cheapest
         .map((c) => `${c.label} (throughput ${pct(c.cost.throughput)} of its baseline, p99 latency ${times(c.cost.p99)})`)
         .join('; ')}.`,
     );
-    out.push(`Cheapest of those: ${cheapest[0].label}.`);
+    const best = throughputShare(cheapest[0]);
+    const tied = clean.filter((c) => Math.abs(best - throughputShare(c)) <= THROUGHPUT_TIE + 1e-9).length > 1;
+    out.push(`Cheapest of those: ${cheapest[0].label}${tied ? ' (throughput about the same, so the lowest p99 latency decides)' : ''}.`);
   } else {
     out.push('No fix lost zero requests at every reload here.');
   }

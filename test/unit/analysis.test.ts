@@ -58,6 +58,24 @@ describe('analyze', () => {
     expect(a.totals.byCode).toEqual({ UND_ERR_SOCKET: 1, ECONNRESET: 2 });
   });
 
+  it('counts what a retrying client hid apart from what users saw, by switch as a failure would be', () => {
+    const rows = [...steady(0, 5000, 1, (t) => (t < 2100 ? 1 : 2)), fail(2060, 2062, 'ECONNRESET')];
+    const hidden = [
+      { startUs: ms(2050), endUs: ms(2051), code: 'UND_ERR_SOCKET' },
+      { startUs: ms(2055), endUs: ms(2056), code: 'UND_ERR_SOCKET' },
+      { startUs: ms(4500), endUs: ms(4501), code: 'ECONNRESET' }, // outside every horizon
+    ];
+    const a = analyze(recordSetOf(rows), [switchAt(2000, 2200)], opts, [], hidden);
+    expect(a.totals.failed).toBe(1);
+    expect(a.totals.hiddenByRetry).toBe(3);
+    expect(a.totals.hiddenByCode).toEqual({ UND_ERR_SOCKET: 2, ECONNRESET: 1 });
+    expect(a.totals.attemptFailures).toBe(4);
+    expect(a.disruptions[0].failedRequests).toBe(1);
+    expect(a.disruptions[0].hiddenByRetry).toBe(2);
+    expect(a.totals.backgroundFailures).toBe(0); // a hidden attempt is not a failure users saw
+    expect(analyze(recordSetOf(rows), [switchAt(2000, 2200)], opts).totals.hiddenByRetry).toBe(0);
+  });
+
   it('counts failures outside every horizon as background failures', () => {
     const rows = [...steady(0, 5000, 1, () => 1), fail(500, 501), fail(4500, 4502)];
     const a = analyze(recordSetOf(rows), [switchAt(2000, 2200, 'blue', 'blue')], opts);

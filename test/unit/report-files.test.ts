@@ -1,7 +1,7 @@
 // A stored run's views from the synthetic run (no nginx): PNG charts that are real PNGs of the
 // expected size and not blank, a self-contained report.html carrying the same chart specs, the
 // run index and the comparison report.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +13,10 @@ import { runCharts } from '../../harness/report/html.ts';
 import { indexEntries, writeIndex } from '../../harness/report/index-page.ts';
 import { PNG_SIZE } from '../../harness/report/png.ts';
 import { RUNTIME } from '../../harness/report/page.ts';
-import { analyzeRun, newRunDir, storeRun } from '../../harness/run/store.ts';
+import { analyzeRun, newRunDir, reportRun, storeRun } from '../../harness/run/store.ts';
 import { buildReport, type Report } from '../../harness/report/report.ts';
 import { formatSummary } from '../../harness/report/summary.ts';
-import { syntheticRun } from './report-fixture.ts';
+import { syntheticRun, syntheticRunAs } from './report-fixture.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -223,5 +223,35 @@ describe('an open-model run that fell behind its schedule', () => {
     expect(text).toContain('open model: 2,000 req/s asked (constant)');
     expect(text).toContain('!! the load fell behind its schedule (sent late p50 ');
     expect(text).toContain('12 due requests never sent');
+  });
+});
+
+describe('a retrying client\'s hidden attempts', () => {
+  it('are stored with the run, found again by a re-analysis, and said beside what users saw', async () => {
+    const run = syntheticRunAs('keepalive-60s', [{ path: 'load.client', value: 'retrying' }]);
+    run.hiddenFailures = [{ startUs: 1_010_000, endUs: 1_011_000, code: 'UND_ERR_SOCKET' }];
+    const stored = await newRunDir(mkdtempSync(join(tmpdir(), 'downtime-report-hidden-')), 'keepalive-60s');
+    const r = await storeRun(stored, run);
+    expect(r.analysis.totals.hiddenByRetry).toBe(1);
+    expect(JSON.parse(readFileSync(join(stored, 'run.json'), 'utf8')).hiddenFailures).toEqual(run.hiddenFailures);
+    expect((await reportRun(stored)).analysis.totals.hiddenByRetry).toBe(1);
+    const summary = readFileSync(join(stored, 'summary.txt'), 'utf8');
+    expect(summary).toMatch(/\(1 more hidden by the client's retry\)/);
+    expect(summary).toContain('the retry hid 1 more (UND_ERR_SOCKET 1)');
+    expect(summary).toMatch(/hidden by retry/);
+    expect(readFileSync(join(stored, 'report.html'), 'utf8')).toContain('client retrying (as browsers, curl and Go for GET)');
+  });
+
+  it('a run stored before client profiles (no hiddenFailures, no load.client) is re-analysed as a raw client\'s', async () => {
+    const stored = await newRunDir(mkdtempSync(join(tmpdir(), 'downtime-report-old-')), 'keepalive-60s');
+    await storeRun(stored, syntheticRun());
+    const file = JSON.parse(readFileSync(join(stored, 'run.json'), 'utf8'));
+    delete file.scenario.load.client;
+    delete file.hiddenFailures;
+    writeFileSync(join(stored, 'run.json'), JSON.stringify(file));
+    const again = await reportRun(stored);
+    expect(again.scenario.load.client).toBe('raw');
+    expect(again.analysis.totals.hiddenByRetry).toBe(0);
+    expect(again.analysis.totals.failed).toBe(6);
   });
 });

@@ -1,0 +1,61 @@
+// Client profiles (`load.client`): what a client does when a request fails, which decides how
+// many failures a user sees at a reload. Pure: the load thread asks `resends`, the run asks
+// `requestOf`.
+//
+// What real clients do (their own source):
+// - Chromium (HttpNetworkTransaction::ShouldResendRequest), Firefox and curl resend a request,
+//   whatever its method, when its connection had served a request before (reused) and failed
+//   (reset, closed, aborted, empty response) before any response header arrived.
+// - Go's net/http (Transport.shouldRetryRequest) does the same on a reused connection, but only
+//   for a replayable request: GET, HEAD, OPTIONS, TRACE without a body, or one with an
+//   Idempotency-Key header (or when not one byte of it was written). So Go-based load tools
+//   (k6, vegeta) hide a reload's GET failures; a POST's stay visible.
+// - undici (this harness's client), Python requests, wrk and autocannon never resend.
+// - HTTP/2: a stream refused after the server's GOAWAY (REFUSED_STREAM) was not processed, so
+//   the protocol makes it safe to resend whatever the method (RFC 9113 §8.7); browsers, curl and
+//   Go's client do.
+
+/** raw: never resends; retrying: resends once, as above, any method; post: POST, never resent. */
+export const CLIENT_PROFILES = ['raw', 'retrying', 'post'] as const;
+export type ClientProfile = (typeof CLIENT_PROFILES)[number];
+
+export const CLIENT_LABELS: Record<ClientProfile, string> = {
+  raw: 'raw client: no retry, every failure counts',
+  retrying: 'retrying client (browsers, curl, Go for GET): resends once what failed on a reused connection before any response byte',
+  post: 'POST traffic: never resent, every failure reaches the user',
+};
+
+/** The connection errors a browser resends on (reset, closed, aborted), by undici's and Node's codes. */
+const CONNECTION_LOST = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'ECONNABORTED']);
+
+export interface FailedAttempt {
+  /** the request went out on a connection that had served one before */
+  reused: boolean;
+  /** a response head arrived (status > 0): the server answered, so nothing is resent */
+  answered: boolean;
+  /** the transport error code */
+  code: string;
+  /** this attempt is already the resend */
+  resent: boolean;
+}
+
+/** HTTP/2's refusals: the server did not process the stream, on a reused connection or not. */
+const REFUSED = new Set(['H2_REFUSED_STREAM', 'ERR_HTTP2_GOAWAY_SESSION']);
+
+/** Whether a retrying client resends this failed attempt once, on a fresh connection. */
+export const resends = (a: FailedAttempt) =>
+  !a.answered && !a.resent && (REFUSED.has(a.code) || (a.reused && CONNECTION_LOST.has(a.code)));
+
+/** The body the post profile sends when the scenario gives none: a small order, as a form would. */
+export const DEFAULT_POST_BODY = '{"order":1}';
+
+/** Method, body and headers for the profile: post turns the scenario's request into a POST. */
+export function requestOf(
+  client: ClientProfile,
+  load: { method: string; headers: Record<string, string>; body?: string },
+): { method: string; headers: Record<string, string>; body?: string } {
+  if (client !== 'post') return { method: load.method, headers: load.headers, body: load.body };
+  const body = load.body ?? DEFAULT_POST_BODY;
+  const typed = Object.keys(load.headers).some((h) => h.toLowerCase() === 'content-type');
+  return { method: 'POST', headers: typed || load.body !== undefined ? load.headers : { ...load.headers, 'content-type': 'application/json' }, body };
+}
