@@ -16,7 +16,7 @@ async function measure(name: string, switches: number, duration: string, extra: 
   const run = await runPlanned(scenario);
   expect(run.meta.error).toBeNull();
   expect(harnessProcesses()).toEqual([]);
-  return { run, a: analyzeRun(run.records, run.disruptions, scenario) };
+  return { run, a: analyzeRun(run.records, run.disruptions, scenario, run.loadStalls, run.hiddenFailures) };
 }
 
 const loadOptions = (url: string, o: Partial<LoadOptions>): LoadOptions => ({
@@ -69,7 +69,11 @@ describe('TLS and HTTP/2 in front of nginx', () => {
     expect(Object.keys(a.totals.byCode)).toEqual(['H2_REFUSED_STREAM']);
     expect(a.totals.backgroundFailures).toBe(0);
     for (const d of a.disruptions) expect(d.crossover?.newShareAfter).toBeGreaterThan(0.99);
-  }, 60_000);
+    // a client that resends refused streams, as the protocol allows, sees none of them
+    const retrying = await measure('h2-keepalive', 4, '8s', ['load.client=retrying']);
+    expect(retrying.a.totals.failed).toBe(0);
+    expect(retrying.a.totals.hiddenByRetry).toBeGreaterThan(0);
+  }, 90_000);
 
   it('HTTP/1.1 over TLS: Connection: close loses none, at a handshake per request; keep-alive through a delay line', async () => {
     const closed = await measure('tls-connection-close', 3, '6s');
