@@ -27,6 +27,14 @@ Options:
   --header <'Name: value'> a request header, repeatable
   --body <text>            a request body
   --name <name>            the run's name in reports (default measure)
+  --agents <n>             the load from n agents (load.agents), started as a Docker Swarm job
+                           (a swarm is made on this engine if it is in none, and left after);
+                           connections and rate are split between them, their records merged
+                           onto this machine's clock (README: Load from several machines)
+  --agents-by <swarm|external>  who starts the agents (load.agentScheduler): external waits for
+                           agents you start (the Kubernetes Job in deploy/) at --coordinator
+  --coordinator <host:port>  where the agents reach this machine (load.coordinator; default
+                           127.0.0.1 on any free port: agents on this machine's host network)
   --set <field=value>      any scenario field, e.g. --set load.timeoutMs=2s,
                            --set switches.commandTimeoutMs=5m, --set expect.maxFailed=0
   --out <dir>              where run directories go (default: reports)
@@ -39,7 +47,8 @@ To fail a build on the figures, run the same with npm run gate -- --url … and 
 
 Examples:
   npm run measure -- --url http://127.0.0.1:8080/ --switch-cmd ./deploy.sh --switches 5 --interval 10s
-  npm run measure -- --url http://127.0.0.1:8080/ --duration 60s     # watch while you deploy by hand`;
+  npm run measure -- --url http://127.0.0.1:8080/ --duration 60s     # watch while you deploy by hand
+  npm run measure -- --url http://127.0.0.1:8080/ --switch-cmd ./deploy.sh --agents 3`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine(HELP, {
@@ -54,6 +63,9 @@ async function main(): Promise<number> {
       method: { type: 'string' },
       header: { type: 'string', multiple: true },
       body: { type: 'string' },
+      agents: { type: 'string' },
+      'agents-by': { type: 'string' },
+      coordinator: { type: 'string' },
       out: { type: 'string', default: 'reports' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -62,10 +74,14 @@ async function main(): Promise<number> {
   if (values.help) return print(HELP);
   if (positionals.length) throw new CannotMeasure(`unexpected argument "${positionals[0]}"; the URL goes after --url.\n\n${HELP}`);
   if (!values.url) throw new CannotMeasure(`--url is required.\n\n${HELP}`);
-  const { switches, 'switch-cmd': command, ...rest } = values;
+  const { switches, 'switch-cmd': command, agents, 'agents-by': agentsBy, coordinator, ...rest } = values;
+  const overrides = overridesFrom(rest);
+  if (agents !== undefined) overrides.push({ path: 'load.agents', value: wholeNumber('agents', agents, 1) });
+  if (agentsBy !== undefined) overrides.push({ path: 'load.agentScheduler', value: agentsBy });
+  if (coordinator !== undefined) overrides.push({ path: 'load.coordinator', value: coordinator });
   const scenario = measureScenario(
     { url: values.url, command, switches: switches === undefined ? undefined : wholeNumber('switches', switches, 0), interval: values.interval, name: values.name },
-    overridesFrom(rest),
+    overrides,
   );
 
   return runAndShow(scenario, values.out!, Boolean(values.json), 'ending the load, writing what was measured…');
