@@ -6,6 +6,8 @@ import { CannotMeasure } from '../errors.ts';
 import { makeDirs, writeFileAtomic } from '../files.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { join } from 'node:path';
+import type { AgentFacts } from '../agents/merge-agents.ts';
+import { analyzeAgents } from '../analysis/agents.ts';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { readRecords, writeRecords } from '../records/file.ts';
@@ -59,20 +61,18 @@ export async function storeRunIn(out: string, run: RunOutput, show: (report: Rep
     await writeIndex(out);
     return { dir, report };
   } catch (err) {
-    show(buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario)));
+    show(buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario, run.loadStalls, run.meta.agents)));
     const e = err as NodeJS.ErrnoException;
     throw new CannotMeasure(`could not write the results to ${dir} (${e.code ?? e.message}); what was measured is shown above`);
   }
 }
 
-/** The analysis with the scenario's own settings. */
-export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenario: Scenario, stalls: LoadStall[] = []) =>
-  analyze(
-    records,
-    disruptions,
-    { settleMs: scenario.switches.settleMs, bucketMs: scenario.analysis.bucketMs, warmupMs: scenario.load.warmupMs },
-    stalls,
-  );
+/** The analysis with the scenario's own settings; with agents, each agent's figures too. */
+export function analyzeRun(records: RecordSet, disruptions: Disruption[], scenario: Scenario, stalls: LoadStall[] = [], agents?: AgentFacts[]) {
+  const options = { settleMs: scenario.switches.settleMs, bucketMs: scenario.analysis.bucketMs, warmupMs: scenario.load.warmupMs };
+  const analysis = analyze(records, disruptions, options, stalls);
+  return agents?.length ? { ...analysis, agents: analyzeAgents(records, disruptions, options, agents) } : analysis;
+}
 
 /**
  * Re-analyses a stored run from its records and rewrites report.json, summary.txt, report.html
@@ -91,7 +91,7 @@ export async function reportRun(dir: string): Promise<Report> {
 
 /** Analyses a run and writes every view of it into dir. */
 async function writeReport(dir: string, runFile: RunFile, records: RecordSet, proxyFiles: Record<string, string>): Promise<Report> {
-  const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario, runFile.loadStalls);
+  const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario, runFile.loadStalls, runFile.meta.agents);
   const report = buildReport(runFile.meta, runFile.scenario, analysis);
   const zooms = zoomWindows(records, analysis.disruptions);
   await writeFileAtomic(join(dir, 'report.json'), JSON.stringify(report));
