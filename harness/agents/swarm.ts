@@ -87,9 +87,10 @@ async function tasks(service: string): Promise<{ id: string; state: string; erro
 async function removeService(service: string, runId: string): Promise<void> {
   await docker(['service', 'rm', service]);
   const filter = `label=${RUN_LABEL}=${runId}`;
-  for (let waited = 0; waited < 20_000; waited += 250) {
-    const left = (await docker(['ps', '-aq', '--filter', filter])).stdout.split(/\s+/).filter(Boolean);
-    if (!left.length) return;
+  for (let waited = 0; waited < 30_000; waited += 250) {
+    const listed = await docker(['ps', '-aq', '--filter', filter]);
+    const left = listed.stdout.split(/\s+/).filter(Boolean);
+    if (listed.code === 0 && !left.length) return;
     if (waited >= 10_000) await docker(['rm', '-f', ...left]);
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -1,0 +1,112 @@
+// Load from several machines, on this one: agents run by a real Docker Swarm job (the engine is
+// put in a swarm if it is in none, and taken out again), their records merged onto this
+// machine's clock. Needs a running engine (`npm run setup -- --with-docker`); skipped without one
+// outside CI, failing under CI, where .ci/run starts one.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tolerance } from '../../harness/run/calibration.ts';
+import { RUN_LABEL } from '../../harness/stack/docker/engine.ts';
+import { AGENT_IMAGE, ensureImage } from '../../harness/stack/docker/images.ts';
+import { ROOT, runCli, startScript } from './helpers.ts';
+
+const engineUp = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).status === 0;
+const dockerOut = (args: string[]) => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
+const swarmState = () => dockerOut(['info', '--format', '{{.Swarm.LocalNodeState}}']);
+const outDir = () => mkdtempSync(join(tmpdir(), 'downtime-test-reports-'));
+const agentContainers = (status?: string) =>
+  dockerOut(['ps', '-aq', '--filter', `label=${RUN_LABEL}`, ...(status ? ['--filter', `status=${status}`] : [])]).split(/\s+/).filter(Boolean);
+
+/** A fixture app started by the test, as a system the harness did not start. */
+async function startFixture(): Promise<number> {
+  const child = spawn(process.execPath, [join(ROOT, 'harness/stack/fixture/app.mjs'), '--colour', 'blue', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  fixtures.push(child);
+  return new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(JSON.parse(String(d).split('\n')[0]).listening)));
+}
+
+function getJson(port: number, path: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve(JSON.parse(body)));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const fixtures: ChildProcess[] = [];
+let swarmBefore = '';
+
+describe.skipIf(!engineUp && !process.env.CI)('agents under Docker Swarm', () => {
+  beforeAll(async () => {
+    expect(engineUp, 'no Docker engine: run `npm run setup -- --with-docker`').toBe(true);
+    await ensureImage(AGENT_IMAGE, () => {});
+  }, 600_000);
+
+  beforeAll(() => {
+    swarmBefore = swarmState();
+  });
+
+  afterEach(async () => {
+    await Promise.all(fixtures.splice(0).map((f) => (f.exitCode === null ? new Promise((r) => f.once('exit', r).kill('SIGTERM')) : null)));
+    // Nothing of the run is left in the swarm, and the swarm is as the test found it.
+    expect(agentContainers()).toEqual([]);
+    if (swarmState() === 'active') expect(dockerOut(['service', 'ls', '-q', '--filter', `label=${RUN_LABEL}`])).toBe('');
+    expect(swarmState()).toBe(swarmBefore);
+  });
+
+  it('3 agents against a local nginx with reloads: the merged failed count is the sum of the agents\' own', async () => {
+    const r = await runCli([
+      'keepalive-60s', '--set', 'load.agents=3', '--connections', '6', '--switches', '3', '--duration', '7s',
+      '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=2s', '--json', '--out', outDir(),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const { meta, analysis } = JSON.parse(r.stdout);
+    expect(meta.agents).toHaveLength(3);
+    const agents = analysis.agents.agents as { failed: number; requests: number; failedPerDisruption: number[]; okPerSecond: number }[];
+    expect(agents.every((a) => a.requests > 100)).toBe(true);
+    expect(agents.reduce((n, a) => n + a.failed, 0)).toBe(analysis.totals.failed);
+    expect(agents.reduce((n, a) => n + a.requests, 0)).toBe(analysis.totals.requests);
+    analysis.disruptions.forEach((d: { failedRequests: number; crossover: { tookEffect: boolean } }, i: number) => {
+      expect(agents.reduce((n, a) => n + a.failedPerDisruption[i], 0)).toBe(d.failedRequests);
+      expect(d.crossover.tookEffect).toBe(true);
+    });
+    // every agent's clock is aligned within half its best round trip to the coordinator
+    for (const a of meta.agents) expect(a.clock.errorMs).toBeLessThanOrEqual(Math.max(...a.clock.roundTripMs) / 2 + 1e-6);
+  }, 240_000);
+
+  it('an outage of known length: the merged longest gap is within the calibration tolerance plus the alignment error', async () => {
+    const port = await startFixture();
+    const cmd = `node -e "fetch('http://127.0.0.1:${port}/__outage?mode=503&ms=300',{method:'POST'})"`;
+    const r = await startScript('harness/cli/measure.ts', [
+      '--url', `http://127.0.0.1:${port}/`, '--switch-cmd', cmd, '--switches', '1', '--interval', '3s', '--connections', '6', '--agents', '3', '--json', '--out', outDir(),
+    ]).result;
+    expect(r.code, r.stderr).toBe(0);
+    const [truth] = (await getJson(port, '/__outages')) as { startNs: string; endNs: string }[];
+    const truthMs = Number(BigInt(truth.endNs) - BigInt(truth.startNs)) / 1e6;
+    const { analysis } = JSON.parse(r.stdout);
+    const [d] = analysis.disruptions;
+    const uncertainty = analysis.agents.gapUncertaintyMs;
+    expect(uncertainty).toBeGreaterThan(0);
+    expect(Math.abs(d.maxGapMs - truthMs), `maxGap ${d.maxGapMs} ms ± ${uncertainty}, truth ${truthMs} ms`).toBeLessThanOrEqual(tolerance(truthMs) + uncertainty);
+  }, 240_000);
+
+  it('one agent killed mid-run: exit 2 naming it, and nothing left', async () => {
+    const port = await startFixture();
+    const run = startScript('harness/cli/measure.ts', ['--url', `http://127.0.0.1:${port}/`, '--duration', '20s', '--connections', '3', '--agents', '3', '--out', outDir()]);
+    for (let waited = 0; agentContainers('running').length < 3 && waited < 120_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 3000)); // well into the load
+    const victim = agentContainers('running')[0];
+    const task = dockerOut(['inspect', '--format', '{{index .Config.Labels "com.docker.swarm.task.id"}}', victim]);
+    expect(task).toMatch(/^\w+$/);
+    spawnSync('docker', ['kill', victim]);
+    const r = await run.result;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`agent \\d \\(task ${task}\\) ended: failed: .*137`));
+  }, 240_000);
+});
