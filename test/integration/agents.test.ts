@@ -3,7 +3,7 @@
 // machine's clock. Needs a running engine (`npm run setup -- --with-docker`); skipped without one
 // outside CI, failing under CI, where .ci/run starts one.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,4 +109,39 @@ describe.skipIf(!engineUp && !process.env.CI)('agents under Docker Swarm', () =>
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`agent \\d \\(task ${task}\\) ended: failed: .*137`));
   }, 240_000);
+});
+
+// The Kubernetes Job for the same agent, checked offline by kubectl (Debian's kubernetes-client):
+// `set env --local` decodes it as a workload and finds its pod template, `label --local` gives it
+// back as the client parsed it. (apply --dry-run=client needs an API server to map the kind.)
+const kubectl = (args: string[]) => spawnSync('kubectl', args, { encoding: 'utf8', timeout: 60_000 });
+const kubectlThere = kubectl(['version', '--client']).status === 0;
+
+describe.skipIf(!kubectlThere && !process.env.CI)('the Kubernetes Job (deploy/agents-job.yaml)', () => {
+  const manifest = join(ROOT, 'deploy/agents-job.yaml');
+
+  it('kubectl reads it as an Indexed Job of agents, all at once, none retried, pointed at a coordinator', () => {
+    const env = kubectl(['set', 'env', '--local', '-f', manifest, '--list']);
+    expect(env.status, env.stderr).toBe(0);
+    expect(env.stdout).toContain('# Job downtime-agents, container agent');
+    expect(env.stdout).toContain('DOWNTIME_TASK from field path metadata.name');
+    const parsed = kubectl(['label', '--local', '-f', manifest, 'checked=yes', '-o', 'json']);
+    expect(parsed.status, parsed.stderr).toBe(0);
+    const job = JSON.parse(parsed.stdout);
+    expect(job.kind).toBe('Job');
+    expect(job.spec.completionMode).toBe('Indexed');
+    expect(job.spec.parallelism).toBe(job.spec.completions);
+    expect(job.spec.backoffLimit).toBe(0);
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.containers[0].image).toMatch(/downtime-agent:trixie$/);
+    expect(pod.containers[0].args[0]).toMatch(/^http:\/\/[^/]+:\d+$/);
+  });
+
+  it('the same check fails on a manifest that is not a workload', () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'downtime-test-k8s-')), 'job.yaml');
+    writeFileSync(broken, readFileSync(manifest, 'utf8').replace('containers:', 'containerz:'));
+    const env = kubectl(['set', 'env', '--local', '-f', broken, '--list']);
+    expect(env.status === 0 && env.stdout.includes('container agent')).toBe(false);
+  });
 });
