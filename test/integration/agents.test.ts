@@ -117,6 +117,38 @@ describe.skipIf(!engineUp && !process.env.CI)('agents under Docker Swarm', () =>
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`agent \\d \\(task ${task}\\) ended: failed: .*137`));
   }, 240_000);
+
+  it('agents you start (--agents-by external, as a Kubernetes Job would): merged the same; none started: exit 2 saying so', async () => {
+    const port = await startFixture();
+    const coordinatorPort = 17_000 + Math.floor(Math.random() * 1000);
+    const run = startScript('harness/cli/measure.ts', [
+      '--url', `http://127.0.0.1:${port}/`, '--duration', '4s', '--connections', '4', '--agents', '2', '--agents-by', 'external',
+      '--coordinator', `127.0.0.1:${coordinatorPort}`, '--json', '--out', outDir(),
+    ]);
+    const started: string[] = [];
+    for (const name of ['pod-a', 'pod-b']) {
+      // retried until the coordinator listens (the CLI takes a second or two to start)
+      for (let tries = 0; tries < 40; tries++) {
+        const id = dockerOut(['run', '-d', '--rm', '--network', 'host', '--label', `${RUN_LABEL}=test`, '-e', `DOWNTIME_TASK=${name}`, AGENT_IMAGE, `http://127.0.0.1:${coordinatorPort}`]);
+        await new Promise((r) => setTimeout(r, 1000));
+        if (dockerOut(['ps', '-q', '--filter', `id=${id}`])) {
+          started.push(id);
+          break;
+        }
+      }
+    }
+    const r = await run.result;
+    expect(r.code, r.stderr).toBe(0);
+    const { meta, analysis } = JSON.parse(r.stdout);
+    expect(meta.agents.map((a: { task: string }) => a.task).sort()).toEqual(['pod-a', 'pod-b']);
+    expect(analysis.agents.agents.reduce((n: number, a: { requests: number }) => n + a.requests, 0)).toBe(analysis.totals.requests);
+
+    const none = await startScript('harness/cli/measure.ts', [
+      '--url', `http://127.0.0.1:${port}/`, '--duration', '4s', '--agents', '2', '--agents-by', 'external', '--set', 'load.agentStartTimeoutMs=2s', '--out', outDir(),
+    ]).result;
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('2 of 2 agents (never started: no hello) never became ready within 2 s');
+  }, 240_000);
 });
 
 // The Kubernetes Job for the same agent, checked offline by kubectl (Debian's kubernetes-client):
