@@ -59,7 +59,7 @@ export async function startAgentLoad(
     if (setting.scheduler === 'external') log(`agents: waiting for ${setting.count} agents to start with coordinator ${url}`);
     await scheduler.start(setting.count, url, (task, why) => {
       const a = coordinator.agents.find((x) => x.task === task);
-      coordinator.lost(a ? `${agentName(a)} ended: ${why}` : `an agent (task ${task}) ended before it said hello: ${why}`);
+      coordinator.lost(a ? `${agentName(a)} ended: ${why}` : `an agent (task ${task}) ended before it said hello: ${why}`, a);
     });
     originNs = await coordinator.release(setting.startTimeoutMs, signal);
   } catch (err) {

@@ -15,6 +15,8 @@ export interface AgentState {
   failed: number;
   lastHeardNs: bigint;
   ready: boolean;
+  /** why it is lost, if it is: no upload will come from it */
+  lostWhy?: string;
   upload?: { header: UploadHeader; records: Buffer };
 }
 
@@ -46,8 +48,9 @@ export class Coordinator {
   private readyCount = 0;
   private allReady!: () => void;
   private readonly ready = new Promise<void>((r) => (this.allReady = r));
-  private allUploaded!: () => void;
-  private readonly uploaded = new Promise<void>((r) => (this.allUploaded = r));
+  private allSettled!: () => void;
+  /** every agent has uploaded or is lost */
+  private readonly settled = new Promise<void>((r) => (this.allSettled = r));
   private watchdog: NodeJS.Timeout | undefined;
   private readonly server = createServer((req, res) => void this.handle(req, res));
 
@@ -67,12 +70,21 @@ export class Coordinator {
     return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   }
 
-  /** An agent is lost (the scheduler says so, or it fell silent): the run fails with this reason. */
-  lost(reason: string): void {
+  /**
+   * An agent is lost (the scheduler says so, it fell silent, it failed): the run fails with this
+   * reason (the first one), and the others are told to stop and upload what they measured.
+   */
+  lost(reason: string, agent?: AgentState): void {
+    if (agent) agent.lostWhy ??= reason;
+    this.checkSettled();
     if (this.failedWith) return;
     this.failedWith = reason;
     this.fail(reason);
     for (const res of this.held.splice(0)) json(res, { go: false, reason } satisfies GoAnswer);
+  }
+
+  private checkSettled(): void {
+    if (this.agents.length === this.options.agents && this.agents.every((a) => a.upload || a.lostWhy)) this.allSettled();
   }
 
   /** Waits until every agent is ready, then releases them together; returns the origin. */
@@ -94,9 +106,11 @@ export class Coordinator {
     this.originNs = nowNs();
     for (const res of this.held.splice(0)) json(res, { go: true } satisfies GoAnswer);
     for (const a of this.agents) a.lastHeardNs = this.originNs;
+    // Until the stop: after it, an agent is silent while its requests end (collect's limit holds then).
     this.watchdog = setInterval(() => {
-      const silent = this.agents.find((a) => !a.upload && Number(nowNs() - a.lastHeardNs) / 1e6 > SILENT_MS);
-      if (silent) this.lost(`${agentName(silent)} fell silent for ${SILENT_MS / 1000} s and never uploaded records`);
+      if (this.stopping) return;
+      const silent = this.agents.find((a) => !a.upload && !a.lostWhy && Number(nowNs() - a.lastHeardNs) / 1e6 > SILENT_MS);
+      if (silent) this.lost(`${agentName(silent)} fell silent for ${SILENT_MS / 1000} s and never uploaded records`, silent);
     }, 500);
     return this.originNs;
   }
@@ -110,15 +124,15 @@ export class Coordinator {
     return this.agents.reduce((n, a) => n + a.failed, 0);
   }
 
-  /** Tells every agent to stop, and waits for every upload (or a failure, or the time limit). */
+  /** Tells every agent to stop, and waits for every upload from those not lost (or the time limit). */
   async collect(timeoutMs: number): Promise<AgentState[]> {
     this.stopping = true;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
-    await Promise.race([this.uploaded, late, this.failure]);
+    await Promise.race([this.settled, late]);
     clearTimeout(timer);
     clearInterval(this.watchdog);
-    if (!this.failedWith && this.agents.some((a) => !a.upload)) this.lost(this.missing('never uploaded records', timeoutMs));
+    if (this.agents.some((a) => !a.upload && !a.lostWhy)) this.lost(this.missing('never uploaded records', timeoutMs));
     return this.agents;
   }
 
@@ -131,7 +145,7 @@ export class Coordinator {
 
   private missing(what: string, timeoutMs: number): string {
     const k = this.options.agents;
-    const named = this.agents.filter((a) => (what === 'never uploaded records' ? !a.upload : !a.ready)).map(agentName);
+    const named = this.agents.filter((a) => (what === 'never uploaded records' ? !a.upload && !a.lostWhy : !a.ready)).map(agentName);
     const absent = k - this.agents.length;
     return [...named, ...(absent > 0 ? [`${absent} of ${k} agents (never started: no hello)`] : [])].join(', ') + ` ${what} within ${timeoutMs / 1000} s`;
   }
@@ -153,7 +167,8 @@ export class Coordinator {
       if (url.pathname === '/records') return this.upload(Number(url.searchParams.get('agent')), body, res);
       if (url.pathname === '/failed') {
         const { agent, error } = JSON.parse(body.toString()) as FailedBody;
-        this.lost(`${agentName(this.agentOf(agent))} failed: ${error}`);
+        const a = this.agentOf(agent);
+        this.lost(`${agentName(a)} failed: ${error}`, a);
         return json(res, {});
       }
       res.writeHead(404).end('no such endpoint');
@@ -198,7 +213,7 @@ export class Coordinator {
     a.upload = decodeUpload(body);
     if (a.upload.header.error) this.lost(`${agentName(a)}: ${a.upload.header.error}`);
     json(res, {});
-    if (this.agents.length === this.options.agents && this.agents.every((x) => x.upload)) this.allUploaded();
+    this.checkSettled();
   }
 }
 

@@ -126,11 +126,11 @@ export function formatSummary(report: Report, reportPath?: string): string {
 
 /** Load from agents: each one's share of the figures, its round trip, and its clock's alignment. */
 export function agentLines(x: AgentsAnalysis): string[] {
-  const rows = [['agent', 'task', 'host', 'requests', 'ok/s', 'failed', 'per switch', 'latency p50/p99 ms', 'clock offset ms', 'align ± ms', 'sync RTT ms', 'drift ppm']];
+  const rows = [['agent', 'task', 'host', 'requests', 'ok/s', 'failed', 'per switch', 'latency p50/p99 ms', 'clock offset ms', 'align ± ms', 'sync RTT start/end ms', 'drift ppm']];
   for (const g of x.agents) {
     rows.push([
       String(g.agent), g.task.slice(0, 12), g.host, count(g.requests), rate(g.okPerSecond), count(g.failed), g.failedPerDisruption.join(' ') || '-',
-      `${ms(g.latencyMs.p50)}/${ms(g.latencyMs.p99)}`, ms(g.clock.offsetMs), ms(g.clock.errorMs), ms(Math.min(...g.clock.roundTripMs)), g.clock.driftPpm.toFixed(1),
+      `${ms(g.latencyMs.p50)}/${ms(g.latencyMs.p99)}`, ms(g.clock.offsetMs), ms(g.clock.errorMs), g.clock.roundTripMs.map(ms).join('/'), g.clock.driftPpm.toFixed(1),
     ]);
   }
   const sum = (f: (g: AgentFigures) => number) => x.agents.reduce((n, g) => n + f(g), 0);

@@ -3,7 +3,7 @@
 // machine's clock. Needs a running engine (`npm run setup -- --with-docker`); skipped without one
 // outside CI, failing under CI, where .ci/run starts one.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,7 +106,8 @@ describe.skipIf(!engineUp && !process.env.CI)('agents under Docker Swarm', () =>
 
   it('one agent killed mid-run: exit 2 naming it, and nothing left', async () => {
     const port = await startFixture();
-    const run = startScript('harness/cli/measure.ts', ['--url', `http://127.0.0.1:${port}/`, '--duration', '20s', '--connections', '3', '--agents', '3', '--out', outDir()]);
+    const out = outDir();
+    const run = startScript('harness/cli/measure.ts', ['--url', `http://127.0.0.1:${port}/`, '--duration', '20s', '--connections', '3', '--agents', '3', '--out', out]);
     for (let waited = 0; agentContainers('running').length < 3 && waited < 120_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
     await new Promise((r) => setTimeout(r, 3000)); // well into the load
     const victim = agentContainers('running')[0];
@@ -116,6 +117,11 @@ describe.skipIf(!engineUp && !process.env.CI)('agents under Docker Swarm', () =>
     const r = await run.result;
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`agent \\d \\(task ${task}\\) ended: failed: .*137`));
+    // what the two others measured is still written, with the error beside it
+    const report = JSON.parse(readFileSync(join(out, readdirSync(out).find((f) => /^\d{8}-/.test(f))!, 'report.json'), 'utf8'));
+    expect(report.meta.error).toContain(task);
+    expect(report.meta.agents).toHaveLength(2);
+    expect(report.analysis.totals.requests).toBeGreaterThan(0);
   }, 240_000);
 
   it('agents you start (--agents-by external, as a Kubernetes Job would): merged the same; none started: exit 2 saying so', async () => {
