@@ -5,7 +5,7 @@ import { measureScenario } from '../scenario/measure.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { runAndShow } from './run-output.ts';
-import { MEASURE_OPTIONS, overridesFrom, wholeNumber } from './scenario-options.ts';
+import { AGENTS_HELP, AGENTS_OPTIONS, MEASURE_OPTIONS, overridesFrom, wholeNumber } from './scenario-options.ts';
 
 const HELP = `Usage: npm run measure -- --url <url> [--switch-cmd <command>] [options]
 
@@ -27,15 +27,7 @@ Options:
   --header <'Name: value'> a request header, repeatable
   --body <text>            a request body
   --name <name>            the run's name in reports (default measure)
-  --agents <n>             the load from n agents (load.agents), started as a Docker Swarm job
-                           (a swarm is made on this engine if it is in none, and left after);
-                           connections and rate are split between them, their records merged
-                           onto this machine's clock (README: Load from several machines)
-  --agents-by <swarm|external>  who starts the agents (load.agentScheduler): external waits for
-                           agents you start (the Kubernetes Job in deploy/) at --coordinator
-  --coordinator <host:port>  where the agents reach this machine (load.coordinator; default
-                           127.0.0.1 on any free port: agents on this machine's host network)
-  --set <field=value>      any scenario field, e.g. --set load.timeoutMs=2s,
+${AGENTS_HELP}  --set <field=value>      any scenario field, e.g. --set load.timeoutMs=2s,
                            --set switches.commandTimeoutMs=5m, --set expect.maxFailed=0
   --out <dir>              where run directories go (default: reports)
   --json                   print report.json to stdout instead of the summary
@@ -63,9 +55,7 @@ async function main(): Promise<number> {
       method: { type: 'string' },
       header: { type: 'string', multiple: true },
       body: { type: 'string' },
-      agents: { type: 'string' },
-      'agents-by': { type: 'string' },
-      coordinator: { type: 'string' },
+      ...AGENTS_OPTIONS,
       out: { type: 'string', default: 'reports' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -74,14 +64,10 @@ async function main(): Promise<number> {
   if (values.help) return print(HELP);
   if (positionals.length) throw new CannotMeasure(`unexpected argument "${positionals[0]}"; the URL goes after --url.\n\n${HELP}`);
   if (!values.url) throw new CannotMeasure(`--url is required.\n\n${HELP}`);
-  const { switches, 'switch-cmd': command, agents, 'agents-by': agentsBy, coordinator, ...rest } = values;
-  const overrides = overridesFrom(rest);
-  if (agents !== undefined) overrides.push({ path: 'load.agents', value: wholeNumber('agents', agents, 1) });
-  if (agentsBy !== undefined) overrides.push({ path: 'load.agentScheduler', value: agentsBy });
-  if (coordinator !== undefined) overrides.push({ path: 'load.coordinator', value: coordinator });
+  const { switches, 'switch-cmd': command, ...rest } = values;
   const scenario = measureScenario(
     { url: values.url, command, switches: switches === undefined ? undefined : wholeNumber('switches', switches, 0), interval: values.interval, name: values.name },
-    overrides,
+    overridesFrom(rest),
   );
 
   return runAndShow(scenario, values.out!, Boolean(values.json), 'ending the load, writing what was measured…');

@@ -65,7 +65,7 @@ describe.skipIf(!engineUp && !process.env.CI)('agents under Docker Swarm', () =>
 
   it('3 agents against a local nginx with reloads: the merged failed count is the sum of the agents\' own', async () => {
     const r = await runCli([
-      'keepalive-60s', '--set', 'load.agents=3', '--connections', '6', '--switches', '3', '--duration', '7s',
+      'keepalive-60s', '--agents', '3', '--connections', '6', '--switches', '3', '--duration', '7s',
       '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=2s', '--json', '--out', outDir(),
     ]);
     expect(r.code, r.stderr).toBe(0);
