@@ -17,7 +17,8 @@ export interface AgentScheduler {
 
 /** Swarm task states that mean the task is over and did not run to completion. */
 const ENDED_BADLY = /^(failed|rejected|shutdown|orphaned|remove)/i;
-const WATCH_EVERY_MS = 1000;
+/** Each look is a docker CLI run (tens of ms of CPU): often enough to name a lost agent within seconds. */
+const WATCH_EVERY_MS = 2000;
 
 export function swarmScheduler(log: Log, image = AGENT_IMAGE): AgentScheduler {
   const runId = `agents-${randomBytes(4).toString('hex')}`;
