@@ -37,7 +37,8 @@ export function swarmScheduler(log: Log, image = AGENT_IMAGE): AgentScheduler {
         await dockerOk(['swarm', 'init', '--advertise-addr', '127.0.0.1'], 'docker swarm init');
         joined = true;
         // Marked as ours, so that a later run leaves it if this one is killed before it can.
-        await docker(['node', 'update', '--label-add', `${OWNER_LABEL}=${ownerMark()}`, 'self']);
+        const node = (await docker(['info', '--format', '{{.Swarm.NodeID}}'])).stdout.trim();
+        await dockerOk(['node', 'update', '--label-add', `${OWNER_LABEL}=${ownerMark()}`, node], 'marking the swarm as made by this run');
       }
       const labels = [`${RUN_LABEL}=${runId}`, `${OWNER_LABEL}=${ownerMark()}`].flatMap((l) => ['--label', l, '--container-label', l]);
       await dockerOk(

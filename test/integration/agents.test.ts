@@ -132,6 +132,19 @@ describe.skipIf(!engineUp && !process.env.CI)('agents under Docker Swarm', () =>
     expect(report.analysis.totals.requests).toBeGreaterThan(0);
   }, 240_000);
 
+  it('a harness killed mid-run leaves its service and the swarm it made: the next agents run removes both', async () => {
+    const port = await startFixture();
+    const killed = startScript('harness/cli/measure.ts', ['--url', `http://127.0.0.1:${port}/`, '--duration', '30s', '--connections', '2', '--agents', '2', '--out', outDir()]);
+    for (let waited = 0; agentContainers('running').length < 2 && waited < 120_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+    killed.child.kill('SIGKILL');
+    await killed.result;
+    const services = () => (swarmState() === 'active' ? dockerOut(['service', 'ls', '-q', '--filter', `label=${RUN_LABEL}`]) : '');
+    expect(services()).not.toBe('');
+    const next = await startScript('harness/cli/measure.ts', ['--url', `http://127.0.0.1:${port}/`, '--duration', '3s', '--connections', '2', '--agents', '1', '--out', outDir()]).result;
+    expect(next.code, next.stderr).toBe(0);
+    expect(services()).toBe(''); // and afterEach: no container left, the swarm as found
+  }, 240_000);
+
   it('agents you start (--agents-by external, as a Kubernetes Job would): merged the same; none started: exit 2 saying so', async () => {
     const port = await startFixture();
     const coordinatorPort = 17_000 + Math.floor(Math.random() * 1000);
