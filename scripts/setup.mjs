@@ -30,15 +30,18 @@ export const SYSTEM_PACKAGES = {
   },
   docker: {
     // --with-docker: the Docker driver. debootstrap makes base images where no registry answers;
-    // docker-compose (v1, Debian's) runs docker/compose.yaml.
-    apt: ['docker.io', 'debootstrap', 'docker-compose'],
+    // docker-compose (v1, Debian's) runs docker/compose.yaml; kubernetes-client's kubectl checks
+    // the agents' Kubernetes Job (deploy/agents-job.yaml) offline.
+    apt: ['docker.io', 'debootstrap', 'docker-compose', 'kubernetes-client'],
     // An engine installed otherwise (docker-ce, Docker's own packages) must not be replaced:
     // docker.io conflicts with them.
     satisfied: () => [
       ...(onPath('docker') && onPath('dockerd', ['/usr/sbin', '/usr/bin']) ? ['docker.io'] : []),
       ...(onPath('docker-compose') || run('docker', ['compose', 'version']).ok ? ['docker-compose'] : []),
+      // any kubectl will do (kubernetes-client conflicts with others, e.g. Google Cloud SDK's)
+      ...(onPath('kubectl') ? ['kubernetes-client'] : []),
     ],
-    words: 'a Docker engine and CLI, debootstrap (where no image registry answers) and docker-compose',
+    words: 'a Docker engine and CLI, debootstrap (where no image registry answers), docker-compose and kubectl',
     macOk: () => onPath('docker') !== null,
     brew: 'brew install --cask docker',
   },

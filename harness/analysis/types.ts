@@ -147,4 +147,28 @@ export interface Analysis {
   problems: string[];
   /** what the analysis could not check, and why (e.g. no response named its colour) */
   notes?: string[];
+  /** load from several agents: each one's figures, and the uncertainty their clocks add */
+  agents?: AgentsAnalysis;
+}
+
+export interface AgentFigures {
+  agent: number;
+  task: string;
+  host: string;
+  requests: number;
+  ok: number;
+  failed: number;
+  backgroundFailures: number;
+  okPerSecond: number;
+  /** per disruption, in the run's order: this agent's failed requests */
+  failedPerDisruption: number[];
+  /** latency of its successful requests: the round trip to the target as this agent sees it */
+  latencyMs: { p50: number; p99: number };
+  clock: { offsetMs: number; errorMs: number; roundTripMs: [number, number]; driftPpm: number };
+}
+
+export interface AgentsAnalysis {
+  /** ± on every errorWindowMs and maxGapMs (and excessGapMs): the two largest agents' alignment errors together */
+  gapUncertaintyMs: number;
+  agents: AgentFigures[];
 }

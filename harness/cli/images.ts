@@ -1,7 +1,7 @@
 // npm run images -- [options]: build (or list) the Docker driver's images.
 import { CannotMeasure } from '../errors.ts';
 import { docker, requireEngine } from '../stack/docker/engine.ts';
-import { appImage, ensureImage, nginxImage, SUITES, type Suite } from '../stack/docker/images.ts';
+import { AGENT_IMAGE, appImage, ensureImage, nginxImage, SUITES, type Suite } from '../stack/docker/images.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 
@@ -10,6 +10,7 @@ const HELP = `Usage: npm run images -- [options]
 Builds the images the Docker driver runs (--driver docker), from the files in docker/:
   downtime-nginx:<suite>   nginx from a Debian suite: ${SUITES.join(', ')}
   downtime-app:bookworm    the blue/green app fixture on Debian's Node
+  ${AGENT_IMAGE}    the load agent for --agents (harness/agents, bundled with esbuild)
 Each is built only when it is missing or its files changed. Base images are pulled
 (debian:<suite>-slim) where a registry answers, otherwise made with debootstrap from Debian's
 mirror (DEBIAN_MIRROR, default http://deb.debian.org/debian; needs root and debootstrap).
@@ -36,10 +37,10 @@ async function main(): Promise<number> {
   const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
   if (unknown.length) throw new CannotMeasure(`--suite ${unknown.join(',')}: unknown suite; known: ${SUITES.join(', ')}`);
   await requireEngine();
-  const images = [...suites.map(nginxImage), appImage()];
+  const images = [...suites.map(nginxImage), appImage(), AGENT_IMAGE];
   if (values.list) {
     for (const image of images) {
-      const cmd = image.startsWith('downtime-nginx') ? ['nginx', '-v'] : ['--version'];
+      const cmd = image.startsWith('downtime-nginx') ? ['nginx', '-v'] : ['--version']; // node's, for the app and the agent
       const r = await docker(['run', '--rm', ...(cmd[0] === 'nginx' ? [] : ['--entrypoint', 'node']), image, ...cmd]);
       print(`${image.padEnd(24)} ${r.code === 0 ? `${r.stdout}${r.stderr}`.trim().replace('nginx version: ', '') : 'not built'}`);
     }

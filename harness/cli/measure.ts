@@ -5,7 +5,7 @@ import { measureScenario } from '../scenario/measure.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { runAndShow } from './run-output.ts';
-import { CLIENT_HELP, MEASURE_OPTIONS, overridesFrom, wholeNumber } from './scenario-options.ts';
+import { AGENTS_HELP, AGENTS_OPTIONS, CLIENT_HELP, MEASURE_OPTIONS, overridesFrom, wholeNumber } from './scenario-options.ts';
 
 const HELP = `Usage: npm run measure -- --url <url> [--switch-cmd <command>] [options]
 
@@ -27,7 +27,7 @@ Options:
   --header <'Name: value'> a request header, repeatable
   --body <text>            a request body
 ${CLIENT_HELP}  --name <name>            the run's name in reports (default measure)
-  --set <field=value>      any scenario field, e.g. --set load.timeoutMs=2s,
+${AGENTS_HELP}  --set <field=value>      any scenario field, e.g. --set load.timeoutMs=2s,
                            --set switches.commandTimeoutMs=5m, --set expect.maxFailed=0
   --out <dir>              where run directories go (default: reports)
   --json                   print report.json to stdout instead of the summary
@@ -39,7 +39,8 @@ To fail a build on the figures, run the same with npm run gate -- --url … and 
 
 Examples:
   npm run measure -- --url http://127.0.0.1:8080/ --switch-cmd ./deploy.sh --switches 5 --interval 10s
-  npm run measure -- --url http://127.0.0.1:8080/ --duration 60s     # watch while you deploy by hand`;
+  npm run measure -- --url http://127.0.0.1:8080/ --duration 60s     # watch while you deploy by hand
+  npm run measure -- --url http://127.0.0.1:8080/ --switch-cmd ./deploy.sh --agents 3`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseCommandLine(HELP, {
@@ -55,6 +56,7 @@ async function main(): Promise<number> {
       header: { type: 'string', multiple: true },
       body: { type: 'string' },
       client: { type: 'string' },
+      ...AGENTS_OPTIONS,
       out: { type: 'string', default: 'reports' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },

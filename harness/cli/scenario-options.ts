@@ -3,6 +3,23 @@ import { CannotMeasure } from '../errors.ts';
 import { parseOverride, type Override } from '../scenario/resolve.ts';
 import { durationFlag } from '../scenario/schema.ts';
 
+/** Load from several machines (harness/agents), for every command that runs. */
+export const AGENTS_OPTIONS = {
+  agents: { type: 'string' },
+  'agents-by': { type: 'string' },
+  coordinator: { type: 'string' },
+} as const;
+
+export const AGENTS_HELP = `  --agents <n>             the load from n agents (load.agents), started as a Docker Swarm job
+                           (a swarm is made on this engine if it is in none, and left after);
+                           connections and rate are split between them, their records merged
+                           onto this machine's clock (README: Load from several machines)
+  --agents-by <swarm|external>  who starts the agents (load.agentScheduler): external waits for
+                           agents you start (the Kubernetes Job in deploy/) at --coordinator
+  --coordinator <host:port>  where the agents reach this machine (load.coordinator; default
+                           127.0.0.1 on any free port: agents on this machine's host network)
+`;
+
 export const SCENARIO_OPTIONS = {
   set: { type: 'string', multiple: true },
   duration: { type: 'string' },
@@ -16,6 +33,7 @@ export const SCENARIO_OPTIONS = {
   header: { type: 'string', multiple: true },
   body: { type: 'string' },
   client: { type: 'string' },
+  ...AGENTS_OPTIONS,
   out: { type: 'string', default: 'reports' },
 } as const;
 
@@ -36,7 +54,7 @@ export const OWN_PARTS_HELP = `  --driver <local|docker>  run the stack as local
                            environment (apps.command; health check: apps.healthPath, default /)
   --method <m>, --header <'Name: value'> (repeatable), --body <text>
                            what each request is (load.method, load.headers, load.body)
-${CLIENT_HELP}`;
+${CLIENT_HELP}${AGENTS_HELP}`;
 
 /** npm run measure's, and npm run gate's for a URL the harness did not start. */
 export const MEASURE_OPTIONS = {
@@ -54,7 +72,7 @@ export function wholeNumber(flag: string, v: string, min: number): number {
 /** A whole run needs at least a second: warm-up, a switch, cool-down. */
 const MIN_RUN_MS = 1000;
 
-/** --set, --duration, --connections, --switches, --driver, --nginx-conf, --switch-cmd, --app-cmd as scenario overrides, in that order. */
+/** --set, --duration, --connections, --switches, --driver, --nginx-conf, --switch-cmd, --app-cmd, the request's and the agents' flags as scenario overrides, in that order. */
 export function overridesFrom(values: {
   set?: string[];
   duration?: string;
@@ -68,6 +86,9 @@ export function overridesFrom(values: {
   header?: string[];
   body?: string;
   client?: string;
+  agents?: string;
+  'agents-by'?: string;
+  coordinator?: string;
 }): Override[] {
   const overrides = (values.set ?? []).map(parseOverride);
   if (values.duration) overrides.push({ path: 'load.durationMs', value: durationFlag('duration', values.duration, MIN_RUN_MS) });
@@ -85,5 +106,8 @@ export function overridesFrom(values: {
   }
   if (values.body !== undefined) overrides.push({ path: 'load.body', value: values.body });
   if (values.client) overrides.push({ path: 'load.client', value: values.client });
+  if (values.agents !== undefined) overrides.push({ path: 'load.agents', value: wholeNumber('agents', values.agents, 1) });
+  if (values['agents-by'] !== undefined) overrides.push({ path: 'load.agentScheduler', value: values['agents-by'] });
+  if (values.coordinator !== undefined) overrides.push({ path: 'load.coordinator', value: values.coordinator });
   return overrides;
 }

@@ -1,6 +1,7 @@
 // The orchestrator's handle on the load threads: it starts them, gives them one origin on the
 // shared clock, and merges what each recorded.
 import type { Worker } from 'node:worker_threads';
+import type { AgentFacts } from '../agents/merge-agents.ts';
 import { availableParallelism } from 'node:os';
 import { nowNs } from '../clock.ts';
 import { startThreadModule } from '../threads.ts';
@@ -21,6 +22,10 @@ export interface LoadResult {
   unsent: number;
   /** failed first attempts a retrying client resent, in time order */
   hidden: HiddenFailure[];
+  /** load from agents (harness/agents): what each was, and how its clock was aligned */
+  agents?: AgentFacts[];
+  /** load from agents: an agent was lost, so the records lack its share */
+  error?: string;
 }
 
 export interface RunningLoad {
@@ -42,7 +47,7 @@ interface Thread {
 }
 
 /** Splits n into `parts` near-equal whole shares (the first ones take the remainder). */
-const share = (n: number, parts: number, i: number) => Math.floor(n / parts) + (i < n % parts ? 1 : 0);
+export const share = (n: number, parts: number, i: number) => Math.floor(n / parts) + (i < n % parts ? 1 : 0);
 
 function startThread(options: LoadOptions, index: number, onEarly: (reason: string) => void): { thread: Thread; ready: Promise<void> } {
   const threadOptions: ThreadOptions = {

@@ -20,9 +20,7 @@ export function mergeRecordSets(sets: RecordSet[]): RecordSet {
   let offset = 0;
   for (const s of sets) {
     connOffsets.push(offset);
-    let max = -1;
-    for (let i = 0; i < s.count; i++) if (s.conn[i] > max) max = s.conn[i];
-    offset += max + 1;
+    offset += connectionSpan(s);
   }
   const count = sets.reduce((n, s) => n + s.count, 0);
   const out = Object.fromEntries(COLUMNS.map(([name, Type]) => [name, new Type(count)])) as unknown as RecordSet;
@@ -40,4 +38,11 @@ export function mergeRecordSets(sets: RecordSet[]): RecordSet {
     out.conn[k] = s.conn[i] + connOffsets[from];
   }
   return { ...out, count, errorCodes };
+}
+
+/** How many connection ids a record set uses (its largest + 1): the next set's ids start past them. */
+export function connectionSpan(set: RecordSet): number {
+  let max = -1;
+  for (let i = 0; i < set.count; i++) if (set.conn[i] > max) max = set.conn[i];
+  return max + 1;
 }

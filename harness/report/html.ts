@@ -9,7 +9,7 @@ import { count, ms } from './numbers.ts';
 import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
-import { clientLines, loadLines } from './summary.ts';
+import { agentLines, clientLines, loadLines } from './summary.ts';
 import { CLIENT_LABELS } from '../load/client.ts';
 
 export interface HtmlExtras {
@@ -110,6 +110,10 @@ ${a.disruptions.map((d) => row([d.label, d.failedRequests, `${d.failedOnReused}$
 ${a.switchStats.failedRequests.count > 1 ? (['median', 'mean', 'max'] as const).map((k) => `<tr><th>${k}</th><th>${count(a.switchStats.failedRequests[k])}</th><th></th><th>${fmt(a.switchStats.errorWindowMs[k])}</th><th>${fmt(a.switchStats.maxGapMs[k])}</th><th>${fmt(a.switchStats.excessGapMs[k])}</th><th></th><th></th><th></th></tr>`).join('') : ''}
 </table>
 <p class="meta">maxGap is the longest interval with no successful response on any connection that overlaps the switch's horizon, counted whole; the steady-state reference (the longest such interval outside switches, after warm-up, over at least a horizon's length of steady time) is ${a.gapReferenceMs === null ? 'n/a (no steady state)' : `${fmt(a.gapReferenceMs)} ms`}, and excessGap is maxGap minus it.</p>
+
+${a.agents ? `<h2>Agents</h2>
+<p class="meta">The load came from ${a.agents.agents.length} agents; their records were merged onto this machine's clock (offset at the start, drift corrected to the end). Every errorWindow and maxGap above is ± ${fmt(a.agents.gapUncertaintyMs)} ms: the two largest alignment errors together.</p>
+<pre>${esc(agentLines(a.agents).slice(1).join('\n'))}</pre>` : ''}
 
 <h2>Errors</h2>
 ${t.failed === 0 ? '<p>No failed requests.</p>' : `<table><tr><th>code</th><th>count</th><th>share</th><th class="l">what it means</th></tr>

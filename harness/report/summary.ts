@@ -1,6 +1,7 @@
 // The terminal summary: one table, per switch and in total, with the error codes.
 import { count, ms, rate } from './numbers.ts';
 import { addedRoundTripMs } from '../network/delay-line.ts';
+import type { AgentFigures, AgentsAnalysis } from '../analysis/types.ts';
 import type { Report } from './report.ts';
 import { runVerdict, verdictLine } from './verdict.ts';
 
@@ -102,6 +103,8 @@ export function formatSummary(report: Report, reportPath?: string): string {
   out.push('');
   const retrying = s.load.client === 'retrying';
   const rows = [['', 'failed', 'reused', ...(retrying ? ['hidden by retry'] : []), 'errorWindow ms', 'maxGap ms', 'excessGap ms', 'new colour after', 'codes']];
+  // With agents, gaps and windows span two machines' clocks: each carries their alignment error.
+  const pm = a.agents ? ` ±${ms(a.agents.gapUncertaintyMs)}` : '';
   for (const d of a.disruptions) {
     const share = d.crossover?.newShareAfter;
     rows.push([
@@ -109,9 +112,9 @@ export function formatSummary(report: Report, reportPath?: string): string {
       count(d.failedRequests),
       count(d.failedOnReused),
       ...(retrying ? [count(d.hiddenByRetry ?? 0)] : []),
-      ms(d.errorWindowMs),
-      ms(d.maxGapMs),
-      ms(d.excessGapMs),
+      `${ms(d.errorWindowMs)}${pm}`,
+      `${ms(d.maxGapMs)}${pm}`,
+      `${ms(d.excessGapMs)}${pm}`,
       d.crossover ? `${share === null || share === undefined ? 'none' : `${(share * 100).toFixed(1)}%`}${d.crossover.tookEffect ? '' : ' NOT TAKEN'}` : '-',
       codes(d.byCode),
     ]);
@@ -130,9 +133,28 @@ export function formatSummary(report: Report, reportPath?: string): string {
       `   steady p99 ${ms(l.steady.p99)}, during switches p99 ${ms(l.switching.p99)}`,
   );
   out.push(...loadLines(report));
+  if (a.agents) out.push('', ...agentLines(a.agents));
   for (const p of a.problems) out.push(`!! ${p}`);
   for (const note of a.notes ?? []) out.push(`note: ${note}`);
   if (meta.error) out.push(`!! run ended early: ${meta.error}`);
   if (reportPath) out.push(`report: ${reportPath}`);
   return out.join('\n');
+}
+
+/** Load from agents: each one's share of the figures, its round trip, and its clock's alignment. */
+export function agentLines(x: AgentsAnalysis): string[] {
+  const rows = [['agent', 'task', 'host', 'requests', 'ok/s', 'failed', 'per switch', 'latency p50/p99 ms', 'clock offset ms', 'align ± ms', 'sync RTT start/end ms', 'drift ppm']];
+  for (const g of x.agents) {
+    rows.push([
+      String(g.agent), g.task.slice(0, 12), g.host, count(g.requests), rate(g.okPerSecond), count(g.failed), g.failedPerDisruption.join(' ') || '-',
+      `${ms(g.latencyMs.p50)}/${ms(g.latencyMs.p99)}`, ms(g.clock.offsetMs), ms(g.clock.errorMs), g.clock.roundTripMs.map(ms).join('/'), g.clock.driftPpm.toFixed(1),
+    ]);
+  }
+  const sum = (f: (g: AgentFigures) => number) => x.agents.reduce((n, g) => n + f(g), 0);
+  const perSwitch = (x.agents[0]?.failedPerDisruption ?? []).map((_, i) => sum((g) => g.failedPerDisruption[i]));
+  rows.push(['all', '', '', count(sum((g) => g.requests)), rate(sum((g) => g.okPerSecond)), count(sum((g) => g.failed)), perSwitch.join(' ') || '-', '', '', '', '', '']);
+  return [
+    `agents: ${x.agents.length}, clocks aligned to this machine's; gaps and error windows above are ± ${ms(x.gapUncertaintyMs)} ms`,
+    table(rows, [true, false, false, true, true, true, false, true, true, true, true, true]),
+  ];
 }

@@ -5,7 +5,10 @@ import { createRequire } from 'node:module';
 import { cpus, hostname, platform, release } from 'node:os';
 import { nowNs, usSince } from '../clock.ts';
 import type { Disruption } from '../analysis/types.ts';
+import { startAgentLoad } from '../agents/agent-load.ts';
+import type { AgentFacts } from '../agents/merge-agents.ts';
 import { loadThreads, startLoad, type RunningLoad } from '../load/generator.ts';
+import type { LoadOptions } from '../load/protocol.ts';
 import { startDelayLine, type DelayLine, type DelayLineStats } from '../network/delay-line.ts';
 import { requestOf } from '../load/client.ts';
 import { RecordWriter, type HiddenFailure, type LoadStall, type RecordSet } from '../records/records.ts';
@@ -54,6 +57,8 @@ export interface RunMeta {
   loadThreads: number;
   /** open model: requests due but never sent, every connection busy until the load stopped */
   loadUnsent?: number;
+  /** load from agents: each one, its connection ids in the records and its clock's alignment */
+  agents?: AgentFacts[];
   /** the delay line between load and proxy, as measured; null: none (network.delayMs 0) */
   network: DelayLineStats | null;
   aborted: boolean;
@@ -91,7 +96,8 @@ export async function runScenario<T extends Target>(
 ): Promise<RunOutput> {
   const startedAt = new Date().toISOString();
   await sweepLeftovers();
-  const stack = await start(scenario, hooks.log ?? ((line) => process.stderr.write(`${line}\n`)));
+  const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stack = await start(scenario, log);
   let load: RunningLoad | null = null;
   let delayLine: DelayLine | null = null;
   let network: DelayLineStats | null = null;
@@ -126,7 +132,7 @@ export async function runScenario<T extends Target>(
     // The delay line (network.delayMs), if any, sits between the load and the proxy.
     if (scenario.network.delayMs > 0) delayLine = await startDelayLine({ upstream: stack.origin, delayMs: scenario.network.delayMs });
     const l = scenario.load;
-    load = await startLoad({
+    const loadOptions: LoadOptions = {
       url: `${delayLine?.origin ?? stack.origin}${l.path}`,
       request: { ...requestOf(l.client, l), paths: l.paths ?? [l.path] },
       resendOnReused: l.client === 'retrying',
@@ -145,7 +151,11 @@ export async function runScenario<T extends Target>(
       // The orchestrator stops it; this bound holds if the orchestrator cannot.
       maxDurationMs: scenario.load.durationMs * 2 + 60_000,
       maxRequests: scenario.load.maxRequests,
-    });
+    };
+    // From agents on other machines (Load from several machines), or from threads here.
+    load = l.agents
+      ? await startAgentLoad(loadOptions, l.threads, { count: l.agents, scheduler: l.agentScheduler, listen: l.coordinator, startTimeoutMs: l.agentStartTimeoutMs }, log, signal)
+      : await startLoad(loadOptions);
     let endedEarly: string | null = null;
     void load.endedEarly.then((reason) => {
       endedEarly = reason;
@@ -162,7 +172,7 @@ export async function runScenario<T extends Target>(
     step = 'cool-down';
     const lastEventMs = raw.length ? lastEventUs(raw[raw.length - 1], origin) / 1000 : 0;
     await sleepUntil(origin, Math.max(scenario.load.durationMs, lastEventMs + scenario.load.cooldownMs), signal);
-    if (endedEarly) throw new Error(`${endedEarly} before the run's end, so the rest would have had no load`);
+    if (endedEarly) throw new Error(`${endedEarly} before the run's end, so the rest would have had ${l.agents ? 'part of its' : 'no'} load`);
   } catch (err) {
     error = (err as Error).message;
     if (err instanceof ActionFailed && err.partial.events.length > 0) raw.push(err.partial);
@@ -177,8 +187,13 @@ export async function runScenario<T extends Target>(
   let loadStalls: LoadStall[] = [];
   let loadUnsent = 0;
   let hiddenFailures: HiddenFailure[] = [];
+  let agents: AgentFacts[] | undefined;
   try {
-    if (load) ({ records, stalls: loadStalls, unsent: loadUnsent, hidden: hiddenFailures } = await load.stop());
+    if (load) {
+      const result = await load.stop();
+      ({ records, stalls: loadStalls, unsent: loadUnsent, hidden: hiddenFailures, agents } = result);
+      error ??= result.error ?? null;
+    }
   } catch (err) {
     error ??= (err as Error).message;
   }
@@ -195,8 +210,9 @@ export async function runScenario<T extends Target>(
       undici: UNDICI_VERSION,
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
       protocol: protocolOf(stack.origin, scenario.load.http2),
-      loadThreads: threads,
+      loadThreads: agents ? agents.reduce((n, a) => n + a.threads, 0) : threads,
       loadUnsent,
+      ...(agents ? { agents } : {}),
       network,
       aborted: hooks.signal?.aborted ?? false,
       error,

@@ -6,6 +6,8 @@ import { CannotMeasure } from '../errors.ts';
 import { makeDirs, writeFileAtomic } from '../files.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { join } from 'node:path';
+import type { AgentFacts } from '../agents/merge-agents.ts';
+import { analyzeAgents } from '../analysis/agents.ts';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { readRecords, writeRecords } from '../records/file.ts';
@@ -60,21 +62,25 @@ export async function storeRunIn(out: string, run: RunOutput, show: (report: Rep
     await writeIndex(out);
     return { dir, report };
   } catch (err) {
-    show(buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario, run.loadStalls, run.hiddenFailures)));
+    show(buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario, run.loadStalls, run.hiddenFailures, run.meta.agents)));
     const e = err as NodeJS.ErrnoException;
     throw new CannotMeasure(`could not write the results to ${dir} (${e.code ?? e.message}); what was measured is shown above`);
   }
 }
 
-/** The analysis with the scenario's own settings. */
-export const analyzeRun = (records: RecordSet, disruptions: Disruption[], scenario: Scenario, stalls: LoadStall[] = [], hidden: HiddenFailure[] = []) =>
-  analyze(
-    records,
-    disruptions,
-    { settleMs: scenario.switches.settleMs, bucketMs: scenario.analysis.bucketMs, warmupMs: scenario.load.warmupMs },
-    stalls,
-    hidden,
-  );
+/** The analysis with the scenario's own settings; with agents, each agent's figures too. */
+export function analyzeRun(
+  records: RecordSet,
+  disruptions: Disruption[],
+  scenario: Scenario,
+  stalls: LoadStall[] = [],
+  hidden: HiddenFailure[] = [],
+  agents?: AgentFacts[],
+) {
+  const options = { settleMs: scenario.switches.settleMs, bucketMs: scenario.analysis.bucketMs, warmupMs: scenario.load.warmupMs };
+  const analysis = analyze(records, disruptions, options, stalls, hidden);
+  return agents?.length ? { ...analysis, agents: analyzeAgents(records, disruptions, options, agents) } : analysis;
+}
 
 /**
  * Re-analyses a stored run from its records and rewrites report.json, summary.txt, report.html
@@ -93,7 +99,7 @@ export async function reportRun(dir: string): Promise<Report> {
 
 /** Analyses a run and writes every view of it into dir. */
 async function writeReport(dir: string, runFile: RunFile, records: RecordSet, proxyFiles: Record<string, string>): Promise<Report> {
-  const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario, runFile.loadStalls, runFile.hiddenFailures);
+  const analysis = analyzeRun(records, runFile.disruptions, runFile.scenario, runFile.loadStalls, runFile.hiddenFailures, runFile.meta.agents);
   const report = buildReport(runFile.meta, runFile.scenario, analysis);
   const zooms = zoomWindows(records, analysis.disruptions);
   await writeFileAtomic(join(dir, 'report.json'), JSON.stringify(report));

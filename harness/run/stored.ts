@@ -36,6 +36,17 @@ const MetaSchema = z.looseObject({
   machine: z.looseObject({ hostname: z.string(), platform: z.string(), release: z.string(), cpus: count, cpuModel: z.string() }),
   aborted: z.boolean(),
   error: z.string().nullable(),
+  agents: z
+    .array(
+      z.looseObject({
+        agent: count,
+        task: z.string(),
+        host: z.string(),
+        connections: z.looseObject({ from: count, to: count }),
+        clock: z.looseObject({ offsetMs: num, errorMs: num, roundTripMs: z.tuple([num, num]), driftPpm: num }),
+      }),
+    )
+    .optional(),
 });
 
 const DisruptionSchema = z.looseObject({

@@ -171,6 +171,17 @@ const LoadSchema = z
     seed: z.number().int().min(0).default(1),
     /** load threads, each with its own share of connections and rate; auto: what the machine can spare */
     threads: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+    /**
+     * load from several machines: this many agents (harness/agents), each with its share of the
+     * connections and rate, merged onto this machine's clock; 0: the load threads here
+     */
+    agents: z.number().int().min(0).max(64).default(0),
+    /** who starts the agents: swarm (a Docker Swarm job the harness runs) or external (you: a Kubernetes Job, by hand) */
+    agentScheduler: z.enum(['swarm', 'external']).default('swarm'),
+    /** where the coordinator listens for its agents, host:port (port 0: any free one) */
+    coordinator: z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'expected host:port, e.g. 0.0.0.0:7070' }).default('127.0.0.1:0'),
+    /** how long the agents may take to start and be ready */
+    agentStartTimeoutMs: ms.default(120_000),
     /** connections (closed), or the open model's pool limit; split over the threads */
     connections: z.number().int().min(1).max(1024).default(32),
     /** whole run: warm-up, the switches spread evenly, then the steady cool-down */
@@ -352,6 +363,9 @@ export const ScenarioSchema = z
     }
     if (s.proxy.tls && (s.proxy.kind !== 'nginx' || s.proxy.configFile || s.target)) {
       ctx.addIssue({ code: 'custom', path: ['proxy', 'tls'], message: 'TLS is for the harness\'s own nginx configuration (with yours or your URL, use an https:// listener of your own)' });
+    }
+    if (s.load.agents > 0 && s.load.client === 'retrying') {
+      ctx.addIssue({ code: 'custom', path: ['load', 'client'], message: 'the retrying client runs on this machine\'s load threads; agents load as raw or post clients' });
     }
     if (s.load.http2 && !s.proxy.tls && !s.target?.url.startsWith('https:')) {
       ctx.addIssue({ code: 'custom', path: ['load', 'http2'], message: 'HTTP/2 here is over TLS: set proxy.tls=true (or measure an https:// URL)' });

@@ -46,6 +46,7 @@ describe('scenarios', () => {
     expect(() => resolveScenario('keepalive-60s', [parseOverride('load.http2=true')])).toThrow(/load\.http2: HTTP\/2 here is over TLS: set proxy\.tls=true/);
     expect(() => resolveScenario('haproxy-keepalive', [parseOverride('proxy.tls=true')])).toThrow(/proxy\.tls: TLS is for the harness's own nginx/);
     expect(resolveScenario('h2-keepalive')).toMatchObject({ proxy: { tls: true }, load: { http2: true } });
+    expect(() => resolveScenario('keepalive-60s', ['load.agents=2', 'load.client=retrying'].map(parseOverride))).toThrow(/load\.client: the retrying client runs on this machine's load threads/);
   });
 
   it('lists the known scenarios for an unknown name', () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CannotMeasure } from '../../errors.ts';
+import { bundleAgent } from '../../agents/bundle.ts';
 import { docker, dockerOk } from './engine.ts';
 
 export const SUITES = ['bookworm', 'trixie', 'sid'] as const;
@@ -25,14 +26,24 @@ const MIRROR = process.env.DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 export const baseImage = (suite: Suite) => `downtime-base:${suite}`;
 export const nginxImage = (suite: Suite) => `downtime-nginx:${suite}`;
 export const appImage = (suite: Suite = 'bookworm') => `downtime-app:${suite}`;
+/** The load agent (Load from several machines): trixie's Node is 20, bookworm's 18. */
+export const AGENT_IMAGE = 'downtime-agent:trixie';
 
 /** The images this project builds, by name; any other image name is the user's own. */
-function recipe(image: string): { inputs: string; build: (log: Log) => Promise<void> } | null {
-  const m = /^downtime-(nginx|app):([a-z]+)$/.exec(image);
+async function recipe(image: string): Promise<{ inputs: string; build: (log: Log) => Promise<void>; cleanup: () => Promise<void> } | null> {
+  const m = /^downtime-(nginx|app|agent):([a-z]+)$/.exec(image);
   const suite = m && (SUITES as readonly string[]).includes(m[2]) ? (m[2] as Suite) : null;
   if (!m || !suite) return null;
+  // The agent's context is its bundle (agents/bundle.ts), made afresh in a temp directory: the
+  // bundle's bytes are its inputs, so any change to the load generator rebuilds it.
+  const bundleDir = m[1] === 'agent' ? await mkdtemp(join(tmpdir(), 'downtime-agent-bundle-')) : null;
+  if (bundleDir) await bundleAgent(bundleDir);
   const [dockerfile, context, files] =
-    m[1] === 'nginx' ? ['nginx.Dockerfile', DOCKER_DIR, []] : ['app.Dockerfile', FIXTURE_DIR, [join(FIXTURE_DIR, 'app.mjs')]];
+    m[1] === 'nginx'
+      ? ['nginx.Dockerfile', DOCKER_DIR, []]
+      : bundleDir
+        ? ['agent.Dockerfile', bundleDir, [join(bundleDir, 'agent.mjs'), join(bundleDir, 'worker.mjs')]]
+        : ['app.Dockerfile', FIXTURE_DIR, [join(FIXTURE_DIR, 'app.mjs')]];
   const inputs = hashFiles([join(DOCKER_DIR, dockerfile), ...files]);
   return {
     inputs,
@@ -44,6 +55,9 @@ function recipe(image: string): { inputs: string; build: (log: Log) => Promise<v
         `building ${image}`,
         { timeoutMs: 15 * 60_000 },
       );
+    },
+    cleanup: async () => {
+      if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
     },
   };
 }
@@ -65,12 +79,16 @@ const hashFiles = (paths: string[]) => {
  * registry answers). Returns whether it built.
  */
 export async function ensureImage(image: string, log: Log, rebuild = false): Promise<boolean> {
-  const ours = recipe(image);
+  const ours = await recipe(image);
   if (!ours) return false;
   const built = await docker(['image', 'inspect', '-f', `{{index .Config.Labels "${INPUTS_LABEL}"}}`, image], { timeoutMs: 20_000 });
-  if (!rebuild && built.code === 0 && built.stdout.trim() === ours.inputs) return false;
-  await ours.build(log);
-  return true;
+  try {
+    if (!rebuild && built.code === 0 && built.stdout.trim() === ours.inputs) return false;
+    await ours.build(log);
+    return true;
+  } finally {
+    await ours.cleanup();
+  }
 }
 
 /** One base per suite even when several images wait for it at once. */
