@@ -60,7 +60,7 @@ Runs:
   --repeat <n>                   run each scenario n times (default 1)
   --set <field=value>            override any scenario field, repeatable
                                  (e.g. --set expect.maxGapMs.stat=median --set load.warmupMs=1s)
-  --duration <time>, --connections <n>, --switches <n>, --driver <local|docker>, --nginx-conf <file>, --switch-cmd <command>, --app-cmd <command>, --method <m>, --header <h>, --body <text>, --client <raw|retrying|post>, --agents <n>, --agents-by <swarm|external>, --coordinator <host:port>   as in npm run scenario
+  --duration <time>, --connections <n>, --switches <n>, --driver <local|docker>, --nginx-conf <file>, --switch-cmd <command>, --app-cmd <command>, --method <m>, --header <h>, --body <text>, --client <raw|retrying|post>, --tls, --http2, --agents <n>, --agents-by <swarm|external>, --coordinator <host:port>   as in npm run scenario
   --out <dir>                    where run directories go (default: reports)
   --url <url>                    gate a system the harness did not start, as npm run measure
                                  does (with --switch-cmd, --switches, --interval, --name)

@@ -56,6 +56,7 @@ async function main(): Promise<number> {
       header: { type: 'string', multiple: true },
       body: { type: 'string' },
       client: { type: 'string' },
+      http2: { type: 'boolean' },
       ...AGENTS_OPTIONS,
       out: { type: 'string', default: 'reports' },
       json: { type: 'boolean' },

@@ -33,6 +33,8 @@ export const SCENARIO_OPTIONS = {
   header: { type: 'string', multiple: true },
   body: { type: 'string' },
   client: { type: 'string' },
+  tls: { type: 'boolean' },
+  http2: { type: 'boolean' },
   ...AGENTS_OPTIONS,
   out: { type: 'string', default: 'reports' },
 } as const;
@@ -43,6 +45,7 @@ export const CLIENT_HELP = `  --client <raw|retrying|post>
                            resends (default); retrying resends once what failed on a reused
                            connection before any response byte, as browsers, curl and Go (k6,
                            vegeta) do, and reports what it hid; post sends POST, never resent
+  --http2                  speak HTTP/2 (load.http2), over TLS: with --tls, or an https:// URL
 `;
 
 /** The help lines of the options that bring your own parts, shared by every command that runs. */
@@ -52,6 +55,8 @@ export const OWN_PARTS_HELP = `  --driver <local|docker>  run the stack as local
                            rewrite + nginx -t + reload (switches.command; see the README)
   --app-cmd <command>      your own app as blue and green, with PORT and COLOUR in its
                            environment (apps.command; health check: apps.healthPath, default /)
+  --tls                    nginx listens with TLS, a certificate made for 127.0.0.1 each run,
+                           trusted by the load (proxy.tls; HTTP/2 offered beside HTTP/1.1)
   --method <m>, --header <'Name: value'> (repeatable), --body <text>
                            what each request is (load.method, load.headers, load.body)
 ${CLIENT_HELP}${AGENTS_HELP}`;
@@ -86,6 +91,8 @@ export function overridesFrom(values: {
   header?: string[];
   body?: string;
   client?: string;
+  tls?: boolean;
+  http2?: boolean;
   agents?: string;
   'agents-by'?: string;
   coordinator?: string;
@@ -106,6 +113,8 @@ export function overridesFrom(values: {
   }
   if (values.body !== undefined) overrides.push({ path: 'load.body', value: values.body });
   if (values.client) overrides.push({ path: 'load.client', value: values.client });
+  if (values.tls) overrides.push({ path: 'proxy.tls', value: true });
+  if (values.http2) overrides.push({ path: 'load.http2', value: true });
   if (values.agents !== undefined) overrides.push({ path: 'load.agents', value: wholeNumber('agents', values.agents, 1) });
   if (values['agents-by'] !== undefined) overrides.push({ path: 'load.agentScheduler', value: values['agents-by'] });
   if (values.coordinator !== undefined) overrides.push({ path: 'load.coordinator', value: values.coordinator });

@@ -26,6 +26,16 @@ describe('one duration rule', () => {
   });
 });
 
+describe('the protocol flags', () => {
+  it('--tls and --http2 set proxy.tls and load.http2', () => {
+    expect(overridesFrom({ tls: true, http2: true })).toEqual([
+      { path: 'proxy.tls', value: true },
+      { path: 'load.http2', value: true },
+    ]);
+    expect(overridesFrom({})).toEqual([]);
+  });
+});
+
 describe('flags npm kept for itself', () => {
   const npmRun = { npm_command: 'run', npm_lifecycle_event: 'scenario', npm_lifecycle_script: 'node --import tsx harness/cli/scenario.ts', npm_config_switches: 'true', npm_config_json: 'true' };
   const script = '/repo/harness/cli/scenario.ts';
