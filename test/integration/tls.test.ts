@@ -69,11 +69,9 @@ describe('TLS and HTTP/2 in front of nginx', () => {
     expect(Object.keys(a.totals.byCode)).toEqual(['H2_REFUSED_STREAM']);
     expect(a.totals.backgroundFailures).toBe(0);
     for (const d of a.disruptions) expect(d.crossover?.newShareAfter).toBeGreaterThan(0.99);
-    // a client that resends refused streams, as the protocol allows, sees none of them
-    const retrying = await measure('h2-keepalive', 4, '8s', ['load.client=retrying']);
-    expect(retrying.a.totals.failed).toBe(0);
-    expect(retrying.a.totals.hiddenByRetry).toBeGreaterThan(0);
-  }, 90_000);
+    // The retrying client's direction is checked on nginx 1.30 (docker-stack.test.ts): on 1.22 a
+    // resend's new connection can meet the old worker's HTTP/2 shutdown fault (fixed in 1.27.1).
+  }, 60_000);
 
   it('HTTP/1.1 over TLS: Connection: close loses none, at a handshake per request; keep-alive through a delay line', async () => {
     const closed = await measure('tls-connection-close', 3, '6s');
