@@ -4,56 +4,26 @@
 // streams; undici 7 fails the one in flight instead (its onHttp2SessionGoAway), which would
 // count the client's own error as the proxy's. Node's session keeps them, as browsers do.
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
-
-/** What a request reports, in the order undici calls a dispatch handler. */
-export interface H2Handler {
-  /** the request's headers are going out now */
-  onWritten(): void;
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean;
-  onData(chunk: Buffer): boolean;
-  onComplete(): void;
-  onError(err: Error): void;
-}
-
-export interface H2Request {
-  path: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-
-export interface H2ClientOptions {
-  /** connect, response head and body timeout, as undici's three */
-  timeoutMs: number;
-  /** the certificate authority to trust (the stack's generated certificate); none: the system's */
-  ca?: string;
-  /** a new connection is being opened: the next requests are on it */
-  opening(): void;
-}
-
-/** An error with a code, named as the records and the report name codes. */
-function coded(message: string, code: string): Error {
-  return Object.assign(new Error(message), { code });
-}
+import { coded, type ClientOptions, type LoadClient, type LoadRequest, type RequestHandler } from './client-api.ts';
 
 /** Header names HTTP/2 forbids (RFC 9113 §8.2.2); a scenario written for HTTP/1.1 may set them. */
 const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
 
-export class H2Client {
+export class H2Client implements LoadClient {
   private session: ClientHttp2Session | null = null;
   private readonly failures = new WeakMap<ClientHttp2Session, Error>();
   private readonly headers: Record<string, string>;
 
   constructor(
     private readonly origin: string,
-    private readonly options: H2ClientOptions,
+    private readonly options: ClientOptions,
     headers: Record<string, string> = {},
   ) {
     this.headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !CONNECTION_SPECIFIC.has(name.toLowerCase())));
   }
 
   /** One stream at a time per connection (the worker's pipelining 1), so figures compare with HTTP/1.1's. */
-  dispatch(req: H2Request, handler: H2Handler): void {
+  dispatch(req: LoadRequest, handler: RequestHandler): void {
     const session = this.usable() ?? this.open();
     let stream: ClientHttp2Stream;
     try {

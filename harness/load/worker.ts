@@ -4,10 +4,11 @@
 // Open model: requests are due at the pacer's times over a pool of keep-alive connections; a
 // request due while every connection is busy waits for one, and keeps its due time (`scheduled`).
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildConnector, Client, type Dispatcher } from 'undici';
 import { nowNs } from '../clock.ts';
 import { OUTCOME, RecordWriter, buffersOf, type HiddenFailure, type OutcomeCode } from '../records/records.ts';
 import { resends } from './client.ts';
+import type { LoadClient, RequestHandler } from './client-api.ts';
+import { H1Client } from './h1-client.ts';
 import { H2Client } from './h2-client.ts';
 import { createPacer } from './pacer.ts';
 import type { OrchestratorMessage, ThreadOptions, WorkerMessage } from './protocol.ts';
@@ -21,7 +22,6 @@ const paths = opts.request?.paths ?? [url.pathname + url.search];
 const body = opts.request?.body;
 const headers = { ...opts.request?.headers, ...(opts.clientKeepAlive ? {} : { connection: 'close' }) };
 let nextPath = 0;
-const connector = buildConnector({ timeout: opts.timeoutMs, ca: opts.tls?.ca });
 const COLOUR_HEADER = opts.colourBy?.header ?? 'x-served-by';
 const COLOUR_BODY = opts.colourBy?.bodyPattern ? new RegExp(opts.colourBy.bodyPattern) : null;
 /** how much of a body is searched for the colour */
@@ -51,8 +51,8 @@ let probe: StallProbe | null = null;
 let unsent = () => 0;
 
 /** One keep-alive connection; `after` decides what it does once a request has ended. */
-class Connection implements Dispatcher.DispatchHandler {
-  readonly client: Pick<Client, 'destroy'> & { dispatch(o: Dispatcher.DispatchOptions, h: Connection): unknown };
+class Connection implements RequestHandler {
+  readonly client: LoadClient;
   connId = -1;
   /** requests completed on the current socket */
   served = 0;
@@ -73,20 +73,8 @@ class Connection implements Dispatcher.DispatchHandler {
       this.connId = nextConnId++;
       this.served = 0;
     };
-    this.client = opts.http2
-      ? new H2Client(origin, { timeoutMs: opts.timeoutMs, ca: opts.tls?.ca, opening }, headers)
-      : new Client(origin, {
-          pipelining: 1,
-          headersTimeout: opts.timeoutMs,
-          bodyTimeout: opts.timeoutMs,
-          keepAliveTimeout: 600_000,
-          keepAliveMaxTimeout: 600_000,
-          connect: (connectOpts, callback) => {
-            opening();
-            // undici's connector calls back with either an error or a socket.
-            connector(connectOpts, callback as (e: Error | null, s: unknown) => void);
-          },
-        });
+    const options = { timeoutMs: opts.timeoutMs, ca: opts.tls?.ca, opening };
+    this.client = opts.http2 ? new H2Client(origin, options, headers) : new H1Client(origin, options);
   }
 
   send(scheduled: number): void {
@@ -104,21 +92,15 @@ class Connection implements Dispatcher.DispatchHandler {
     this.status = 0;
     this.colour = 0;
     this.body = '';
-    this.client.dispatch({ origin, path: this.path, method, headers, body }, this);
+    this.client.dispatch({ path: this.path, method, headers, body }, this);
   }
 
-  /** The request's headers are going out now: "write begins". undici writes only on the socket
-   * our connector handed it last, so a request is on a reused connection when that socket has
-   * already served one. */
+  /** The request's head is going out now: "write begins". A request is on a reused connection
+   * when its socket has already served one. */
   onWritten(): void {
     if (!this.resent) this.start = sinceOrigin();
     this.written = true;
     this.reused = this.served > 0;
-  }
-
-  /** undici calls this in the same turn as it writes the request's head, just before (client-h1 writeH1). */
-  onConnect(): void {
-    this.onWritten();
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
@@ -142,8 +124,8 @@ class Connection implements Dispatcher.DispatchHandler {
     const ok = this.status >= opts.successMin && this.status <= opts.successMax;
     this.record(ok ? OUTCOME.ok : OUTCOME.httpError, '');
     this.served++;
-    // Next turn: undici closes a socket whose response said `Connection: close` right after
-    // this callback, and the next request must see it closed to be counted as a new connection.
+    // Next turn: the client is still inside its read of this response (and drops a socket whose
+    // response said `Connection: close`); the next request must start after both.
     queueMicrotask(() => this.ended());
   }
 
@@ -151,8 +133,8 @@ class Connection implements Dispatcher.DispatchHandler {
     const e = err as Error & { code?: string };
     const code = cutting ? 'CUT_AT_STOP' : (e.code ?? e.name ?? 'Error');
     if (opts.resendOnReused && resends({ reused: this.written && this.reused, answered: this.status > 0, code, resent: this.resent })) {
-      // What the user sees is the resend's outcome; the wire's failure is kept aside. undici
-      // has dropped the dead socket by now, so the resend opens a fresh connection.
+      // What the user sees is the resend's outcome; the wire's failure is kept aside. The
+      // client has dropped the dead socket by now, so the resend opens a fresh connection.
       hidden.push({ startUs: this.start, endUs: sinceOrigin(), code });
       this.resent = true;
       queueMicrotask(() => this.dispatch());
@@ -269,8 +251,8 @@ async function finish(earlyReason?: string): Promise<void> {
   clearInterval(progress);
   clearTimeout(deadline);
   clearTimeout(pacerTimer);
-  // In-flight requests end normally. One still running well past its own timeout (undici's
-  // timers are coarse, up to ~1 s late) is cut, and recorded as cut, not dropped.
+  // In-flight requests end normally. One still running well past its own timeout (a
+  // socket's idle timer can restart with each trickle of bytes) is cut, and recorded as cut, not dropped.
   const cut = setTimeout(() => {
     cutting = true;
     for (const c of connections) c.client.destroy().catch(() => {});

@@ -1,0 +1,38 @@
+// What the load thread asks of a connection's client, HTTP/1.1 (h1-client.ts) or HTTP/2
+// (h2-client.ts): the slice of undici's Client it once used, so either slots in.
+
+/** What a request reports, in the order undici calls a dispatch handler. */
+export interface RequestHandler {
+  /** the request's head is going out now ("write begins") */
+  onWritten(): void;
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean | void;
+  onData(chunk: Buffer): boolean | void;
+  onComplete(): void;
+  onError(err: Error): void;
+}
+
+export interface LoadRequest {
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface ClientOptions {
+  /** connect, response head and body timeout, as undici's three */
+  timeoutMs: number;
+  /** the certificate authority to trust (the stack's generated certificate); none: the system's */
+  ca?: string;
+  /** a new connection is being opened: the next requests are on it */
+  opening(): void;
+}
+
+export interface LoadClient {
+  dispatch(req: LoadRequest, handler: RequestHandler): void;
+  destroy(): Promise<void>;
+}
+
+/** An error with a code, named as the records and the report name codes. */
+export function coded(message: string, code: string): Error {
+  return Object.assign(new Error(message), { code });
+}

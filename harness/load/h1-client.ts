@@ -1,0 +1,179 @@
+// One HTTP/1.1 keep-alive connection of a load thread, with the part of undici's Client the
+// worker uses (dispatch to a handler, destroy). Our own, on a bare socket: a load test sends the
+// same few requests millions of times, so each request's bytes are built once and written whole,
+// and the response is read by a parser that only frames it (h1-parser.ts). undici builds,
+// validates and parses each request generally, which cost about twice the CPU per request here.
+//
+// Failures keep the codes undici gave them, so records and reports from either compare:
+// UND_ERR_SOCKET (the server closed the connection before the response ended), Node's own socket
+// codes (ECONNRESET, ECONNREFUSED, EPIPE, TLS errors), and the three timeouts.
+import { connect as tcpConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { ParseError, ResponseParser, type ResponseSink } from './h1-parser.ts';
+import { coded, type ClientOptions, type LoadClient, type LoadRequest, type RequestHandler } from './client-api.ts';
+
+export class H1Client implements LoadClient, ResponseSink {
+  private socket: Socket | null = null;
+  private connecting = false;
+  private handler: RequestHandler | null = null;
+  private readonly parser = new ResponseParser(this);
+  /** each request's bytes, built once: a thread sends a handful of distinct requests */
+  private readonly built = new Map<string, Buffer>();
+  private readonly url: URL;
+  /** TLS session of the last connection, offered to the next (resumption, as undici's connector does) */
+  private session: Buffer | undefined;
+  private closeRequested = false;
+
+  constructor(
+    origin: string,
+    private readonly options: ClientOptions,
+  ) {
+    this.url = new URL(origin);
+  }
+
+  /** One request at a time (the worker's pipelining 1). */
+  dispatch(req: LoadRequest, handler: RequestHandler): void {
+    this.handler = handler;
+    const bytes = this.bytesOf(req);
+    this.parser.expect(req.method === 'HEAD');
+    if (!this.socket) this.open();
+    if (this.connecting) this.pendingWrite = bytes;
+    else this.write(bytes);
+  }
+
+  destroy(): Promise<void> {
+    this.fail(coded('the client was destroyed', 'UND_ERR_DESTROYED'));
+    return Promise.resolve();
+  }
+
+  // ResponseSink: the parser's callbacks.
+  head(status: number, rawHeaders: Buffer[]): void {
+    this.handler?.onHeaders(status, rawHeaders);
+  }
+
+  data(chunk: Buffer): void {
+    this.handler?.onData(chunk);
+  }
+
+  complete(keepAlive: boolean): void {
+    const handler = this.handler;
+    this.handler = null;
+    // The server said it closes (or did): this socket takes no more requests.
+    if (!keepAlive || this.closeRequested) this.drop();
+    handler?.onComplete();
+  }
+
+  private pendingWrite: Buffer | null = null;
+
+  private write(bytes: Buffer): void {
+    this.handler?.onWritten();
+    this.socket!.write(bytes);
+  }
+
+  private open(): void {
+    this.options.opening();
+    const port = Number(this.url.port || (this.url.protocol === 'https:' ? 443 : 80));
+    const host = this.url.hostname.replace(/^\[|\]$/g, '');
+    const tls = this.url.protocol === 'https:';
+    const socket = tls
+      ? tlsConnect({ host, port, ca: this.options.ca, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], session: this.session })
+      : tcpConnect({ host, port });
+    socket.setNoDelay(true);
+    this.socket = socket;
+    this.connecting = true;
+    socket.setTimeout(this.options.timeoutMs);
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
+      if (this.socket !== socket) return;
+      this.connecting = false;
+      const bytes = this.pendingWrite;
+      this.pendingWrite = null;
+      if (bytes && this.handler) this.write(bytes);
+    });
+    if (tls) socket.on('session', (s: Buffer) => (this.session = s));
+    socket.on('data', (chunk: Buffer) => {
+      if (this.socket !== socket) return;
+      try {
+        this.parser.feed(chunk);
+      } catch (err) {
+        this.fail(err instanceof ParseError ? err : coded(String(err), 'HPE_INVALID_RESPONSE'));
+      }
+    });
+    // The server's FIN. It ends a body read until close; with a request outstanding, anything
+    // else is the keep-alive race: "other side closed", undici's UND_ERR_SOCKET.
+    socket.on('end', () => {
+      if (this.socket !== socket || this.parser.end()) return;
+      this.fail(coded('other side closed', 'UND_ERR_SOCKET'));
+    });
+    socket.on('error', (err) => {
+      if (this.socket === socket) this.fail(err);
+    });
+    socket.on('close', () => {
+      if (this.socket === socket) this.fail(coded('other side closed', 'UND_ERR_SOCKET'));
+    });
+    // Idle longer than the timeout: connecting, waiting for the head, or between body bytes
+    // (the socket's timer restarts at every read and write). An idle keep-alive socket waits on.
+    socket.on('timeout', () => {
+      if (this.socket !== socket) return;
+      if (this.connecting) this.fail(coded(`could not connect within ${this.options.timeoutMs} ms`, 'UND_ERR_CONNECT_TIMEOUT'));
+      else if (this.parser.busy) {
+        this.fail(this.parser.readingBody
+          ? coded(`the body stalled for ${this.options.timeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')
+          : coded(`no response head within ${this.options.timeoutMs} ms`, 'UND_ERR_HEADERS_TIMEOUT'));
+      }
+    });
+  }
+
+  /** The socket is done: the next request opens a new one. */
+  private drop(): void {
+    const socket = this.socket;
+    this.socket = null;
+    this.connecting = false;
+    this.pendingWrite = null;
+    socket?.destroy();
+  }
+
+  /** The outstanding request (if any) fails with err; the socket is dropped either way. */
+  private fail(err: Error): void {
+    const handler = this.handler;
+    this.handler = null;
+    this.drop();
+    if (handler) {
+      this.parser.reset();
+      handler.onError(err);
+    }
+  }
+
+  private bytesOf(req: LoadRequest): Buffer {
+    const key = `${req.method} ${req.path}`;
+    let bytes = this.built.get(key);
+    if (!bytes) {
+      bytes = requestBytes(this.url.host, req);
+      this.built.set(key, bytes);
+    }
+    // A request that asks the server to close: drop the socket after the response, as undici does.
+    this.closeRequested = bytes.includes(CONNECTION_CLOSE);
+    return bytes;
+  }
+}
+
+const CONNECTION_CLOSE = Buffer.from('\r\nconnection: close\r\n');
+
+/**
+ * The request as it goes on the wire, as undici writes it: request line, host (the scenario's own if
+ * it sets one), the scenario's
+ * headers, `connection: keep-alive` unless the scenario asks for close, content-length for a body.
+ */
+export function requestBytes(host: string, req: LoadRequest): Buffer {
+  let close = false;
+  let lines = '';
+  for (const [name, value] of Object.entries(req.headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'connection') close = value.toLowerCase() === 'close';
+    else if (lower === 'host') host = value; // the scenario's own Host (a virtual host) wins
+    else if (lower !== 'content-length') lines += `${lower}: ${value}\r\n`;
+  }
+  let head = `${req.method} ${req.path} HTTP/1.1\r\nhost: ${host}\r\n${lines}`;
+  head += `connection: ${close ? 'close' : 'keep-alive'}\r\n`;
+  if (req.body !== undefined) head += `content-length: ${Buffer.byteLength(req.body)}\r\n`;
+  return Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), Buffer.from(req.body ?? '')]);
+}
