@@ -5,11 +5,15 @@
 export interface RequestHandler {
   /** the request's head is going out now ("write begins") */
   onWritten(): void;
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean | void;
+  /** the response head; `header` reads one header by its lower-case name, only during this call */
+  onHeaders(statusCode: number, header: HeaderLookup): void;
   onData(chunk: Buffer): boolean | void;
   onComplete(): void;
   onError(err: Error): void;
 }
+
+/** A response header's value by lower-case name (the last one if repeated), undefined when absent. */
+export type HeaderLookup = (lowerCaseName: string) => string | undefined;
 
 export interface LoadRequest {
   path: string;

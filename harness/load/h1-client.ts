@@ -10,7 +10,7 @@
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ParseError, ResponseParser, type ResponseSink } from './h1-parser.ts';
-import { coded, type ClientOptions, type LoadClient, type LoadRequest, type RequestHandler } from './client-api.ts';
+import { coded, type ClientOptions, type HeaderLookup, type LoadClient, type LoadRequest, type RequestHandler } from './client-api.ts';
 
 export class H1Client implements LoadClient, ResponseSink {
   private socket: Socket | null = null;
@@ -47,8 +47,8 @@ export class H1Client implements LoadClient, ResponseSink {
   }
 
   // ResponseSink: the parser's callbacks.
-  head(status: number, rawHeaders: Buffer[]): void {
-    this.handler?.onHeaders(status, rawHeaders);
+  head(status: number, header: HeaderLookup): void {
+    this.handler?.onHeaders(status, header);
   }
 
   data(chunk: Buffer): void {

@@ -7,8 +7,8 @@
 // frame a message, which is most of why it costs a fraction of a general parser.
 
 export interface ResponseSink {
-  /** the final (non-1xx) response head; header names and values as they came, in pairs */
-  head(status: number, rawHeaders: Buffer[]): void;
+  /** the final (non-1xx) response head; `header` reads one of its headers, only during this call */
+  head(status: number, header: (lowerCaseName: string) => string | undefined): void;
   data(chunk: Buffer): void;
   /** the response is complete; keepAlive: the connection may carry another request */
   complete(keepAlive: boolean): void;
@@ -42,6 +42,20 @@ export class ResponseParser {
   private left = 0;
   private keepAlive = true;
   private bodyless = false;
+  /** the head being delivered: its buffer and, per header, [name start, name end, value start, value end] */
+  private headBuf: Buffer | null = null;
+  private readonly fields: number[] = [];
+  /** Reads a header of the head being delivered; no string is made for headers nobody asks for. */
+  private readonly header = (lowerCaseName: string): string | undefined => {
+    const buf = this.headBuf!;
+    let value: string | undefined;
+    for (let i = 0; i < this.fields.length; i += 4) {
+      if (this.fields[i + 1] - this.fields[i] === lowerCaseName.length && buf.toString('latin1', this.fields[i], this.fields[i + 1]).toLowerCase() === lowerCaseName) {
+        value = buf.toString('latin1', this.fields[i + 2], this.fields[i + 3]);
+      }
+    }
+    return value;
+  };
 
   constructor(private readonly sink: ResponseSink) {}
 
@@ -141,7 +155,8 @@ export class ResponseParser {
     const d = (i: number) => (buf[from + i] >= 0x30 && buf[from + i] <= 0x39 ? buf[from + i] - 0x30 : NaN);
     const status = d(9) * 100 + d(10) * 10 + d(11);
     if (!(status >= 100)) throw new ParseError(`bad status code in ${JSON.stringify(buf.toString('latin1', from, from + 12))}`);
-    const raw: Buffer[] = [];
+    const fields = this.fields;
+    fields.length = 0;
     let length = -1;
     let chunked = false;
     let connection = '';
@@ -154,8 +169,7 @@ export class ResponseParser {
       while (v < lineEnd && (buf[v] === 0x20 || buf[v] === 0x09)) v++;
       let ve = lineEnd;
       while (ve > v && (buf[ve - 1] === 0x20 || buf[ve - 1] === 0x09)) ve--;
-      const name = buf.subarray(lineStart, colon);
-      raw.push(name, buf.subarray(v, ve));
+      fields.push(lineStart, colon, v, ve);
       // Only the framing headers are read; their lengths pick them out before any string is made.
       const len = colon - lineStart;
       if (len === 14 || len === 17 || len === 10) {
@@ -172,7 +186,9 @@ export class ResponseParser {
     // 1xx (100 Continue, 103 Early Hints): an interim head; the final one follows.
     if (status < 200 && status !== 101) return;
     this.keepAlive = http10 ? connection.includes('keep-alive') : !connection.includes('close');
-    this.sink.head(status, raw);
+    this.headBuf = buf;
+    this.sink.head(status, this.header);
+    this.headBuf = null;
     if (this.bodyless || status === 204 || status === 304 || status === 101) this.finish();
     else if (chunked) this.state = State.ChunkSize;
     else if (length >= 0) {

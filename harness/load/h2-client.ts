@@ -47,11 +47,8 @@ export class H2Client implements LoadClient {
       stream.close(constants.NGHTTP2_CANCEL);
     });
     stream.on('response', (headers: IncomingHttpHeaders) => {
-      const raw: Buffer[] = [];
-      for (const [name, value] of Object.entries(headers)) {
-        if (!name.startsWith(':') && value !== undefined) raw.push(Buffer.from(name), Buffer.from(String(value)));
-      }
-      handler.onHeaders(Number(headers[':status']), raw);
+      // Node gives HTTP/2 header names in lower case, as the protocol requires.
+      handler.onHeaders(Number(headers[':status']), (name) => (headers[name] === undefined ? undefined : String(headers[name])));
     });
     stream.on('data', (chunk: Buffer) => handler.onData(chunk));
     stream.on('end', () => settle());

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { nowNs } from '../clock.ts';
 import { OUTCOME, RecordWriter, buffersOf, type HiddenFailure, type OutcomeCode } from '../records/records.ts';
 import { resends } from './client.ts';
-import type { LoadClient, RequestHandler } from './client-api.ts';
+import type { HeaderLookup, LoadClient, RequestHandler } from './client-api.ts';
 import { H1Client } from './h1-client.ts';
 import { H2Client } from './h2-client.ts';
 import { createPacer } from './pacer.ts';
@@ -103,15 +103,11 @@ class Connection implements RequestHandler {
     this.reused = this.served > 0;
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+  onHeaders(statusCode: number, header: HeaderLookup): void {
     this.status = statusCode;
-    for (let i = 0; i < rawHeaders.length; i += 2) {
-      // Header names are case-insensitive: Caddy, for one, sends X-Served-By.
-      if (rawHeaders[i].length === COLOUR_HEADER.length && rawHeaders[i].toString('latin1').toLowerCase() === COLOUR_HEADER) {
-        this.colour = colourOf(rawHeaders[i + 1].toString('latin1'));
-      }
-    }
-    return true;
+    // Header names are case-insensitive (Caddy, for one, sends X-Served-By): the lookup folds case.
+    const colour = header(COLOUR_HEADER);
+    if (colour !== undefined) this.colour = colourOf(colour);
   }
 
   onData(chunk: Buffer): boolean {

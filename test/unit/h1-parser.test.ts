@@ -4,14 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { ParseError, ResponseParser } from '../../harness/load/h1-parser.ts';
 import { requestBytes } from '../../harness/load/h1-client.ts';
 
-interface Parsed { status: number; headers: string[]; body: string; keepAlive: boolean | null }
+interface Parsed { status: number; headers: Record<string, string | undefined>; body: string; keepAlive: boolean | null }
+
+/** The headers each test reads through the lookup the parser offers. */
+const READ = ['server', 'content-length', 'x-served-by', 'absent'];
 
 function parser() {
-  const got: Parsed = { status: 0, headers: [], body: '', keepAlive: null };
+  const got: Parsed = { status: 0, headers: {}, body: '', keepAlive: null };
   const p = new ResponseParser({
-    head: (status, raw) => {
+    head: (status, header) => {
       got.status = status;
-      got.headers = raw.map((b) => b.toString('latin1'));
+      got.headers = Object.fromEntries(READ.map((name) => [name, header(name)]));
     },
     data: (chunk) => (got.body += chunk.toString('latin1')),
     complete: (keepAlive) => (got.keepAlive = keepAlive),
@@ -42,9 +45,9 @@ function parseEveryWay(wire: string, opts: { head?: boolean; end?: boolean } = {
 }
 
 describe('the HTTP/1.1 response parser', () => {
-  it('reads a Content-Length response, its headers as they came, and keeps the connection', () => {
-    const r = parseEveryWay('HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 5\r\nX-Served-By:  blue \r\n\r\nblue\n');
-    expect(r).toEqual({ status: 200, headers: ['Server', 'nginx', 'Content-Length', '5', 'X-Served-By', 'blue'], body: 'blue\n', keepAlive: true });
+  it('reads a Content-Length response, any header by name whatever its case, and keeps the connection', () => {
+    const r = parseEveryWay('HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 5\r\nX-Served-By: green\r\nx-served-by:  blue \r\n\r\nblue\n');
+    expect(r).toEqual({ status: 200, headers: { server: 'nginx', 'content-length': '5', 'x-served-by': 'blue', absent: undefined }, body: 'blue\n', keepAlive: true });
   });
 
   it('decodes a chunked body with extensions and trailers', () => {
