@@ -7,6 +7,8 @@ import { CannotMeasure } from '../errors.ts';
  * here, named by its field, before anything has started on it. Port 0 picks a free port
  * *below* the kernel's ephemeral range: the load's and nginx's outgoing connections draw from
  * that range, and a colour's port is released and bound again at every switch.
+ * A picked port is never picked again by this process: blue's port is free again once claimed
+ * (its app binds it later), so green's pick could otherwise land on it.
  */
 export async function claimPort(port: number, field: string): Promise<number> {
   if (port !== 0) return bind(port, field);
@@ -14,11 +16,18 @@ export async function claimPort(port: number, field: string): Promise<number> {
   const from = Math.max(1024, Math.min(20_000, low - 5000));
   for (let attempt = 0; attempt < 50; attempt++) {
     const candidate = from + Math.floor(Math.random() * (low - from));
+    if (picked.has(candidate)) continue;
     const bound = await bind(candidate, field).catch(() => null);
-    if (bound !== null) return bound;
+    if (bound !== null) {
+      picked.add(bound);
+      return bound;
+    }
   }
   return bind(0, field);
 }
+
+/** Ports claimPort(0) has handed out in this process. */
+const picked = new Set<number>();
 
 function ephemeralRange(): [number, number] {
   try {
