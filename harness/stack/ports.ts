@@ -7,7 +7,7 @@ import { CannotMeasure } from '../errors.ts';
  * here, named by its field, before anything has started on it. Port 0 picks a free port
  * *below* the kernel's ephemeral range: the load's and nginx's outgoing connections draw from
  * that range, and a colour's port is released and bound again at every switch.
- * A picked port is never picked again by this process: blue's port is free again once claimed
+ * A picked port is not picked again by this process soon after: blue's port is free again once claimed
  * (its app binds it later), so green's pick could otherwise land on it.
  */
 export async function claimPort(port: number, field: string): Promise<number> {
@@ -20,14 +20,16 @@ export async function claimPort(port: number, field: string): Promise<number> {
     const bound = await bind(candidate, field).catch(() => null);
     if (bound !== null) {
       picked.add(bound);
+      if (picked.size > PICKED_KEPT) picked.delete(picked.values().next().value!);
       return bound;
     }
   }
   return bind(0, field);
 }
 
-/** Ports claimPort(0) has handed out in this process. */
+/** Ports claimPort(0) has handed out in this process, the latest PICKED_KEPT (a stack takes three). */
 const picked = new Set<number>();
+const PICKED_KEPT = 256;
 
 function ephemeralRange(): [number, number] {
   try {
