@@ -24,8 +24,6 @@ export async function bundleAgent(outDir: string): Promise<void> {
     format: 'esm',
     target: 'node20',
     plugins: [bundledThreads],
-    // undici is CommonJS: its require() calls need a require in an ES module.
-    banner: { js: "import { createRequire as __agentRequire } from 'node:module'; const require = __agentRequire(import.meta.url);" },
     legalComments: 'none',
     logLevel: 'silent',
   });

@@ -24,7 +24,7 @@ export interface HtmlExtras {
 /** What each failure code means in the reload story. */
 export const CODE_EXPLANATIONS: Record<string, string> = {
   UND_ERR_SOCKET:
-    'undici "other side closed": the server closed the keep-alive connection while this request was on it. At a reload, an old nginx worker closes its idle keep-alive connections as it exits; a request sent just before the close is lost.',
+    'The server closed the keep-alive connection while this request was on it ("other side closed"; the code is the one undici gives, kept so that runs compare). At a reload, an old nginx worker closes its idle keep-alive connections as it exits; a request sent just before the close is lost.',
   ECONNRESET:
     'The connection was reset (TCP RST): the request reached a socket the old worker had already closed, or closed with unread data, so the kernel answered with a reset.',
   ECONNREFUSED: 'Nothing was listening on the port when a new connection was attempted (the proxy or app was down).',
@@ -92,7 +92,7 @@ ${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connec
 <tr><td class="l">load shape and meter</td><td class="l">${loadLines(report).map(esc).join('<br>')}</td></tr>
 <tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>
 ${meta.stack ? `<tr><td class="l">stack</td><td class="l">${esc(meta.stack.driver)} driver${meta.stack.images ? `, images ${esc(meta.stack.images.proxy)} + ${esc(meta.stack.images.apps)} (${esc(meta.stack.engine ?? '')})` : ''}; traffic: ${esc(meta.stack.path)}</td></tr>` : ''}
-<tr><td class="l">machine</td><td class="l">${esc(meta.machine.hostname)}: ${meta.machine.cpus} cpu (${esc(meta.machine.cpuModel)}), ${esc(meta.machine.platform)} ${esc(meta.machine.release)}, node ${esc(meta.node)}, undici ${esc(meta.undici)}</td></tr>
+<tr><td class="l">machine</td><td class="l">${esc(meta.machine.hostname)}: ${meta.machine.cpus} cpu (${esc(meta.machine.cpuModel)}), ${esc(meta.machine.platform)} ${esc(meta.machine.release)}, node ${esc(meta.node)}${meta.undici ? `, undici ${esc(meta.undici)}` : ''}</td></tr>
 <tr><td class="l">date</td><td class="l">${esc(meta.startedAt)}</td></tr>
 </table>
 

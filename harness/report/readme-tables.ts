@@ -18,9 +18,9 @@ export function replaceSection(text: string, name: string, body: string): string
   return `${text.slice(0, from + open.length)}\n${body.trim()}\n${text.slice(to)}`;
 }
 
-/** "2 cpu (Intel Xeon …), linux 6.1.0, Node v20.20.2, undici 7.30.2" (each row names its proxy) */
+/** "2 cpu (Intel Xeon …), linux 6.1.0, Node v20.20.2" (each row names its proxy; runs made with undici name it) */
 export const machineOf = (r: Report) =>
-  `${r.meta.machine.cpus} cpu (${r.meta.machine.cpuModel}), ${r.meta.machine.platform} ${r.meta.machine.release}, Node ${r.meta.node}, undici ${r.meta.undici}`;
+  `${r.meta.machine.cpus} cpu (${r.meta.machine.cpuModel}), ${r.meta.machine.platform} ${r.meta.machine.release}, Node ${r.meta.node}${r.meta.undici ? `, undici ${r.meta.undici}` : ''}`;
 
 /** The line above a table: when, where, and the exact command. */
 export const provenance = (what: string, date: string, machine: string, command: string, note = '') =>

@@ -1,7 +1,6 @@
 // One measured run: stack up, load on, disruptions at their times, steady cool-down, load off,
 // stack down. This is the orchestrator's thread; the load runs in its own worker thread.
 // After the load has started, nothing is lost: a failure or Ctrl-C still returns every record.
-import { createRequire } from 'node:module';
 import { cpus, hostname, platform, release } from 'node:os';
 import { nowNs, usSince } from '../clock.ts';
 import type { Disruption } from '../analysis/types.ts';
@@ -48,8 +47,8 @@ export interface RunMeta {
   /** the driver, the path the traffic took, the images (Docker); absent in runs stored before drivers */
   stack?: StackInfo;
   node: string;
-  /** the client's version matters: how it handles a socket closed while idle shifts the figures */
-  undici: string;
+  /** runs stored while the load used undici: its version (how a client handles a socket closed while idle shifts the figures) */
+  undici?: string;
   machine: { hostname: string; platform: string; release: string; cpus: number; cpuModel: string };
   /** what the load spoke: HTTP/1.1, HTTP/1.1 over TLS or HTTP/2 over TLS; absent in runs stored before TLS */
   protocol?: string;
@@ -207,7 +206,6 @@ export async function runScenario<T extends Target>(
       proxy: { kind: stack.proxy.kind, version: stack.proxy.version },
       stack: stack.info,
       node: process.version,
-      undici: UNDICI_VERSION,
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
       protocol: protocolOf(stack.origin, scenario.load.http2),
       loadThreads: agents ? agents.reduce((n, a) => n + a.threads, 0) : threads,
@@ -224,8 +222,6 @@ export async function runScenario<T extends Target>(
     proxyFiles,
   };
 }
-
-const UNDICI_VERSION = (createRequire(import.meta.url)('undici/package.json') as { version: string }).version;
 
 const lastEventUs = (d: RawDisruption, origin: bigint) => usSince(origin, d.events[d.events.length - 1].atNs);
 

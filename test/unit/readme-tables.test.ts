@@ -25,7 +25,7 @@ describe('README measured tables', () => {
   it('names machine, date and command', () => {
     const line = provenance('One run each', '2026-11-25T21:00:00Z', machineOf(report), 'npm run scenario -- <name> --json', 'Shared machine.');
     expect(line).toBe(
-      'One run each, made on 2026-11-25 on 2 cpu (test), linux test, Node ' + process.version + ', undici test by `npm run scenario -- <name> --json` (regenerate: `npm run readme-tables`). Shared machine.',
+      'One run each, made on 2026-11-25 on 2 cpu (test), linux test, Node ' + process.version + ' by `npm run scenario -- <name> --json` (regenerate: `npm run readme-tables`). Shared machine.',
     );
   });
 

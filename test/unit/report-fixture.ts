@@ -52,7 +52,6 @@ export function syntheticRun(): RunOutput {
       startedAt: '2026-11-24T12:00:00.000Z',
       proxy: { kind: 'nginx', version: 'nginx/1.22.1' },
       node: process.version,
-      undici: 'test',
       machine: { hostname: 'test', platform: 'linux', release: 'test', cpus: 2, cpuModel: 'test' },
       loadThreads: 1,
       network: null,
