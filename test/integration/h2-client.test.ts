@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startLoad } from '../../harness/load/generator.ts';
 import { makeCertificate, type TlsFiles } from '../../harness/stack/proxy/tls-cert.ts';
+import { loadOptions } from './helpers.ts';
 
 let dir = '';
 let tls: TlsFiles;
@@ -34,22 +35,7 @@ function listen(onStream: (stream: ServerHttp2Stream, n: number) => void): Promi
 }
 
 async function load(port: number, maxRequests: number, timeoutMs = 2000) {
-  const running = await startLoad({
-    url: `https://127.0.0.1:${port}/`,
-    http2: true,
-    tls: { ca: tls.pem },
-    connections: 1,
-    timeoutMs,
-    clientKeepAlive: true,
-    successMin: 200,
-    successMax: 399,
-    maxDurationMs: 10_000,
-    maxRequests,
-    model: 'closed',
-    pacing: 'timer',
-    arrivals: { rate: 0, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 },
-    threads: 1,
-  });
+  const running = await startLoad(loadOptions(`https://127.0.0.1:${port}/`, { http2: true, tls: { ca: tls.pem }, connections: 1, timeoutMs, maxRequests }));
   await new Promise((r) => setTimeout(r, timeoutMs + 1000));
   const { records: r } = await running.stop();
   return Array.from({ length: r.count }, (_, i) => ({ code: r.errorCodes[r.error[i]] || 'ok', conn: r.conn[i], reused: r.reused[i], colour: r.colour[i] }));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
+import type { LoadOptions } from '../../harness/load/protocol.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -115,3 +116,20 @@ export function testHttpServer(): { listen(handler: RequestListener): Promise<nu
     },
   };
 }
+
+/** Load options for a test: a small closed loop on one thread, bounded in count and time; `o` overrides. */
+export const loadOptions = (url: string, o: Partial<LoadOptions>): LoadOptions => ({
+  url,
+  connections: 2,
+  timeoutMs: 2000,
+  clientKeepAlive: true,
+  successMin: 200,
+  successMax: 399,
+  maxDurationMs: 10_000,
+  maxRequests: 50,
+  model: 'closed',
+  pacing: 'timer',
+  arrivals: { rate: 0, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 },
+  threads: 1,
+  ...o,
+});

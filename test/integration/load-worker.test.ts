@@ -4,25 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { startLoad } from '../../harness/load/generator.ts';
 import { OUTCOME, type RecordSet } from '../../harness/records/records.ts';
-import { testHttpServer } from './helpers.ts';
+import { loadOptions, testHttpServer } from './helpers.ts';
 
 const { listen, close } = testHttpServer();
 
 async function load(port: number, connections: number, maxRequests: number): Promise<RecordSet> {
-  const running = await startLoad({
-    url: `http://127.0.0.1:${port}/`,
-    connections,
-    timeoutMs: 2000,
-    clientKeepAlive: true,
-    successMin: 200,
-    successMax: 399,
-    maxDurationMs: 10_000,
-    maxRequests,
-    model: 'closed',
-    pacing: 'poll',
-    arrivals: { rate: 0, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 },
-    threads: 1,
-  });
+  const running = await startLoad(loadOptions(`http://127.0.0.1:${port}/`, { connections, maxRequests, pacing: 'poll' }));
   await new Promise((r) => setTimeout(r, 1500)); // far longer than maxRequests needs
   return (await running.stop()).records;
 }

@@ -9,25 +9,21 @@ import { usSince } from '../../harness/clock.ts';
 import { startLoad } from '../../harness/load/generator.ts';
 import type { LoadOptions } from '../../harness/load/protocol.ts';
 import { OUTCOME, type RecordSet } from '../../harness/records/records.ts';
-import { runCli, testHttpServer } from './helpers.ts';
+import { loadOptions, runCli, testHttpServer } from './helpers.ts';
 
 const { listen } = testHttpServer();
 
-const options = (port: number, o: Partial<LoadOptions>): LoadOptions => ({
-  url: `http://127.0.0.1:${port}/`,
-  model: 'open',
-  arrivals: { rate: 1000, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 },
-  pacing: 'poll',
-  threads: 1,
-  connections: 8,
-  timeoutMs: 3000,
-  clientKeepAlive: true,
-  successMin: 200,
-  successMax: 399,
-  maxDurationMs: 20_000,
-  maxRequests: 1_000_000,
-  ...o,
-});
+const options = (port: number, o: Partial<LoadOptions>): LoadOptions =>
+  loadOptions(`http://127.0.0.1:${port}/`, {
+    model: 'open',
+    arrivals: { rate: 1000, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 },
+    pacing: 'poll',
+    connections: 8,
+    timeoutMs: 3000,
+    maxDurationMs: 20_000,
+    maxRequests: 1_000_000,
+    ...o,
+  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const indices = (set: RecordSet, keep: (i: number) => boolean) => Array.from({ length: set.count }, (_, i) => i).filter(keep);

@@ -8,7 +8,7 @@ import { runPlanned } from '../../harness/run/plans.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 import { startLocalStack } from '../../harness/stack/stack.ts';
-import { harnessProcesses } from './helpers.ts';
+import { harnessProcesses, loadOptions } from './helpers.ts';
 
 async function measure(name: string, switches: number, duration: string, extra: string[] = []) {
   const sets = [`load.durationMs=${duration}`, 'load.warmupMs=1s', 'load.cooldownMs=2s', `switches.count=${switches}`, ...extra];
@@ -18,22 +18,6 @@ async function measure(name: string, switches: number, duration: string, extra: 
   expect(harnessProcesses()).toEqual([]);
   return { run, a: analyzeRun(run.records, run.disruptions, scenario, run.loadStalls, run.hiddenFailures) };
 }
-
-const loadOptions = (url: string, o: Partial<LoadOptions>): LoadOptions => ({
-  url,
-  connections: 2,
-  timeoutMs: 2000,
-  clientKeepAlive: true,
-  successMin: 200,
-  successMax: 399,
-  maxDurationMs: 10_000,
-  maxRequests: 50,
-  model: 'closed',
-  pacing: 'timer',
-  arrivals: { rate: 0, rampFromRate: 0, rampMs: 0, arrivals: 'constant', seed: 1 },
-  threads: 1,
-  ...o,
-});
 
 describe('TLS and HTTP/2 in front of nginx', () => {
   it('the load trusts the generated certificate and nothing else, over HTTP/1.1 and HTTP/2', async () => {
@@ -66,7 +50,10 @@ describe('TLS and HTTP/2 in front of nginx', () => {
     expect(a.totals.ok).toBeGreaterThan(1000);
     // The measured direction on nginx 1.22: refused streams at reloads, on reused connections.
     expect(a.totals.failed).toBeGreaterThan(0);
-    expect(Object.keys(a.totals.byCode)).toEqual(['H2_REFUSED_STREAM']);
+    expect(a.totals.byCode.H2_REFUSED_STREAM).toBeGreaterThan(0);
+    // Besides them, only nginx 1.22's own HTTP/2 fault (fixed in 1.27.1): a connection whose TLS
+    // handshake straddles the reload stays on the old worker, with the old colour: HTTP 502.
+    expect(Object.keys(a.totals.byCode).filter((code) => code !== 'H2_REFUSED_STREAM' && code !== 'HTTP 502')).toEqual([]);
     expect(a.totals.backgroundFailures).toBe(0);
     for (const d of a.disruptions) expect(d.crossover?.newShareAfter).toBeGreaterThan(0.99);
     // The retrying client's direction is checked on nginx 1.30 (docker-stack.test.ts): on 1.22 a
