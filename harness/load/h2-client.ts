@@ -1,5 +1,5 @@
-// One HTTP/2 connection of a load thread, with the part of undici's Client the worker uses
-// (dispatch to a handler, destroy). Node's own http2 session, not undici's: at a reload nginx
+// One HTTP/2 connection of a load thread, with the small interface the worker uses (client-api.ts:
+// dispatch to a handler, destroy). Node's own http2 session, not undici's: at a reload nginx
 // sends GOAWAY naming the last stream it will still answer, and a client must finish those
 // streams; undici 7 fails the one in flight instead (its onHttp2SessionGoAway), which would
 // count the client's own error as the proxy's. Node's session keeps them, as browsers do.

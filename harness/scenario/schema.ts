@@ -194,7 +194,7 @@ const LoadSchema = z
      * connection so the figures compare with HTTP/1.1's; at a reload nginx sends GOAWAY
      */
     http2: z.boolean().default(false),
-    /** no complete response within this long is a timeout; must be > 0 (undici's 0 means none) */
+    /** no complete response within this long is a timeout; must be > 0 (0 would mean no timeout at all) */
     timeoutMs: ms.pipe(z.number().positive({ error: 'must be more than 0 (0 would turn timeouts off)' })).default(5000),
     path: z.string().startsWith('/').default('/'),
     /** several paths, requested in turn (in place of path) */
