@@ -106,14 +106,10 @@ export class ResponseParser {
           at = end + 4;
           break;
         }
-        case State.Length: {
-          const n = Math.min(this.left, buf.length - at);
-          this.sink.data(buf.subarray(at, at + n));
-          at += n;
-          this.left -= n;
+        case State.Length:
+          at = this.counted(buf, at);
           if (this.left === 0) this.finish();
           break;
-        }
         case State.ChunkSize:
         case State.ChunkDataEnd:
         case State.Trailers: {
@@ -123,19 +119,23 @@ export class ResponseParser {
           this.chunkLine(line.text);
           break;
         }
-        case State.ChunkData: {
-          const n = Math.min(this.left, buf.length - at);
-          this.sink.data(buf.subarray(at, at + n));
-          at += n;
-          this.left -= n;
+        case State.ChunkData:
+          at = this.counted(buf, at);
           if (this.left === 0) this.state = State.ChunkDataEnd;
           break;
-        }
         case State.UntilClose:
           this.sink.data(buf.subarray(at));
           return;
       }
     }
+  }
+
+  /** Passes on up to `left` body bytes from buf at `at` (a Content-Length body or one chunk); returns where it stopped. */
+  private counted(buf: Buffer, at: number): number {
+    const n = Math.min(this.left, buf.length - at);
+    this.sink.data(buf.subarray(at, at + n));
+    this.left -= n;
+    return at + n;
   }
 
   /** The server closed its side. True when that ends the response (a body read until close). */
