@@ -17,24 +17,35 @@ export class H1Client implements LoadClient, ResponseSink {
   private connecting = false;
   private handler: RequestHandler | null = null;
   private readonly parser = new ResponseParser(this);
-  /** each request's bytes, built once: a thread sends a handful of distinct requests */
-  private readonly built = new Map<string, Buffer>();
-  private readonly url: URL;
+  /** each request's bytes, built once (a thread sends a handful of distinct requests), and whether it asks the server to close */
+  private readonly built = new Map<string, { bytes: Buffer; close: boolean }>();
+  /** the request's bytes, held while its connection is still being opened */
+  private pendingWrite: Buffer | null = null;
   /** TLS session of the last connection, offered to the next (resumption, as undici's connector does) */
   private session: Buffer | undefined;
+  /** the outstanding request asked the server to close: drop the socket after its response, as undici does */
   private closeRequested = false;
+  private readonly host: string;
+  private readonly hostHeader: string;
+  private readonly port: number;
+  private readonly tls: boolean;
 
   constructor(
     origin: string,
     private readonly options: ClientOptions,
   ) {
-    this.url = new URL(origin);
+    const url = new URL(origin);
+    this.tls = url.protocol === 'https:';
+    this.host = url.hostname.replace(/^\[|\]$/g, '');
+    this.hostHeader = url.host;
+    this.port = Number(url.port || (this.tls ? 443 : 80));
   }
 
   /** One request at a time (the worker's pipelining 1). */
   dispatch(req: LoadRequest, handler: RequestHandler): void {
     this.handler = handler;
-    const bytes = this.bytesOf(req);
+    const { bytes, close } = this.requestOf(req);
+    this.closeRequested = close;
     this.parser.expect(req.method === 'HEAD');
     if (!this.socket) this.open();
     if (this.connecting) this.pendingWrite = bytes;
@@ -63,8 +74,6 @@ export class H1Client implements LoadClient, ResponseSink {
     handler?.onComplete();
   }
 
-  private pendingWrite: Buffer | null = null;
-
   private write(bytes: Buffer): void {
     this.handler?.onWritten();
     this.socket!.write(bytes);
@@ -72,9 +81,7 @@ export class H1Client implements LoadClient, ResponseSink {
 
   private open(): void {
     this.options.opening();
-    const port = Number(this.url.port || (this.url.protocol === 'https:' ? 443 : 80));
-    const host = this.url.hostname.replace(/^\[|\]$/g, '');
-    const tls = this.url.protocol === 'https:';
+    const { host, port, tls } = this;
     const socket = tls
       ? tlsConnect({ host, port, ca: this.options.ca, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], session: this.session })
       : tcpConnect({ host, port });
@@ -143,25 +150,24 @@ export class H1Client implements LoadClient, ResponseSink {
     }
   }
 
-  private bytesOf(req: LoadRequest): Buffer {
+  private requestOf(req: LoadRequest): { bytes: Buffer; close: boolean } {
     const key = `${req.method} ${req.path}`;
-    let bytes = this.built.get(key);
-    if (!bytes) {
-      bytes = requestBytes(this.url.host, req);
-      this.built.set(key, bytes);
+    let built = this.built.get(key);
+    if (!built) {
+      const bytes = requestBytes(this.hostHeader, req);
+      built = { bytes, close: bytes.includes(CONNECTION_CLOSE) };
+      this.built.set(key, built);
     }
-    // A request that asks the server to close: drop the socket after the response, as undici does.
-    this.closeRequested = bytes.includes(CONNECTION_CLOSE);
-    return bytes;
+    return built;
   }
 }
 
 const CONNECTION_CLOSE = Buffer.from('\r\nconnection: close\r\n');
 
 /**
- * The request as it goes on the wire, as undici writes it: request line, host (the scenario's own if
- * it sets one), the scenario's
- * headers, `connection: keep-alive` unless the scenario asks for close, content-length for a body.
+ * The request as it goes on the wire, as undici writes it: request line, host (the scenario's own
+ * if it sets one), the scenario's headers, `connection: keep-alive` unless the scenario asks for
+ * close, content-length for a body.
  */
 export function requestBytes(host: string, req: LoadRequest): Buffer {
   let close = false;
