@@ -102,7 +102,9 @@ export class H1Client implements LoadClient, ResponseSink {
       try {
         this.parser.feed(chunk);
       } catch (err) {
-        this.fail(err instanceof ParseError ? err : coded(String(err), 'HPE_INVALID_RESPONSE'));
+        // A malformed response is the server's failure; anything else is a bug of ours, not recorded as the server's.
+        if (!(err instanceof ParseError)) throw err;
+        this.fail(err);
       }
     });
     // The server's FIN. It ends a body read until close; with a request outstanding, anything
