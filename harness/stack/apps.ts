@@ -1,13 +1,14 @@
 // The blue and green app fixtures, each in its own process, as a deployment runs them.
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import type { Server } from 'node:net';
 import { request as tlsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { Colour } from '../records/records.ts';
 import { CannotMeasure } from '../errors.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { spawnTracked, stopChild } from './processes.ts';
-import { waitForPort } from './ports.ts';
+import { listeningFd, waitForPort } from './ports.ts';
 
 const FIXTURE = fileURLToPath(new URL('./fixture/app.mjs', import.meta.url));
 
@@ -26,17 +27,36 @@ export interface RunningApp {
 /** The path the health check asks for. */
 export const healthPath = (apps: Scenario['apps']) => apps.healthPath ?? (apps.command ? '/' : '/__health');
 
-/** Spawns a fixture, or your app (apps.command); resolves once it is listening (the "started" moment). */
-export async function startApp(colour: Colour, apps: Scenario['apps'], port: number): Promise<RunningApp> {
-  if (apps.command) return startCommand(colour, apps, port);
-  const child = spawnTracked(process.execPath, [
-    FIXTURE,
-    '--colour', colour,
-    '--port', String(port),
-    '--delay-ms', String(apps.delayMs),
-    '--body-bytes', String(apps.bodyBytes),
-    '--healthy-after-ms', String(apps.healthyAfterMs),
-  ]);
+/**
+ * Spawns a fixture, or your app (apps.command); resolves once it is listening (the "started"
+ * moment). `listener` is the colour's port, held open by the stack: a fixture serves on that very
+ * socket (its fd 3), so no other process can take the port before it starts; your app gets the
+ * port number (PORT) and binds it itself.
+ */
+export async function startApp(colour: Colour, apps: Scenario['apps'], listener: Server): Promise<RunningApp> {
+  const { port } = listener.address() as { port: number };
+  if (apps.command) {
+    await new Promise((resolve) => listener.close(resolve));
+    return startCommand(colour, apps, port);
+  }
+  let child: ChildProcess;
+  try {
+    child = spawnTracked(
+      process.execPath,
+      [
+        FIXTURE,
+        '--colour', colour,
+        '--listen-fd', '3',
+        '--delay-ms', String(apps.delayMs),
+        '--body-bytes', String(apps.bodyBytes),
+        '--healthy-after-ms', String(apps.healthyAfterMs),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe', listeningFd(listener)] },
+    );
+  } finally {
+    // the child has its own copy of the socket once spawned; ours is only in the way
+    listener.close();
+  }
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const listening = await new Promise<number>((resolve, reject) => {

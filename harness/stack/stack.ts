@@ -1,12 +1,13 @@
 // A stack: one proxy in front of the live colour of a blue/green pair. The local driver (here)
 // runs real processes on 127.0.0.1; the Docker driver (docker/docker-stack.ts) runs containers.
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Colour } from '../records/records.ts';
 import type { ProxySettings, Scenario } from '../scenario/schema.ts';
 import { startApp, type RunningApp } from './apps.ts';
-import { claimPort } from './ports.ts';
+import { claimPort, holdPort } from './ports.ts';
 import { Caddy } from './proxy/caddy.ts';
 import { HAProxy } from './proxy/haproxy.ts';
 import { Nginx } from './proxy/nginx.ts';
@@ -66,15 +67,22 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
   let proxy: Proxy | null = null;
   let failed: (why: string) => void = () => {};
   const failure = new Promise<string>((resolve) => (failed = resolve));
-  // Each colour keeps its port for the whole run, as a deployment's blue and green do.
+  // Each colour keeps its port for the whole run, as a deployment's blue and green do. A port is
+  // held from its pick to its app's first start; bound again by port at each later start.
   const appPorts: Record<Colour, number> = { blue: 0, green: 0 };
+  const held = new Map<Colour, Server>();
+  const field = (colour: Colour) => (colour === 'blue' ? 'apps.bluePort' : 'apps.greenPort');
   const launch = async (colour: Colour) => {
-    const app = await startApp(colour, scenario.apps, appPorts[colour]);
+    const listener = held.get(colour) ?? (await holdPort(appPorts[colour], field(colour)));
+    held.delete(colour);
+    const app = await startApp(colour, scenario.apps, listener);
     apps.add(app);
     void app.ended.then(failed);
     return app;
   };
   const stop = async () => {
+    for (const listener of held.values()) listener.close();
+    held.clear();
     await proxy?.stop();
     await Promise.all([...apps].map((a) => a.stop()));
     apps.clear();
@@ -82,8 +90,11 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
   };
   try {
     const port = await claimPort(scenario.proxy.port, 'proxy.port');
-    appPorts.blue = await claimPort(scenario.apps.bluePort, 'apps.bluePort');
-    appPorts.green = await claimPort(scenario.apps.greenPort, 'apps.greenPort');
+    for (const colour of ['blue', 'green'] as const) {
+      const listener = await holdPort(scenario.apps[colour === 'blue' ? 'bluePort' : 'greenPort'], field(colour));
+      held.set(colour, listener);
+      appPorts[colour] = (listener.address() as { port: number }).port;
+    }
     proxy = await PROXIES[scenario.proxy.kind](scenario, prefix, port, appPorts);
     void proxy.ended.then(failed);
     const live = await launch('blue');
