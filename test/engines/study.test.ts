@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Study } from '../../harness/study/results.ts';
-import { harnessProcesses, startScript } from './helpers.ts';
+import { harnessProcesses, startScript } from '../integration/helpers.ts';
 
 describe('npm run study -- --quick', () => {
   it('measures every fix, ranks them, and derives the recommendation', async () => {

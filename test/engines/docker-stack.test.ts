@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_LABEL } from '../../harness/stack/docker/engine.ts';
 import { appImage, ensureImage, nginxImage } from '../../harness/stack/docker/images.ts';
-import { ROOT, runCli, startCli } from './helpers.ts';
+import { ROOT, runCli, startCli } from '../integration/helpers.ts';
 
 const engineUp = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).status === 0;
 const outDir = () => mkdtempSync(join(tmpdir(), 'downtime-test-reports-'));

@@ -11,7 +11,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
 import { RUN_LABEL } from '../../harness/stack/docker/engine.ts';
 import { AGENT_IMAGE, ensureImage } from '../../harness/stack/docker/images.ts';
-import { ROOT, runCli, startScript } from './helpers.ts';
+import { ROOT, runCli, startScript } from '../integration/helpers.ts';
 
 const engineUp = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).status === 0;
 const dockerOut = (args: string[]) => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();

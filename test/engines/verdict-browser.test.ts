@@ -12,7 +12,7 @@ import { buildComparison, groupRuns, renderCompare, type CompareRun } from '../.
 import { writeIndex } from '../../harness/report/index-page.ts';
 import { newRunDir, storeRun } from '../../harness/run/store.ts';
 import { syntheticRunAs } from '../unit/report-fixture.ts';
-import { ROOT } from './helpers.ts';
+import { ROOT } from '../integration/helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
