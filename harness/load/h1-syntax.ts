@@ -1,8 +1,8 @@
 // The bytes of HTTP/1.1 as RFC 9110 and RFC 9112 spell them, for the load's own client: which
 // bytes a status line, a header name and a header value may hold, the values of the headers that
-// frame a response (Content-Length, Transfer-Encoding, Connection), the chunk-size line. Pure
-// and string-free: the parser (h1-parser.ts) calls these on its hot path with byte ranges of the
-// buffer it was given.
+// frame a response (Content-Length, Transfer-Encoding, Connection), the chunk-size line, and the
+// checks on a request's own headers. Pure and string-free on the response side: the parser
+// (h1-parser.ts) calls these on its hot path with byte ranges of the buffer it was given.
 //
 // Where RFC 9112 leaves a choice, this does what Node's own client (llhttp, not lenient) does
 // with a response, as test/unit/h1-differential.test.ts shows case by case.
@@ -203,5 +203,22 @@ export class ChunkSizeLine {
       else throw new ParseError(`bad chunk-size line: byte 0x${c.toString(16)}`);
     }
     return -1;
+  }
+}
+
+/**
+ * Refuses, naming the header, a request header the wire cannot carry as given: a name that is not
+ * a token (RFC 9110 5.1), a value with CR, LF, NUL or another control character (5.5) or a
+ * character past Latin-1, either of which would split or garble the request.
+ */
+export function checkRequestHeader(name: string, value: string): void {
+  if (name === '' || ![...name].every((ch) => ch.charCodeAt(0) < 256 && TCHAR[ch.charCodeAt(0)])) {
+    throw new TypeError(`request header name ${JSON.stringify(name)} is not a token (RFC 9110 5.6.2)`);
+  }
+  for (const ch of value) {
+    const c = ch.codePointAt(0)!;
+    if (c > 0xff || isCtl(c)) {
+      throw new TypeError(`request header ${JSON.stringify(name)}: its value holds ${c > 0xff ? 'a character past Latin-1' : 'a control character (CR, LF, NUL or another)'}: ${JSON.stringify(value)}`);
+    }
   }
 }

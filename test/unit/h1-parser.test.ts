@@ -302,4 +302,17 @@ describe('the request bytes', () => {
       'POST / HTTP/1.1\r\nhost: shop.example\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: 8\r\n\r\n{"é":1}',
     );
   });
+
+  it('refuse, naming it, a header the wire cannot carry: a name that is not a token, a value with CR, LF, NUL or another control', () => {
+    const build = (headers: Record<string, string>) => () => requestBytes('h:1', { method: 'GET', path: '/', headers });
+    expect(build({ 'X-Ok': 'a\tb é' })).not.toThrow();
+    expect(build({ 'X Bad': '1' })).toThrow(/request header name "X Bad" is not a token/);
+    expect(build({ 'X-A:': '1' })).toThrow(/"X-A:" is not a token/);
+    expect(build({ '': '1' })).toThrow(/not a token/);
+    expect(build({ 'X-Inject': 'a\r\nX-Evil: 1' })).toThrow(/request header "X-Inject": its value holds a control character/);
+    expect(build({ 'X-Lf': 'a\nb' })).toThrow(/"X-Lf"/);
+    expect(build({ 'X-Nul': 'a\0b' })).toThrow(/"X-Nul"/);
+    expect(build({ 'X-Wide': 'a\u20acb' })).toThrow(/"X-Wide": its value holds a character past Latin-1/);
+    expect(build({ Host: 'shop.example\r\nX: 1' })).toThrow(/"Host"/);
+  });
 });
