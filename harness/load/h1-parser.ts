@@ -257,11 +257,11 @@ export class ResponseParser {
       this.length = decimal(buf, vs, ve);
       if (this.length < 0 || ++this.lengths > 1) throw new ParseError(`${this.lengths > 1 ? 'a second' : 'bad'} content-length ${JSON.stringify(buf.toString('latin1', vs, ve))}`);
     } else if (len === 17 && caseIs(buf, line, colon, 'transfer-encoding')) {
-      // An empty one is ignored, as llhttp does; of several, the last one's last coding is the final one.
-      if (ve > vs) {
-        this.transferEncoding = true;
-        this.chunked = chunkedLast(buf, vs, ve);
-      }
+      // Of several, the last one's last coding is the final one. An empty one names none, but with
+      // a Content-Length it is refused all the same, as newer llhttp does (Node 20's lets the
+      // Content-Length frame the body).
+      this.transferEncoding = true;
+      if (ve > vs) this.chunked = chunkedLast(buf, vs, ve);
     } else if ((len === 10 && caseIs(buf, line, colon, 'connection')) || (len === 16 && caseIs(buf, line, colon, 'proxy-connection'))) {
       this.connection |= connectionTokens(buf, vs, ve); // llhttp reads Proxy-Connection alike
     }
