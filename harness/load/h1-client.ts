@@ -10,6 +10,7 @@
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ParseError, ResponseParser, type ResponseSink } from './h1-parser.ts';
+import { checkRequestHeader } from './h1-syntax.ts';
 import { coded, type ClientOptions, type HeaderLookup, type LoadClient, type LoadRequest, type RequestHandler } from './client-api.ts';
 
 export class H1Client implements LoadClient, ResponseSink {
@@ -25,6 +26,8 @@ export class H1Client implements LoadClient, ResponseSink {
   private session: Buffer | undefined;
   /** the outstanding request asked the server to close: drop the socket after its response, as undici does */
   private closeRequested = false;
+  /** bytes nobody asked for arrived on the idle connection (which was dropped): the next request fails with this */
+  private stray: ParseError | null = null;
   private readonly host: string;
   private readonly hostHeader: string;
   private readonly port: number;
@@ -43,8 +46,15 @@ export class H1Client implements LoadClient, ResponseSink {
 
   /** One request at a time (the worker's pipelining 1). */
   dispatch(req: LoadRequest, handler: RequestHandler): void {
-    this.handler = handler;
     const { bytes, close } = this.requestOf(req);
+    if (this.stray) {
+      // Recorded as the next request's failure, as the load has no other record to put it in.
+      const err = this.stray;
+      this.stray = null;
+      queueMicrotask(() => handler.onError(err));
+      return;
+    }
+    this.handler = handler;
     this.closeRequested = close;
     this.parser.expect(req.method === 'HEAD');
     if (!this.socket) this.open();
@@ -104,6 +114,7 @@ export class H1Client implements LoadClient, ResponseSink {
       } catch (err) {
         // A malformed response is the server's failure; anything else is a bug of ours, not recorded as the server's.
         if (!(err instanceof ParseError)) throw err;
+        if (!this.handler) this.stray = err; // on an idle connection: not dropped silently
         this.fail(err);
       }
     });
@@ -169,17 +180,21 @@ const CONNECTION_CLOSE = Buffer.from('\r\nconnection: close\r\n');
 /**
  * The request as it goes on the wire, as undici writes it: request line, host (the scenario's own
  * if it sets one), the scenario's headers, `connection: keep-alive` unless the scenario asks for
- * close, content-length for a body.
+ * close, content-length for a body. A header the wire cannot carry as given (a name that is not a
+ * token, a value with CR, LF, NUL or another control character) is refused here, naming it: once
+ * per distinct request, as the bytes are built once.
  */
 export function requestBytes(host: string, req: LoadRequest): Buffer {
   let close = false;
   let lines = '';
   for (const [name, value] of Object.entries(req.headers)) {
+    checkRequestHeader(name, value);
     const lower = name.toLowerCase();
     if (lower === 'connection') close = value.toLowerCase() === 'close';
     else if (lower === 'host') host = value; // the scenario's own Host (a virtual host) wins
     else if (lower !== 'content-length') lines += `${lower}: ${value}\r\n`;
   }
+  checkRequestHeader('host', host);
   let head = `${req.method} ${req.path} HTTP/1.1\r\nhost: ${host}\r\n${lines}`;
   head += `connection: ${close ? 'close' : 'keep-alive'}\r\n`;
   if (req.body !== undefined) head += `content-length: ${Buffer.byteLength(req.body)}\r\n`;

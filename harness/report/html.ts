@@ -32,6 +32,8 @@ export const CODE_EXPLANATIONS: Record<string, string> = {
   UND_ERR_HEADERS_TIMEOUT: 'No response head arrived within load.timeoutMs.',
   UND_ERR_BODY_TIMEOUT: 'The response body stalled for longer than load.timeoutMs.',
   UND_ERR_CONNECT_TIMEOUT: 'The TCP connection could not be established within the timeout.',
+  HPE_INVALID_RESPONSE:
+    'The server sent bytes that are not a well-formed HTTP/1.1 response (RFC 9112): a malformed head or chunk, conflicting framing, bytes after the response nobody asked for, or bytes on an idle connection (counted on the next request there). The load\'s client refused them at once and dropped the connection. One code for all of these, named in the HPE_ family of Node\'s parser (llhttp), whose codes tell them apart.',
   H2_REFUSED_STREAM:
     'HTTP/2: the request was sent after the server\'s GOAWAY (an exiting nginx worker names the last stream it will answer), so it was refused unprocessed. The protocol makes such a request safe to resend, and browsers, curl and Go do; a client that does not sees it fail.',
   ERR_HTTP2_GOAWAY_SESSION: 'HTTP/2: the connection had already received GOAWAY when the request was made on it.',
