@@ -1,5 +1,10 @@
-// npm run study -- --quick, for real: every fix with real switches (the Docker one included, on
-// the engine .ci/run starts), ranked, with the directions the fixes are known to go.
+// npm run study, for real, on a small matrix this machine measures every time: the plain
+// keep-alive nginx and its Connection: close fix under the saturating loop, through the whole
+// path (runs, records, analysis, ranking, recommendation, study.html). Beside them, a fix made
+// unmeasurable on purpose (nginx 1.30 needs the Docker engine; the test points the harness at
+// none), which must be reported as not measured, exit 2, the measured cells still written.
+// The ranking and recommendation rules themselves are tested on stored results in
+// test/unit/study.test.ts; the full matrix is `npm run study -- --quick`.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,53 +12,38 @@ import { describe, expect, it } from 'vitest';
 import type { Study } from '../../harness/study/results.ts';
 import { harnessProcesses, startScript } from '../integration/helpers.ts';
 
-describe('npm run study -- --quick', () => {
-  it('measures every fix, ranks them, and derives the recommendation', async () => {
+describe('npm run study on a small matrix', () => {
+  it('measures the fixes it can, ranks them, derives the recommendation, and names what it could not measure', async () => {
     const out = mkdtempSync(join(tmpdir(), 'downtime-test-study-'));
-    const { code, stdout, stderr } = await startScript('harness/cli/study.ts', ['--quick', '--json', '--out', out]).result;
-    expect(code, stderr).toBe(0);
+    const args = ['--quick', '--fixes', 'nginx-connection-close,nginx-1.30-min-timeout', '--shapes', 'saturating', '--clients', 'raw', '--json', '--out', out];
+    const { code, stdout, stderr } = await startScript('harness/cli/study.ts', args, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }).result;
+    // exit 2: a cell was not measured; the study is still printed and written
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/not measured: .*nginx-1\.30-min-timeout\/saturating\/raw \(no Docker engine/);
     const study = JSON.parse(stdout) as Study;
-    expect(study.cells.every((c) => c.unmeasured === null)).toBe(true);
-    expect(study.rankings.map((r) => `${r.shape.id}/${r.client.id}`)).toEqual([
-      'saturating/raw',
-      'saturating/retrying',
-      'saturating/post',
-      'idle-10ms/raw',
-      'idle-10ms/retrying',
-      'idle-10ms/post',
+    const cell = (fix: string) => study.cells.find((c) => c.fix === fix)!;
+    expect(study.cells.map((c) => `${c.id}: ${c.unmeasured ?? 'measured'}`).sort()).toEqual([
+      'nginx-1.30-min-timeout/saturating/raw: no Docker engine (npm run setup -- --with-docker)',
+      'nginx-1.30/saturating/raw: no Docker engine (npm run setup -- --with-docker)',
+      'nginx-connection-close/saturating/raw: measured',
+      'nginx/saturating/raw: measured',
     ]);
-    for (const shape of ['saturating', 'idle-10ms']) {
-      const cell = (fix: string) => study.cells.find((c) => c.fix === fix && c.shape === shape && c.client === 'raw')!;
-      expect(cell('nginx').failedPerReload!.median, shape).toBeGreaterThan(0); // the seed's problem
-      for (const fix of ['nginx-connection-close', 'nginx-1.30-min-timeout', 'haproxy-idle-close']) expect(cell(fix).failedPerReload!.max, `${fix} ${shape}`).toBe(0);
-      expect(cell('nginx-1.30-min-timeout').version).toMatch(/^nginx\/1\.30\./);
-    }
-    // the client profiles, on the plain nginx: a retry hides most of what raw loses, POST loses it all
-    for (const shape of ['saturating', 'idle-10ms']) {
-      const nginx = (client: string) => study.cells.find((c) => c.fix === 'nginx' && c.shape === shape && c.client === client)!;
-      const seen = `${shape}: ${JSON.stringify(study.clients.find((r) => r.shape === shape)?.byClient)}`;
-      expect(nginx('retrying').hiddenPerReload!.median, seen).toBeGreaterThan(0);
-      expect(nginx('retrying').failedPerReload!.median, seen).toBeLessThan(nginx('raw').failedPerReload!.median);
-      expect(nginx('post').hiddenPerReload!.max, seen).toBe(0);
-      expect(nginx('post').failedPerReload!.median, seen).toBeGreaterThan(nginx('retrying').failedPerReload!.median);
-    }
-    expect(study.clients.map((r) => `${r.fix}/${r.shape}`)).toEqual(['nginx/saturating', 'nginx/idle-10ms']);
-    // a handshake per request: under the saturating loop it costs throughput
-    expect(study.cells.find((c) => c.fix === 'nginx-connection-close' && c.shape === 'saturating')!.cost.throughput).toBeLessThan(0.7);
-    // over TLS the handshake costs far more, and HTTP/2's refused streams count for a raw client
-    const saturating = (fix: string) => study.cells.find((c) => c.fix === fix && c.shape === 'saturating' && c.client === 'raw')!;
-    expect(saturating('nginx-tls-connection-close').failedPerReload!.max).toBe(0);
-    expect(saturating('nginx-tls-connection-close').cost.throughput).toBeLessThan(0.3);
-    expect(saturating('nginx-h2').failedPerReload!.median).toBeGreaterThan(0);
-    for (const ranking of study.rankings.filter((r) => r.client.id === 'raw')) {
-      expect(ranking.cells[ranking.cells.length - 1].failedPerReload!.median).toBeGreaterThan(0);
-      expect(ranking.recommendation[0]).toMatch(/^Lost no request at any reload: /);
-    }
+    // the seed's problem, and its fix: every keep-alive reload races; a handshake per request cannot
+    const seen = JSON.stringify(study.cells.map((c) => [c.id, c.failedPerReload]));
+    expect(cell('nginx').failedPerReload!.median, seen).toBeGreaterThan(0);
+    expect(cell('nginx-connection-close').failedPerReload!.max, seen).toBe(0);
+
+    const [ranking] = study.rankings;
+    expect(study.rankings).toHaveLength(1);
+    expect(ranking.cells.map((c) => c.fix)).toEqual(['nginx-connection-close', 'nginx', 'nginx-1.30-min-timeout', 'nginx-1.30']);
+    expect(ranking.recommendation[0]).toMatch(/^Lost no request at any reload: nginx, Connection: close on every response \(throughput \d+ % of its baseline/);
+    expect(ranking.recommendation).toContainEqual(expect.stringMatching(/^Still lost requests: nginx, plain keep-alive/));
+    expect(ranking.recommendation).toContainEqual(expect.stringMatching(/^Not measured: nginx 1\.30 in Docker, keepalive_min_timeout 1s \(no Docker engine/));
+
     const dir = readdirSync(out).find((d) => d.endsWith('-study'))!;
     const html = readFileSync(join(out, dir, 'study.html'), 'utf8');
     expect(html).toContain('Which fix?');
-    expect(html).toContain('What each client saw');
-    expect(html).toMatch(/k6 and vegeta/);
+    expect(html).toContain('no Docker engine');
     expect(harnessProcesses()).toEqual([]);
-  }, 600_000);
+  }, 180_000);
 });
