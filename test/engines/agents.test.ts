@@ -99,17 +99,22 @@ describe.skipIf(!engineUp && !process.env.CI)('agents under Docker Swarm', () =>
       '--connections', '30', '--set', 'load.model=open', '--set', 'load.rate=900', '--json', '--out', outDir(),
     ]).result;
     expect(r.code, r.stderr).toBe(0);
-    const [truth] = (await getJson(port, '/__outages')) as { startNs: string; endNs: string }[];
-    const truthMs = Number(BigInt(truth.endNs) - BigInt(truth.startNs)) / 1e6;
+    // The truth is the gap as the app served it: its last 200 before the outage to its first
+    // after. Its planned end alone is not: on two cores shared with three agents the app itself
+    // can be late to serve again (seen: 42 ms), and that is no error of the meter's.
+    const [truth] = (await getJson(port, '/__outages')) as { startNs: string; endNs: string; okBeforeNs: string; okAfterNs: string }[];
+    const truthMs = Number(BigInt(truth.okAfterNs) - BigInt(truth.okBeforeNs)) / 1e6;
+    const plannedMs = Number(BigInt(truth.endNs) - BigInt(truth.startNs)) / 1e6;
     const { analysis } = JSON.parse(r.stdout);
     const [d] = analysis.disruptions;
     const uncertainty = analysis.agents.gapUncertaintyMs;
     expect(uncertainty).toBeGreaterThan(0);
     // A stall of an agent's own load thread inside the outage (a shared machine) is in the
     // report (loadStallMs), which says a gap may include it: the bound the report itself states.
-    expect(Math.abs(d.maxGapMs - truthMs), `maxGap ${d.maxGapMs} ms ± ${uncertainty}, truth ${truthMs} ms, load stall ${d.loadStallMs} ms`).toBeLessThanOrEqual(
-      tolerance(truthMs) + uncertainty + d.loadStallMs,
-    );
+    expect(
+      Math.abs(d.maxGapMs - truthMs),
+      `maxGap ${d.maxGapMs} ms ± ${uncertainty}, served gap ${truthMs} ms (outage ${plannedMs} ms), load stall ${d.loadStallMs} ms`,
+    ).toBeLessThanOrEqual(tolerance(truthMs) + uncertainty + d.loadStallMs);
   }, 240_000);
 
   it('one agent killed mid-run: exit 2 naming it, and nothing left', async () => {
