@@ -58,7 +58,7 @@ describe.skipIf(!engineUp && !process.env.CI)('Docker driver', () => {
   }, 120_000);
 
   it('your deploy script does the switch inside the nginx container (DOWNTIME_NGINX_CONTAINER)', async () => {
-    const r = await runCli(['keepalive-60s', ...docker, '--switch-cmd', 'examples/deploy.sh', ...short(2, '9s'), '--out', outDir()]);
+    const r = await runCli(['keepalive-60s', ...docker, '--switch-cmd', 'examples/deploy.sh', ...short(1, '6s'), '--out', outDir()]);
     expect(r.code, r.stderr).toBe(0);
     for (const d of reportOf(r.stdout).analysis.disruptions) {
       expect(d.events.map((e: { name: string }) => e.name)).toContain('switch-command-ended');
@@ -66,23 +66,15 @@ describe.skipIf(!engineUp && !process.env.CI)('Docker driver', () => {
     }
   }, 120_000);
 
-  it('connection-close in containers loses none', async () => {
-    const r = await runCli(['connection-close', ...docker, ...short(3, '10s'), '--out', outDir()]);
-    expect(r.code, r.stderr).toBe(0);
-    const t = reportOf(r.stdout).analysis.totals;
-    expect(t.ok).toBeGreaterThan(1000);
-    expect(t.failed).toBe(0);
-  }, 120_000);
-
-  it('keepalive-min-timeout on nginx 1.30 (sid) loses none over 10 reloads', async () => {
-    const r = await runCli(['keepalive-min-timeout', '--switches', '10', '--json', '--out', outDir()]);
+  it('keepalive-min-timeout on nginx 1.30 (sid) loses none over 4 reloads', async () => {
+    const r = await runCli(['keepalive-min-timeout', ...short(4, '12s'), '--out', outDir()]);
     expect(r.code, r.stderr).toBe(0);
     const report = reportOf(r.stdout);
     expect(report.meta.proxy.version).toMatch(/^nginx\/1\.(2[89]|[3-9]\d)\./);
-    expect(report.analysis.disruptions).toHaveLength(10);
-    expect(report.analysis.totals.ok).toBeGreaterThan(10_000);
+    expect(report.analysis.disruptions).toHaveLength(4);
+    expect(report.analysis.totals.ok).toBeGreaterThan(1000);
     expect(report.analysis.totals.failed).toBe(0);
-  }, 180_000);
+  }, 120_000);
 
   it('HTTP/2 over TLS on nginx 1.30: keepalive_min_timeout does not stop the streams refused after GOAWAY', async () => {
     const tls = ['--set', 'proxy.tls=true', '--set', 'load.http2=true'];
@@ -153,15 +145,18 @@ describe.skipIf(!engineUp && !process.env.CI)('Docker driver', () => {
     expect(readdirSync(out).filter((f) => f.includes('keepalive-60s'))).toHaveLength(1);
   }, 60_000);
 
-  it('a run whose harness was killed is removed, by its labels, when the next run starts', async () => {
+  it('a run whose harness was killed is removed, by its labels, when the next run starts; connection-close in containers loses none', async () => {
     const { child, result } = startCli(['keepalive-60s', ...docker, ...short(2, '10s'), '--out', outDir()]);
     await waitFor(() => leftovers().length >= 3, 30_000);
     child.kill('SIGKILL');
     await result;
     expect(leftovers().length).toBeGreaterThanOrEqual(3);
-    const r = await runCli(['connection-close', ...docker, ...short(1, '5s'), '--out', outDir()]);
+    const r = await runCli(['connection-close', ...docker, ...short(2, '7s'), '--out', outDir()]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/removed the containers of 1 earlier run\(s\) whose harness had died/);
+    const t = reportOf(r.stdout).analysis.totals;
+    expect(t.ok).toBeGreaterThan(1000);
+    expect(t.failed).toBe(0);
   }, 90_000);
 
   it('docker/compose.yaml brings up the same stack by hand, and a reload switches it', async () => {
