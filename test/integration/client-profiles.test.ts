@@ -9,7 +9,7 @@ import { harnessProcesses } from './helpers.ts';
 
 async function measure(client: string) {
   // 2 s between switches: on a busy machine a shorter spacing leaves too little time to see a switch take effect
-  const sets = ['load.durationMs=15s', 'load.warmupMs=1s', 'load.cooldownMs=2s', 'switches.count=6', `load.client=${client}`];
+  const sets = ['load.durationMs=9s', 'load.warmupMs=1s', 'load.cooldownMs=2s', 'switches.count=3', `load.client=${client}`];
   const scenario = resolveScenario('keepalive-60s', sets.map(parseOverride));
   const run = await runPlanned(scenario);
   expect(run.meta.error).toBeNull();

@@ -2,7 +2,7 @@
 // gets its own TMPDIR, so after each row we can say for sure that no process of the run is left,
 // no temp file is left, and what was measured before the fault is still written.
 import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,11 @@ let occupied: Server | null = null;
 beforeEach(() => {
   tmp = mkdtempSync(join(tmpdir(), 'downtime-faults-tmp-'));
   out = mkdtempSync(join(tmpdir(), 'downtime-faults-out-'));
+  // tsx keeps its compile cache in TMPDIR: the suite's own, shared, rather than a cold one per
+  // row (a cold cache costs each CLI start and each load thread about a second of compiling)
+  const cache = `tsx-${process.getuid?.() ?? 0}`;
+  mkdirSync(join(tmpdir(), cache), { recursive: true });
+  symlinkSync(join(tmpdir(), cache), join(tmp, cache));
 });
 
 afterEach(async () => {
@@ -86,7 +91,7 @@ async function loadRunning(): Promise<void> {
   const deadline = Date.now() + 20_000;
   const up = () => ['nginx: worker', 'fixture/app.mjs --colour blue'].every((what) => runProcesses().some((p) => p.includes(what)));
   while (!up() && Date.now() < deadline) await sleep(100);
-  await sleep(2500);
+  await sleep(1000);
 }
 
 function storedReport(): { meta: { error: string | null; aborted: boolean }; analysis: { totals: { requests: number } } } {
@@ -115,11 +120,19 @@ function occupyPort(): Promise<number> {
 /** npm run report on a stored run directory. */
 const report = (dir: string) => spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/report.ts', dir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
 
-/** A quick run whose directory later rows damage. */
+/** A quick run's directory, for a row to damage: run once, then copied into each row's --out. */
+let storedTemplate: string | null = null;
 async function storedRun(): Promise<string> {
-  const r = await run(['keepalive-60s', ...quick, '--out', out]).result;
-  expect(r.code).toBe(0);
-  return join(out, runDirs()[0]);
+  if (!storedTemplate) {
+    const r = await run(['keepalive-60s', ...quick, '--out', out]).result;
+    expect(r.code).toBe(0);
+    storedTemplate = mkdtempSync(join(tmpdir(), 'downtime-faults-stored-'));
+    cpSync(join(out, runDirs()[0]), join(storedTemplate, runDirs()[0]), { recursive: true });
+    return join(out, runDirs()[0]);
+  }
+  const [dir] = readdirSync(storedTemplate);
+  cpSync(join(storedTemplate, dir), join(out, dir), { recursive: true });
+  return join(out, dir);
 }
 
 /** A full disk is a small tmpfs: only where this process may mount one (root, outside a locked-down container). */

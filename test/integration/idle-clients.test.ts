@@ -8,7 +8,7 @@ import type { Report } from '../../harness/report/report.ts';
 import { runCli } from './helpers.ts';
 
 // 2 s between switches, as the scenarios have: a horizon and its settle time fit in between.
-const short = ['--duration', '9s', '--switches', '3', '--set', 'load.warmupMs=1.5s', '--set', 'load.cooldownMs=1.5s', '--json'];
+const short = ['--duration', '7s', '--switches', '2', '--set', 'load.warmupMs=1.5s', '--set', 'load.cooldownMs=1.5s', '--json'];
 
 async function run(scenario: string): Promise<Report> {
   const out = mkdtempSync(join(tmpdir(), 'downtime-test-reports-'));
