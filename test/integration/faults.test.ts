@@ -234,10 +234,11 @@ describe('fault table', () => {
     }
   });
 
-  it('switch that does not take effect: exit 2, results written', async () => {
+  it('switch that does not take effect: exit 2 whatever the error count, NOT TAKEN, results written', async () => {
     const r = await run(['keepalive-60s', ...quick, '--out', out, '--set', 'proxy.extraLocation=["set $service_url http://blue;"]']).result;
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('switch 1: blue → green did not take effect');
+    expect(r.stdout).toContain('NOT TAKEN');
     expectMeasuredWritten();
   });
 
@@ -250,6 +251,7 @@ describe('fault table', () => {
       expect(r.code).toBe(code);
       expectMeasuredWritten();
       expect(storedReport().meta.aborted).toBe(true);
+      expect(r.stdout).toContain('STOPPED EARLY');
     });
   }
 

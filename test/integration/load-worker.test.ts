@@ -10,7 +10,8 @@ const { listen, close } = testHttpServer();
 
 async function load(port: number, connections: number, maxRequests: number): Promise<RecordSet> {
   const running = await startLoad(loadOptions(`http://127.0.0.1:${port}/`, { connections, maxRequests, pacing: 'poll' }));
-  await new Promise((r) => setTimeout(r, 1500)); // far longer than maxRequests needs
+  // until the thread has made them all (as its progress says), or 1.5 s: far longer than they need
+  for (let waited = 0; running.progress.requests < maxRequests && waited < 1500; waited += 20) await new Promise((r) => setTimeout(r, 20));
   return (await running.stop()).records;
 }
 
