@@ -152,22 +152,22 @@ describe.skipIf(!engineUp && !process.env.CI)('agents under Docker Swarm', () =>
 
   it('agents you start (--agents-by external, as a Kubernetes Job would): merged the same; none started: exit 2 saying so', async () => {
     const port = await startFixture();
-    const coordinatorPort = 17_000 + Math.floor(Math.random() * 1000);
+    // The coordinator listens on a port of its own choosing (load.coordinator's default,
+    // 127.0.0.1:0) and says where: no port picked by the test that another process could hold.
     const run = startScript('harness/cli/measure.ts', [
-      '--url', `http://127.0.0.1:${port}/`, '--duration', '4s', '--connections', '4', '--agents', '2', '--agents-by', 'external',
-      '--coordinator', `127.0.0.1:${coordinatorPort}`, '--json', '--out', outDir(),
+      '--url', `http://127.0.0.1:${port}/`, '--duration', '4s', '--connections', '4', '--agents', '2', '--agents-by', 'external', '--json', '--out', outDir(),
     ]);
-    const started: string[] = [];
+    const coordinator = await new Promise<string>((resolve, reject) => {
+      let said = '';
+      run.child.stderr!.on('data', (d) => {
+        said += d;
+        const m = said.match(/with coordinator (http:\/\/\S+)/);
+        if (m) resolve(m[1]);
+      });
+      run.child.once('exit', () => reject(new Error(`the harness ended before naming its coordinator: ${said}`)));
+    });
     for (const name of ['pod-a', 'pod-b']) {
-      // retried until the coordinator listens (the CLI takes a second or two to start)
-      for (let tries = 0; tries < 40; tries++) {
-        const id = dockerOut(['run', '-d', '--rm', '--network', 'host', '--label', `${RUN_LABEL}=test`, '-e', `DOWNTIME_TASK=${name}`, AGENT_IMAGE, `http://127.0.0.1:${coordinatorPort}`]);
-        await new Promise((r) => setTimeout(r, 1000));
-        if (dockerOut(['ps', '-q', '--filter', `id=${id}`])) {
-          started.push(id);
-          break;
-        }
-      }
+      dockerOut(['run', '-d', '--rm', '--network', 'host', '--label', `${RUN_LABEL}=test`, '-e', `DOWNTIME_TASK=${name}`, AGENT_IMAGE, coordinator]);
     }
     const r = await run.result;
     expect(r.code, r.stderr).toBe(0);

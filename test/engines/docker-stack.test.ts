@@ -163,7 +163,9 @@ describe.skipIf(!engineUp && !process.env.CI)('Docker driver', () => {
     const dir = mkdtempSync(join(tmpdir(), 'downtime-compose-'));
     cpSync(join(ROOT, 'docker/compose.yaml'), join(dir, 'compose.yaml'));
     cpSync(join(ROOT, 'docker/compose'), join(dir, 'compose'), { recursive: true });
-    const port = String(20_000 + Math.floor(Math.random() * 5000));
+    // PORT 0: Docker publishes on a free port of its own choosing, read back below (a port the
+    // test picked could be another process's by then)
+    const port = '0';
     const project = `dtcompose${process.pid}`;
     // Debian's docker-compose (v1), or the Compose v2 plugin where that is what the machine has
     const [bin, ...sub] = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0 ? ['docker-compose'] : ['docker', 'compose'];
@@ -171,12 +173,14 @@ describe.skipIf(!engineUp && !process.env.CI)('Docker driver', () => {
       spawnSync(bin, [...sub, '-f', join(dir, 'compose.yaml'), '-p', project, ...args], { encoding: 'utf8', env: { ...process.env, PORT: port } });
     try {
       expect(compose('up', '-d').status).toBe(0);
-      expect(await servedBy(Number(port))).toBe('blue');
+      const published = Number(/:(\d+)\s*$/.exec(compose('port', 'nginx', '80').stdout)?.[1]);
+      expect(published).toBeGreaterThan(0);
+      expect(await servedBy(published)).toBe('blue');
       expect(compose('--profile', 'green', 'up', '-d', 'green').status).toBe(0);
       writeFileSync(join(dir, 'compose/conf.d/service-url.inc'), 'set $service_url http://green:8080;\n');
       const reload = compose('exec', '-T', 'nginx', 'nginx', '-s', 'reload');
       expect(reload.status, reload.stderr).toBe(0);
-      await waitFor(async () => (await servedBy(Number(port))) === 'green', 5000);
+      await waitFor(async () => (await servedBy(published)) === 'green', 5000);
     } finally {
       compose('--profile', 'green', 'down', '--volumes');
       rmSync(dir, { recursive: true, force: true });
