@@ -26,11 +26,18 @@ import { parseRunFile, type RunFile } from './stored.ts';
 /** reports/20261124-221500-keepalive-60s, named by the run's start (as its pages show it), with -2, -3 … if taken */
 export async function newRunDir(root: string, scenario: string, date = new Date()): Promise<string> {
   const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  let dir = join(root, `${stamp}-${scenario}`);
-  for (let i = 2; existsSync(dir); i++) dir = join(root, `${stamp}-${scenario}-${i}`);
   await makeDirs(root);
-  await mkdir(dir);
-  return dir;
+  // mkdir itself is the claim: two runs started in the same second into one --out (two
+  // processes) each get a directory of their own, with no window between a check and the make.
+  for (let i = 1; ; i++) {
+    const dir = join(root, `${stamp}-${scenario}${i > 1 ? `-${i}` : ''}`);
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
 
 /** Writes the raw run, analyses it and writes every view; returns the report. */

@@ -162,6 +162,14 @@ describe("the meter's own health in every report", () => {
 });
 
 describe('edge cases', () => {
+  it('runs started in the same second into one directory each get their own, made at once', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'downtime-report-same-second-'));
+    const at = new Date('2026-12-02T01:02:03Z');
+    const dirs = await Promise.all(Array.from({ length: 5 }, () => newRunDir(root, 'keepalive-60s', at)));
+    expect(new Set(dirs).size).toBe(5);
+    expect(readdirSync(root).sort()).toEqual(['20261202-010203-keepalive-60s', ...[2, 3, 4, 5].map((i) => `20261202-010203-keepalive-60s-${i}`)]);
+  });
+
   it('a run with no requests and no switches still gets its page and PNGs', async () => {
     const run = syntheticRun();
     run.records = { ...run.records, count: 0, start: new Float64Array(0), end: new Float64Array(0), outcome: new Uint8Array(0), status: new Uint16Array(0), error: new Uint8Array(0), conn: new Uint32Array(0), reused: new Uint8Array(0), colour: new Uint8Array(0) };
