@@ -1,8 +1,8 @@
 // The blue and green app fixtures, each in its own process, as a deployment runs them.
 import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import type { Server } from 'node:net';
 import { request as tlsRequest } from 'node:https';
+import type { Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Colour } from '../records/records.ts';
 import { CannotMeasure } from '../errors.ts';

@@ -5,7 +5,7 @@ import { CannotMeasure } from '../errors.ts';
 /**
  * Binds 127.0.0.1:port and releases it, returning the port: for a process that binds the port
  * itself (nginx, your app's PORT). A fixed port that is taken fails here, named by its field,
- * before anything has started on it. Port 0 picks a free port (see pickPort).
+ * before anything has started on it. Port 0 picks a free port as holdPort does.
  */
 export async function claimPort(port: number, field: string): Promise<number> {
   const server = await holdPort(port, field);

@@ -71,9 +71,9 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
   // held from its pick to its app's first start; bound again by port at each later start.
   const appPorts: Record<Colour, number> = { blue: 0, green: 0 };
   const held = new Map<Colour, Server>();
-  const field = (colour: Colour) => (colour === 'blue' ? 'apps.bluePort' : 'apps.greenPort');
+  const portField = { blue: 'bluePort', green: 'greenPort' } as const;
   const launch = async (colour: Colour) => {
-    const listener = held.get(colour) ?? (await holdPort(appPorts[colour], field(colour)));
+    const listener = held.get(colour) ?? (await holdPort(appPorts[colour], `apps.${portField[colour]}`));
     held.delete(colour);
     const app = await startApp(colour, scenario.apps, listener);
     apps.add(app);
@@ -91,7 +91,7 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
   try {
     const port = await claimPort(scenario.proxy.port, 'proxy.port');
     for (const colour of ['blue', 'green'] as const) {
-      const listener = await holdPort(scenario.apps[colour === 'blue' ? 'bluePort' : 'greenPort'], field(colour));
+      const listener = await holdPort(scenario.apps[portField[colour]], `apps.${portField[colour]}`);
       held.set(colour, listener);
       appPorts[colour] = (listener.address() as { port: number }).port;
     }
