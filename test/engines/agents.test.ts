@@ -4,14 +4,13 @@
 // outside CI, failing under CI, where .ci/run starts one.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
 import { RUN_LABEL } from '../../harness/stack/docker/engine.ts';
 import { AGENT_IMAGE, ensureImage } from '../../harness/stack/docker/images.ts';
-import { ROOT, runCli, startScript } from '../integration/helpers.ts';
+import { getJson, ROOT, runCli, startScript } from '../integration/helpers.ts';
 
 const engineUp = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).status === 0;
 const dockerOut = (args: string[]) => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
@@ -28,18 +27,6 @@ async function startFixture(): Promise<number> {
   const child = spawn(process.execPath, [join(ROOT, 'harness/stack/fixture/app.mjs'), '--colour', 'blue', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   fixtures.push(child);
   return new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(JSON.parse(String(d).split('\n')[0]).listening)));
-}
-
-function getJson(port: number, path: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(JSON.parse(body)));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 const fixtures: ChildProcess[] = [];

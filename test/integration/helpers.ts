@@ -1,7 +1,7 @@
 // Shared by the integration tests: run the real CLI, and find processes the harness started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, request, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,3 +133,16 @@ export const loadOptions = (url: string, o: Partial<LoadOptions>): LoadOptions =
   threads: 1,
   ...o,
 });
+
+/** GET (or `method`) a JSON answer from 127.0.0.1:port, e.g. a fixture's /__outages. */
+export function getJson(port: number, path: string, method = 'GET'): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve(JSON.parse(body)));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -2,12 +2,11 @@
 // system the harness did not start (npm run measure) — the meter and its figures unchanged.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
-import { harnessProcesses, ROOT, runCli, startScript } from './helpers.ts';
+import { getJson, harnessProcesses, ROOT, runCli, startScript } from './helpers.ts';
 
 const quick = ['--duration', '5s', '--switches', '2', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s', '--json'];
 const outDir = () => mkdtempSync(join(tmpdir(), 'downtime-test-reports-'));
@@ -22,18 +21,6 @@ async function startFixture(): Promise<{ port: number; child: ChildProcess }> {
   const port = await new Promise<number>((resolve) => child.stdout!.once('data', (d) => resolve(JSON.parse(String(d).split('\n')[0]).listening)));
   fixtures.push(child);
   return { port, child };
-}
-
-function getJson(port: number, path: string, method = 'GET'): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(JSON.parse(body)));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 const fixtures: ChildProcess[] = [];
