@@ -1,6 +1,7 @@
 // npm run calibrate: checks the meter against outages the harness injects itself.
 import { CannotMeasure } from '../errors.ts';
 import { calibrate, calibrationVerdict, tolerance, type CalibrationRow } from '../run/calibration.ts';
+import { crossCheck, type CrossCheck } from '../run/cross-check.ts';
 import type { OutageMode } from '../run/plans.ts';
 import { parseOverride } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
@@ -22,6 +23,13 @@ Options:
   --durations <list>   outage lengths, comma-separated, e.g. 20ms,0.5s,2s; a bare number
                        is milliseconds (default: 20,50,200,1000,2000)
   --set <field=value>  override the load (e.g. --set load.connections=64), repeatable
+  --cross-check        instead: the harness's load against independent undici clients (one
+                       connection each, its own schedule) at the idle-clients shape (2,000 req/s
+                       over 200 connections), same nginx, same reloads, runs interleaved; prints
+                       failed requests per reload of each and whether they agree within
+                       max(2, 25 %) of the reference (exit 0 agree, 1 not)
+  --pairs <n>          cross-check: interleaved pairs of runs (default: 3)
+  --delay <ms>         cross-check: added each way by the delay line (default: 0, loopback)
   --json               rows as JSON
   -h, --help           this text
 
@@ -33,6 +41,9 @@ async function main(): Promise<number> {
       modes: { type: 'string', default: MODES.join(',') },
       durations: { type: 'string', default: '20,50,200,1000,2000' },
       set: { type: 'string', multiple: true },
+      'cross-check': { type: 'boolean' },
+      pairs: { type: 'string', default: '3' },
+      delay: { type: 'string', default: '0' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -47,6 +58,26 @@ async function main(): Promise<number> {
 
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the app…');
+  if (values['cross-check']) {
+    const pairs = Number(values.pairs);
+    if (!Number.isInteger(pairs) || pairs < 1 || pairs > 20) throw new CannotMeasure(`--pairs: expected a whole number from 1 to 20, got "${values.pairs}"`);
+    const delayMs = durationFlag('delay', values.delay!, 0, 1000);
+    const result = await crossCheck(
+      { pairs, switches: 10, spacingMs: 1000, delayMs, overrides },
+      {
+        signal: stopped.signal,
+        onProgress: (p) => progress.update(`cross-check: ${p.step}, ${p.requests.toLocaleString('en-US')} requests`),
+        onRun: (r) => {
+          progress.clear();
+          process.stderr.write(`cross-check pair ${r.pair} ${r.client}: ${r.failedPerSwitch.toFixed(1)} failed per reload (${r.failed} of ${r.requests})${r.error ? `, not used: ${r.error}` : ''}\n`);
+        },
+      },
+    );
+    if (stopped.exitCode !== null) return stopped.exitCode;
+    progress.clear();
+    process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${crossCheckText(result)}\n`);
+    return result.agrees ? 0 : 1;
+  }
   const rows: CalibrationRow[] = [];
   for (const mode of modes) {
     const { run, rows: measured, unrelatedFailures } = await calibrate(mode, durations, overrides, {
@@ -65,6 +96,16 @@ async function main(): Promise<number> {
   else process.stdout.write(`${formatRows(rows)}\n`);
   process.stderr.write(`${calibrationVerdict(rows)}\n`);
   return rows.every((r) => r.withinTolerance) ? 0 : 1;
+}
+
+function crossCheckText(c: CrossCheck): string {
+  const where = c.delayMs > 0 ? `${c.delayMs} ms added each way` : 'loopback';
+  const rows = c.runs.map((r) => `  pair ${r.pair}  ${r.client.padEnd(7)}  ${r.failedPerSwitch.toFixed(1).padStart(6)} failed per reload  (${r.failed} of ${r.requests.toLocaleString('en-US')} requests${r.error ? `; not used: ${r.error}` : ''})`);
+  return [
+    `cross-check, ${where}, ${c.rate} req/s over ${c.connections} connections:`,
+    ...rows,
+    `median failed per reload: harness ${c.harness.toFixed(1)}, undici ${c.reference.toFixed(1)}; ${c.agrees ? 'agree' : 'DISAGREE'} (bound ±${c.bound.toFixed(1)})`,
+  ].join('\n');
 }
 
 function formatRows(rows: CalibrationRow[]): string {

@@ -81,6 +81,8 @@ export interface RunHooks {
   /** lines about setting up (e.g. an image being built), for stderr */
   log?: (line: string) => void;
   onProgress?: (state: { elapsedMs: number; totalMs: number; requests: number; failed: number; step: string }) => void;
+  /** a reference client's load in place of the harness's own (calibrate --cross-check) */
+  startLoad?: (options: LoadOptions) => Promise<RunningLoad>;
 }
 
 /**
@@ -154,7 +156,7 @@ export async function runScenario<T extends Target>(
     // From agents on other machines (Load from several machines), or from threads here.
     load = l.agents
       ? await startAgentLoad(loadOptions, l.threads, { count: l.agents, scheduler: l.agentScheduler, listen: l.coordinator, startTimeoutMs: l.agentStartTimeoutMs }, log, signal)
-      : await startLoad(loadOptions);
+      : await (hooks.startLoad ?? startLoad)(loadOptions);
     let endedEarly: string | null = null;
     void load.endedEarly.then((reason) => {
       endedEarly = reason;

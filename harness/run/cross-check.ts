@@ -1,0 +1,112 @@
+// The cross-check: the harness's load against an independent reference client, same stack, same
+// shape, same switches, runs interleaved (ours, reference, ours, …) so a drift of the machine
+// falls on both. The figure compared is failed requests per switch; they agree when the medians
+// are within max(2 failures per switch, 25 %) of the reference's (docs/ACCURACY.md).
+import { OUTCOME, type RecordSet } from '../records/records.ts';
+import { startUndiciLoad } from '../reference/reference-load.ts';
+import { resolveScenario, type Override } from '../scenario/resolve.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { startStack } from '../stack/drivers.ts';
+import { switchPlan } from './plans.ts';
+import { runScenario, type RunHooks } from './run.ts';
+
+export const agreementBound = (reference: number) => Math.max(2, reference * 0.25);
+
+export interface CrossCheckRun {
+  client: 'harness' | 'undici';
+  pair: number;
+  switches: number;
+  requests: number;
+  failed: number;
+  failedPerSwitch: number;
+  /** the run's error, if it ended early (its figure is not used) */
+  error: string | null;
+}
+
+export interface CrossCheck {
+  delayMs: number;
+  rate: number;
+  connections: number;
+  runs: CrossCheckRun[];
+  /** median failed per switch of each client's complete runs */
+  harness: number;
+  reference: number;
+  bound: number;
+  agrees: boolean;
+}
+
+export interface CrossCheckOptions {
+  pairs: number;
+  switches: number;
+  /** ms between switches */
+  spacingMs: number;
+  /** added each way by the delay line (0: loopback) */
+  delayMs: number;
+  overrides?: Override[];
+}
+
+/** The idle-clients shape (open model, connections idle ~100 ms), `switches` reloads `spacingMs` apart. */
+export function crossCheckScenario(o: CrossCheckOptions): Scenario {
+  const warmupMs = 2000;
+  const cooldownMs = 2000;
+  return resolveScenario('idle-clients', [
+    { path: 'switches.count', value: o.switches },
+    { path: 'load.warmupMs', value: warmupMs },
+    { path: 'load.cooldownMs', value: cooldownMs },
+    { path: 'load.durationMs', value: warmupMs + o.switches * o.spacingMs + cooldownMs },
+    { path: 'network.delayMs', value: o.delayMs },
+    ...(o.overrides ?? []),
+  ]);
+}
+
+const failedIn = (records: RecordSet) => {
+  let n = 0;
+  for (let i = 0; i < records.count; i++) if (records.outcome[i] !== OUTCOME.ok) n++;
+  return n;
+};
+
+export const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export async function crossCheck(o: CrossCheckOptions, hooks: RunHooks & { onRun?: (run: CrossCheckRun) => void } = {}): Promise<CrossCheck> {
+  const scenario = crossCheckScenario(o);
+  const runs: CrossCheckRun[] = [];
+  for (let pair = 1; pair <= o.pairs && !hooks.signal?.aborted; pair++) {
+    for (const client of ['harness', 'undici'] as const) {
+      if (hooks.signal?.aborted) break;
+      const run = await runScenario(scenario, startStack, switchPlan(scenario), {
+        ...hooks,
+        startLoad: client === 'undici' ? startUndiciLoad : undefined,
+      });
+      const failed = failedIn(run.records);
+      const switches = run.disruptions.length;
+      const row: CrossCheckRun = {
+        client,
+        pair,
+        switches,
+        requests: run.records.count,
+        failed,
+        failedPerSwitch: switches > 0 ? failed / switches : NaN,
+        error: run.meta.error ?? (switches < o.switches ? `${switches} of ${o.switches} switches ran` : null),
+      };
+      runs.push(row);
+      hooks.onRun?.(row);
+    }
+  }
+  const of = (client: CrossCheckRun['client']) => median(runs.filter((r) => r.client === client && !r.error).map((r) => r.failedPerSwitch));
+  const harness = of('harness');
+  const reference = of('undici');
+  const bound = agreementBound(reference);
+  return {
+    delayMs: o.delayMs,
+    rate: scenario.load.rate ?? 0,
+    connections: scenario.load.connections,
+    runs,
+    harness,
+    reference,
+    bound,
+    agrees: Math.abs(harness - reference) <= bound,
+  };
+}
