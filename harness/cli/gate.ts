@@ -92,7 +92,7 @@ Examples:
   npm run gate -- --all --junit reports/gate.xml`;
 
 async function main(): Promise<number> {
-  const args = parseCommandLine(HELP, {
+  const args = parseCommandLine({
     allowPositionals: true,
     options: {
       all: { type: 'boolean' },

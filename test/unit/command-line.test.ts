@@ -1,8 +1,8 @@
 // One set of units and flags, and messages that lead somewhere: the duration rule every command
 // shares, flags npm kept for itself, the nearest field and the expected type, --fields.
 import { describe, expect, it } from 'vitest';
-import { flagsNpmSwallowed, swallowedMessage } from '../../harness/cli/command-line.ts';
-import { overridesFrom } from '../../harness/cli/scenario-options.ts';
+import { flagsNpmSwallowed, parseCommandLine, swallowedMessage } from '../../harness/cli/command-line.ts';
+import { overridesFrom, SCENARIO_OPTIONS } from '../../harness/cli/scenario-options.ts';
 import { durationFlag } from '../../harness/scenario/schema.ts';
 import { formatFields, listFields, nearest } from '../../harness/scenario/fields.ts';
 import { calibrationVerdict } from '../../harness/run/calibration.ts';
@@ -54,6 +54,32 @@ describe('flags npm kept for itself', () => {
     const m = swallowedMessage(['--switches'], npmRun);
     expect(m).toContain('npm run scenario -- <arguments and flags>');
     expect(m).toContain('npx downtime-harness scenario <arguments and flags>');
+  });
+});
+
+describe('flags, in one line that names them', () => {
+  // The scenario command's own options, as every command passes its own to the one parser.
+  const parse = (...args: string[]) => parseCommandLine({ args, allowPositionals: true, options: { ...SCENARIO_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const says = (...args: string[]) => messageOf(() => parse(...args));
+
+  it('a mistyped flag comes with the nearest real one, as a mistyped field does; nothing near: the flags', () => {
+    // Node's own words were "place it at the end of the command after '--'": the wrong way
+    expect(says('keepalive-60s', '--switch', '3')).toBe('unknown flag --switch; did you mean --switches?');
+    expect(says('keepalive-60s', '--durations=5s')).toBe('unknown flag --durations; did you mean --duration?');
+    expect(says('keepalive-60s', '--zzzz')).toMatch(/^unknown flag --zzzz \(the flags: --set, --duration, .*--json, --help\)$/);
+  });
+
+  it('a negative number reaches the flag\'s own check; no "ambiguous", no help text', () => {
+    expect(messageOf(() => overridesFrom(parse('keepalive-60s', '--switches', '-1').values))).toBe('--switches -1: expected a whole number >= 0');
+    expect(parse('x', '--set', 'load.rate=-1').values.set).toEqual(['load.rate=-1']);
+    expect(parse('x', '--body', '-1').values.body).toBe('-1');
+  });
+
+  it('a missing value, or a value for a switch that takes none, says which flag', () => {
+    expect(says('keepalive-60s', '--duration')).toBe('--duration needs a value, and none followed it');
+    expect(says('keepalive-60s', '--switches', '--tls')).toBe('--switches needs a value, but --tls followed it (a value that starts with a dash is written --switches=--tls)');
+    expect(says('keepalive-60s', '--tls=yes')).toBe('--tls takes no value (it is on when given): write --tls, not --tls=yes');
+    expect(messageOf(() => parseCommandLine({ args: ['stray'], options: { json: { type: 'boolean' } } }))).toBe('unexpected argument stray: this command takes flags only (--json)');
   });
 });
 
