@@ -100,6 +100,12 @@ describe('validation messages', () => {
     expect(bad('load.warmupMs=soon')).toContain('load.warmupMs: expected a duration');
   });
 
+  it('a run too short for its switches names the warm-up and the cool-down it spends, with their values', () => {
+    const m = messageOf(() => resolveScenario('keepalive-60s', overridesFrom({ duration: '5s', switches: '1' })));
+    expect(m).toContain('load.durationMs: 5000 ms less the warm-up (load.warmupMs 2000 ms) and the cool-down (load.cooldownMs 3000 ms) leaves 0 ms for each switch');
+    expect(m).toContain('1 switch needs at least 5500 ms (2000 + 1 × 500 + 3000)');
+  });
+
   it('nearest only suggests what is near', () => {
     expect(nearest('keepAliveTimeout', ['keepaliveTimeout', 'keepaliveRequests'])).toBe('keepaliveTimeout');
     expect(nearest('colour', ['keepaliveTimeout'])).toBeNull();
