@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
+import { stopOnSignals } from '../harness/cli/signals.ts';
 import { durationFlag } from '../harness/scenario/schema.ts';
 import { usSince } from '../harness/clock.ts';
 import { CannotMeasure } from '../harness/errors.ts';
@@ -262,13 +263,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const abort = new AbortController();
-  const onSignal = () => {
-    if (abort.signal.aborted) process.exit(130); // second Ctrl-C: the exit hook kills every child
-    process.stderr.write('stopping: ending the current tool and stopping the target…\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  // As every command stops: a second signal exits at once, and the exit hook kills every child.
+  const abort = stopOnSignals({ clear() {} }, 'ending the current tool and stopping the target…');
   const rows: Row[] = [];
   const openRows: OpenRow[] = [];
   try {
@@ -310,7 +306,7 @@ async function main(): Promise<number> {
       if (openRows.length) process.stdout.write(`\n${openTable(openRows)}\n`);
     }
   }
-  return abort.signal.aborted ? 130 : 0;
+  return abort.exitCode ?? 0;
 }
 
 main().then((code) => process.exit(code), exitOnError);

@@ -87,9 +87,14 @@ export function flagError(err: Error & { code?: string }, args: readonly string[
  * took are found by those names.
  */
 export function flagsNpmSwallowed(options: string[], env: NodeJS.ProcessEnv = process.env, script = process.argv[1] ?? ''): string[] {
-  if (env.npm_command !== 'run' && env.npm_command !== 'run-script') return [];
-  if (!script || !env.npm_lifecycle_script?.includes(basename(script))) return [];
+  if (!ranByNpmRun(env, script)) return [];
   return options.filter((name) => env[`npm_config_${name.replace(/-/g, '_')}`] !== undefined).map((name) => `--${name}`);
+}
+
+/** Whether `npm run` ran this very script: its lifecycle script names this file. */
+export function ranByNpmRun(env: NodeJS.ProcessEnv = process.env, script = process.argv[1] ?? ''): boolean {
+  if (env.npm_command !== 'run' && env.npm_command !== 'run-script') return false;
+  return Boolean(script) && Boolean(env.npm_lifecycle_script?.includes(basename(script)));
 }
 
 export function swallowedMessage(flags: string[], env: NodeJS.ProcessEnv = process.env): string {

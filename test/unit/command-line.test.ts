@@ -5,6 +5,7 @@ import { flagsNpmSwallowed, parseCommandLine, swallowedMessage } from '../../har
 import { overridesFrom, SCENARIO_OPTIONS } from '../../harness/cli/scenario-options.ts';
 import { durationFlag } from '../../harness/scenario/schema.ts';
 import { formatFields, listFields, nearest } from '../../harness/scenario/fields.ts';
+import { FORWARDED_MS, onSignal } from '../../harness/cli/signals.ts';
 import { calibrationVerdict } from '../../harness/run/calibration.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 import { messageOf } from './cannot-measure.ts';
@@ -80,6 +81,18 @@ describe('flags, in one line that names them', () => {
     expect(says('keepalive-60s', '--switches', '--tls')).toBe('--switches needs a value, but --tls followed it (a value that starts with a dash is written --switches=--tls)');
     expect(says('keepalive-60s', '--tls=yes')).toBe('--tls takes no value (it is on when given): write --tls, not --tls=yes');
     expect(messageOf(() => parseCommandLine({ args: ['stray'], options: { json: { type: 'boolean' } } }))).toBe('unexpected argument stray: this command takes flags only (--json)');
+  });
+});
+
+describe('signals', () => {
+  it('under npm run, the same signal again at once is npm\'s copy of a Ctrl-C; a later one, or another signal, exits', () => {
+    const first = { name: 'SIGINT' as const, atMs: 1000 };
+    expect(onSignal('SIGINT', null, 1000, true)).toBe('stop');
+    expect(onSignal('SIGINT', first, 1000 + 5, true)).toBe('ignore');
+    expect(onSignal('SIGINT', first, 1000 + FORWARDED_MS, true)).toBe('exit');
+    expect(onSignal('SIGTERM', first, 1000 + 5, true)).toBe('exit');
+    // not started by npm run: nothing forwards, so a second signal is the user's
+    expect(onSignal('SIGINT', first, 1000 + 5, false)).toBe('exit');
   });
 });
 
