@@ -5,7 +5,7 @@ import type { DisruptionFigures, LatencySummary } from '../analysis/types.ts';
 import { changesFromScenario, changesText, nonDefaults } from './changes.ts';
 import type { ZoomWindow } from './chart-data.ts';
 import { codeColour, latencySpec, timelineSpec, zoomSpec } from './charts.ts';
-import { count, ms } from './numbers.ts';
+import { count, msUnit } from './numbers.ts';
 import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
@@ -66,7 +66,7 @@ export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promi
   const row = (cells: (string | number)[], cls = '') => `<tr${cls ? ` class="${cls}"` : ''}>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
   const codes = (m: Record<string, number>) => Object.entries(m).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'none' : `${(v * 100).toFixed(1)}%`);
-  const lat = (name: string, l: LatencySummary) => row([name, int(l.count), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => fmt(v, 3))]);
+  const lat = (name: string, l: LatencySummary) => row([name, int(l.count), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => (l.count ? fmt(v, 3) : 'n/a'))]);
   const changed = nonDefaults(s);
   const fromFile = changesFromScenario(s);
   const fig = (v: string, k: string) => `<div class="fig"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`;
@@ -75,16 +75,16 @@ export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promi
 <h1>${esc(s.name)} <span class="meta" style="font-size:14px;font-weight:normal">downtime report</span></h1>
 <div class="meta">${esc(s.description)}</div>
 <div class="verdict ${verdict.tone}" id="verdict" data-outcome="${verdict.outcome}"><b>${esc(verdict.headline)}</b> — ${esc(verdict.outcome === 'incomplete' ? 'run stopped early (Ctrl-C)' : `${t.failed === 0 ? 'no failed requests' : `${int(t.failed)} failed request${t.failed === 1 ? '' : 's'}`} over ${switches} switch${switches === 1 ? '' : 'es'}`)};
-worst error window ${ms(a.switchStats.errorWindowMs.max)} ms, worst gap ${ms(a.switchStats.maxGapMs.max)} ms
+worst error window ${msUnit(a.switchStats.errorWindowMs.max)}, worst gap ${msUnit(a.switchStats.maxGapMs.max)}
 <div class="gate" style="font-size:13px;margin-top:4px">${esc(verdict.gateText)}</div>
 ${verdict.lines.length ? `<div style="font-size:13px;margin-top:4px">${verdict.lines.map(esc).join('<br>')}</div>` : ''}</div>
 ${t.backgroundFailures ? `<div class="verdict warn">${int(t.backgroundFailures)} background failures outside every switch: the baseline is not healthy</div>` : ''}
 <div class="figs">
 ${fig(int(t.failed), 'failed requests')}
-${fig(`${fmt(a.switchStats.errorWindowMs.max)} ms`, 'worst error window')}
-${fig(`${fmt(a.switchStats.maxGapMs.max)} ms`, `worst gap (steady reference ${fmt(a.gapReferenceMs)} ms)`)}
+${fig(msUnit(a.switchStats.errorWindowMs.max), 'worst error window')}
+${fig(msUnit(a.switchStats.maxGapMs.max), `worst gap (steady reference ${msUnit(a.gapReferenceMs)})`)}
 ${fig(int(t.okPerSecond), 'successful requests / s')}
-${fig(`${fmt(a.latency.overall.p99)} ms`, 'p99 latency')}
+${fig(a.latency.overall.count ? msUnit(a.latency.overall.p99) : 'n/a', 'p99 latency')}
 ${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connections')}
 </div>
 <table>

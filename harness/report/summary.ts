@@ -1,5 +1,5 @@
 // The terminal summary: one table, per switch and in total, with the error codes.
-import { count, ms, rate } from './numbers.ts';
+import { count, ms, msUnit, rate } from './numbers.ts';
 import { addedRoundTripMs } from '../network/delay-line.ts';
 import type { AgentFigures, AgentsAnalysis } from '../analysis/types.ts';
 import type { Report } from './report.ts';
@@ -126,11 +126,15 @@ export function formatSummary(report: Report, reportPath?: string): string {
     }
   }
   if (rows.length > 1) out.push(table(rows, rows[0].map((_, c) => c > 0 && c < rows[0].length - 1)));
-  out.push(`steady-state gap reference (longest gap between successes after warm-up, outside switches): ${ms(a.gapReferenceMs)} ms`);
+  out.push(`steady-state gap reference (longest gap between successes after warm-up, outside switches): ${msUnit(a.gapReferenceMs)}`);
   const l = a.latency;
+  // a histogram of no successes says 0 for every percentile: there is no latency to show
+  const p99 = (h: typeof l.steady) => (h.count ? ms(h.p99) : 'n/a');
   out.push(
-    `latency ms (ok): p50 ${ms(l.overall.p50)}  p99 ${ms(l.overall.p99)}  p99.9 ${ms(l.overall.p999)}  max ${ms(l.overall.max)}` +
-      `   steady p99 ${ms(l.steady.p99)}, during switches p99 ${ms(l.switching.p99)}`,
+    l.overall.count
+      ? `latency ms (ok): p50 ${ms(l.overall.p50)}  p99 ${ms(l.overall.p99)}  p99.9 ${ms(l.overall.p999)}  max ${ms(l.overall.max)}` +
+          `   steady p99 ${p99(l.steady)}, during switches p99 ${p99(l.switching)}`
+      : 'latency ms (ok): n/a (no successful response)',
   );
   out.push(...loadLines(report));
   if (a.agents) out.push('', ...agentLines(a.agents));

@@ -10,6 +10,7 @@ import { renderHtml } from '../../harness/report/html.ts';
 import { formatSummary } from '../../harness/report/summary.ts';
 import { runVerdict } from '../../harness/report/verdict.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
+import { parseReport } from '../../harness/run/stored.ts';
 import type { RunOutput } from '../../harness/run/run.ts';
 import type { Override } from '../../harness/scenario/resolve.ts';
 import { syntheticRunAs } from './report-fixture.ts';
@@ -84,6 +85,45 @@ describe('what a run changed, and grouping by configuration', () => {
     // a different proxy version is a different configuration too
     const c = { ...a, meta: { ...a.meta, proxy: { kind: 'nginx', version: 'nginx/1.30.6' } } };
     expect(groupRuns([{ dir: 'r1', report: a }, { dir: 'r4', report: c }]).groups[1].label).toBe('keepalive-60s (proxyVersion="nginx/1.30.6")');
+  });
+});
+
+describe('figures over missing values are missing, not 0', () => {
+  // A stopped run: load from warm-up's end too short for a steady reference, so every switch's
+  // excessGap is n/a; two switches, so the table has its median/mean/max rows.
+  const stopped = () =>
+    reportOf('connection-close', [], (run) => {
+      run.meta.aborted = true;
+      run.scenario.load.warmupMs = 2900;
+      const first = run.disruptions[0];
+      run.disruptions.push({ kind: 'switch', label: 'switch 2', events: first.events.map((e) => ({ ...e, atUs: e.atUs + 800_000 })) });
+    });
+
+  it('the terminal: median/mean/max of excessGap and the steady reference say n/a', () => {
+    const r = stopped();
+    expect(r.analysis.disruptions.map((d) => d.excessGapMs)).toEqual([null, null]);
+    const lines = formatSummary(r).split('\n');
+    for (const stat of ['median', 'mean', 'max']) {
+      const row = lines.find((l) => l.startsWith(stat))!;
+      expect(row, stat).toMatch(/ n\/a\s*$/); // the last figure in the row is excessGap
+    }
+    expect(lines.find((l) => l.startsWith('steady-state gap reference'))).toMatch(/: n\/a$/);
+    expect(formatSummary(r)).not.toContain('n/a ms');
+  });
+
+  it('report.html: the same, and no "n/a ms"', async () => {
+    const html = await renderHtml(stopped());
+    for (const stat of ['median', 'mean', 'max']) expect(html).toMatch(new RegExp(`<tr><th>${stat}</th>(<th>[^<]*</th>){3}<th>[^<]*</th><th>n/a</th>`));
+    expect(html).toContain('worst gap (steady reference n/a)');
+    expect(html).not.toContain('n/a ms');
+  });
+
+  it('a report stored with 0 over no values reads as missing', () => {
+    const r = stopped();
+    const json = JSON.parse(JSON.stringify(r));
+    json.scenario.load.warmupMs = 500; // the stopped run's, valid again
+    json.analysis.switchStats.excessGapMs = { count: 0, min: 0, median: 0, mean: 0, max: 0 };
+    expect(parseReport(JSON.stringify(json), 'report.json').analysis.switchStats.excessGapMs).toEqual({ count: 0, min: null, median: null, mean: null, max: null });
   });
 });
 
