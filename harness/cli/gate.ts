@@ -87,7 +87,7 @@ that did not take effect, a figure that was not measured): never a pass. 130/143
 Ctrl-C/SIGTERM/SIGHUP, with every process stopped.
 
 Examples:
-  npm run gate -- keepalive-60s --repeat 5 --max-failed 0
+  npm run gate -- tuned-3s-1s --repeat 5 --max-failed 0
   npm run gate -- tuned-3s-1s --baseline reports/baselines/tuned-3s-1s.json --max-regression 20%
   npm run gate -- --all --junit reports/gate.xml`;
 
