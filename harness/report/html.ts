@@ -9,7 +9,7 @@ import { count, msUnit } from './numbers.ts';
 import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
-import { agentLines, clientLines, loadLines } from './summary.ts';
+import { agentLines, clientLines, lateLine, loadLines } from './summary.ts';
 import { CLIENT_LABELS } from '../load/client.ts';
 
 export interface HtmlExtras {
@@ -90,6 +90,7 @@ ${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connec
 <table>
 <tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map(([k, v]) => `<code>${esc(k)}=${esc(JSON.stringify(v))}</code>`).join(' ')}` : ' (defaults otherwise)'}${fromFile.length ? `<br>changed from <code>scenarios/${esc(s.name)}.ts</code> for this run: <code>${esc(changesText(fromFile))}</code>` : ''}</td></tr>
 <tr><td class="l">load</td><td class="l">${meta.protocol ? `${esc(meta.protocol)}, ` : ''}${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${fmt(t.durationMs / 1000, 1)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
+${lateLine(report) ? `<tr><td class="l">schedule</td><td class="l">${esc(lateLine(report)!)}</td></tr>` : ''}
 <tr><td class="l">client</td><td class="l">${esc(clientLines(report)[0] ?? CLIENT_LABELS[s.load.client ?? 'raw'])}</td></tr>
 <tr><td class="l">load shape and meter</td><td class="l">${loadLines(report).map(esc).join('<br>')}</td></tr>
 <tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>

@@ -63,6 +63,39 @@ export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] 
   return out;
 }
 
+/** How late a switch may start before it is said: the event loop's own delay is well under it. */
+export const LATE_MS = 100;
+const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** "1.7 s", or "1.7–1.8 s" */
+const s1Range = (lo: number, hi: number) => (s1(lo) === s1(hi) ? s1(hi) : `${(lo / 1000).toFixed(1)}–${s1(hi)}`);
+
+/**
+ * Why a run took longer than asked, or null when it did not: a switch that takes longer than
+ * the time between switches pushes the next back (each waits for the one before), and the
+ * cool-down runs from the last one's end.
+ */
+export function lateLine({ meta, scenario: s }: Report): string | null {
+  const schedule = meta.schedule ?? [];
+  const late = schedule.filter((x) => x.startedMs - x.dueMs > LATE_MS);
+  const ended = schedule.flatMap((x) => (x.endedMs === null ? [] : [x.endedMs]));
+  const pushedEnd = ended.length ? Math.max(...ended) + s.load.cooldownMs : 0;
+  const pushed = pushedEnd > s.load.durationMs + LATE_MS;
+  if (!late.length && !pushed) return null;
+  const what = schedule.every((x) => x.label.startsWith('switch')) ? 'switch' : 'action';
+  const took = schedule.flatMap((x) => (x.endedMs === null ? [] : [x.endedMs - x.startedMs]));
+  const spacing = schedule.length > 1 ? schedule[1].dueMs - schedule[0].dueMs : null;
+  const tookText = took.length
+    ? `each ${what} took ${s1Range(Math.min(...took), Math.max(...took))}` +
+      (spacing !== null && Math.max(...took) > spacing ? `, more than the ${s1(spacing)} between them` : '')
+    : '';
+  const parts = [
+    tookText,
+    late.length ? `so ${late.map((x) => `${x.label} started ${s1(x.startedMs - x.dueMs)} late`).join(', ')} (each waits for the one before)` : '',
+    pushed ? `the cool-down (${s1(s.load.cooldownMs)}) ran from the last ${what}'s end at ${s1(Math.max(...ended))}, so the load ran ${s1(pushedEnd)}, not the ${s1(s.load.durationMs)} asked` : '',
+  ].filter(Boolean);
+  return `longer than asked: ${parts.join('; ')}`;
+}
+
 /** What the client profile did with failures: the retrying one's hidden attempts, said beside what users saw. */
 export function clientLines({ analysis: a, scenario: s }: Report): string[] {
   const t = a.totals;
@@ -91,6 +124,8 @@ export function formatSummary(report: Report, reportPath?: string): string {
     const images = meta.stack.images ? `, ${meta.stack.images.proxy} + ${meta.stack.images.apps}` : '';
     out.push(`stack: ${meta.stack.driver}${images}; traffic ${meta.stack.path}${meta.stack.config ? `; configuration ${meta.stack.config}` : ''}`);
   }
+  const late = lateLine(report);
+  if (late) out.push(late);
   out.push(
     `requests ${count(t.requests)}   ok ${count(t.ok)}   failed ${count(t.failed)} (transport ${count(t.transportErrors)}, http ${count(t.httpErrors)})   ` +
       `${rate(t.okPerSecond)} ok/s   connections ${count(t.connections)}`,

@@ -36,6 +36,7 @@ const MetaSchema = z.looseObject({
   machine: z.looseObject({ hostname: z.string(), platform: z.string(), release: z.string(), cpus: count, cpuModel: z.string() }),
   aborted: z.boolean(),
   error: z.string().nullable(),
+  schedule: z.array(z.looseObject({ label: z.string(), dueMs: num, startedMs: num, endedMs: num.nullable() })).optional(),
   agents: z
     .array(
       z.looseObject({

@@ -132,6 +132,36 @@ describe('figures over missing values are missing, not 0', () => {
   });
 });
 
+describe('a run that took longer than asked says why', () => {
+  // The Docker driver's case: each switch took ~4 s, more than the time between them.
+  const late = () =>
+    reportOf('connection-close', [], (run) => {
+      run.meta.schedule = [
+        { label: 'switch 1/3', dueMs: 2000, startedMs: 2003, endedMs: 6100 },
+        { label: 'switch 2/3', dueMs: 5333, startedMs: 6101, endedMs: 10_050 },
+        { label: 'switch 3/3', dueMs: 8667, startedMs: 10_051, endedMs: 14_200 },
+      ];
+      run.scenario.load.durationMs = 15_000;
+      run.scenario.load.cooldownMs = 3000;
+    });
+  const SAYS =
+    'longer than asked: each switch took 3.9–4.1 s, more than the 3.3 s between them; so switch 2/3 started 0.8 s late, switch 3/3 started 1.4 s late ' +
+    "(each waits for the one before); the cool-down (3.0 s) ran from the last switch's end at 14.2 s, so the load ran 17.2 s, not the 15.0 s asked";
+
+  it('the terminal names the switches that ran late, by how much, and where the time went', () => {
+    expect(formatSummary(late()).split('\n')).toContain(SAYS);
+  });
+
+  it('report.html says the same', async () => {
+    expect(await renderHtml(late())).toContain(`<td class="l">schedule</td><td class="l">${SAYS.replace(/'/g, '&#39;')}</td>`);
+  });
+
+  it('a run on time says nothing of it', () => {
+    const onTime = reportOf('connection-close', [], (run) => (run.meta.schedule = [{ label: 'switch 1/1', dueMs: 500, startedMs: 502, endedMs: 1100 }]));
+    expect(formatSummary(onTime)).not.toContain('longer than asked');
+  });
+});
+
 describe('one number rule', () => {
   it('a median of per-switch counts prints the same in the terminal and on the page', async () => {
     const r = reportOf();
