@@ -9,9 +9,9 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { flagsNpmSwallowed, swallowedMessage } from '../harness/cli/command-line.ts';
+import { parseCommandLine } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
+import { stopOnSignals } from '../harness/cli/signals.ts';
 import { durationFlag } from '../harness/scenario/schema.ts';
 import { usSince } from '../harness/clock.ts';
 import { CannotMeasure } from '../harness/errors.ts';
@@ -59,18 +59,11 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const usage = (message: string) => new CannotMeasure(`${message} (see --help)`);
 
 function parseFlags(argv: string[]) {
-  const swallowed = flagsNpmSwallowed(['target', 'connections', 'duration', 'json', 'help']);
-  if (swallowed.length) throw new CannotMeasure(swallowedMessage(swallowed));
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
-      target: { type: 'string', default: 'both' }, connections: { type: 'string', default: '32' },
-      duration: { type: 'string', default: '5s' }, 'open-rates': { type: 'string', default: '1000,2000,5000,10000,20000' },
-      json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
-    } }));
-  } catch (err) {
-    throw usage((err as Error).message);
-  }
+  const { values } = parseCommandLine({ args: argv, strict: true, allowPositionals: false, options: {
+    target: { type: 'string', default: 'both' }, connections: { type: 'string', default: '32' },
+    duration: { type: 'string', default: '5s' }, 'open-rates': { type: 'string', default: '1000,2000,5000,10000,20000' },
+    json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+  } });
   const whole = (flag: string, v: string, max: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1 || n > max) throw usage(`--${flag} ${v}: expected a whole number from 1 to ${max}`);
@@ -270,13 +263,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const abort = new AbortController();
-  const onSignal = () => {
-    if (abort.signal.aborted) process.exit(130); // second Ctrl-C: the exit hook kills every child
-    process.stderr.write('stopping: ending the current tool and stopping the target…\n');
-    abort.abort();
-  };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  // As every command stops: a second signal exits at once, and the exit hook kills every child.
+  const abort = stopOnSignals({ clear() {} }, 'ending the current tool and stopping the target…');
   const rows: Row[] = [];
   const openRows: OpenRow[] = [];
   try {
@@ -318,7 +306,7 @@ async function main(): Promise<number> {
       if (openRows.length) process.stdout.write(`\n${openTable(openRows)}\n`);
     }
   }
-  return abort.signal.aborted ? 130 : 0;
+  return abort.exitCode ?? 0;
 }
 
 main().then((code) => process.exit(code), exitOnError);

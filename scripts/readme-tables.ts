@@ -60,7 +60,7 @@ function run(script: string, args: string[]): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(HELP, {
+  const { values } = parseCommandLine({
     options: { only: { type: 'string' }, note: { type: 'string', default: '' }, readme: { type: 'string', default: join(ROOT, 'README.md') }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return print(HELP);

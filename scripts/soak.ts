@@ -65,7 +65,7 @@ function rssMb(root: number): { self: number; children: number } {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(HELP, {
+  const { values } = parseCommandLine({
     options: {
       scenario: { type: 'string', default: 'keepalive-60s' },
       duration: { type: 'string', default: '10m' },

@@ -55,8 +55,9 @@ export function medianSorted(a: ArrayLike<number>): number {
   return a.length % 2 ? a[mid] : (a[mid - 1] + a[mid]) / 2;
 }
 
-export function summarize(values: number[]): { count: number; min: number; median: number; mean: number; max: number } {
-  if (values.length === 0) return { count: 0, min: 0, median: 0, mean: 0, max: 0 };
+/** Over no values every statistic is missing (null), not 0: a run with no figure to summarize has none. */
+export function summarize(values: number[]): { count: number; min: number | null; median: number | null; mean: number | null; max: number | null } {
+  if (values.length === 0) return { count: 0, min: null, median: null, mean: null, max: null };
   const s = [...values].sort((a, b) => a - b);
   return { count: s.length, min: s[0], median: medianSorted(s), mean: s.reduce((a, b) => a + b, 0) / s.length, max: s[s.length - 1] };
 }

@@ -18,12 +18,13 @@ export interface AnalysisOptions {
   warmupMs: number;
 }
 
+/** Across switches; every statistic null when no switch had the figure (a stopped run's excessGap). */
 export interface Summary {
   count: number;
-  min: number;
-  median: number;
-  mean: number;
-  max: number;
+  min: number | null;
+  median: number | null;
+  mean: number | null;
+  max: number | null;
 }
 
 export interface Crossover {

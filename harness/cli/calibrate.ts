@@ -36,7 +36,7 @@ Options:
 Exit codes: 0 every outage measured within tolerance, 1 some were not, 2 could not measure.`;
 
 async function main(): Promise<number> {
-  const parsed = parseCommandLine(HELP, {
+  const parsed = parseCommandLine({
     options: {
       modes: { type: 'string', default: MODES.join(',') },
       durations: { type: 'string', default: '20,50,200,1000,2000' },

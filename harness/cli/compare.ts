@@ -56,7 +56,7 @@ Examples:
 type Source = { kind: 'run'; dir: string } | { kind: 'scenario'; scenario: Scenario };
 
 async function main(): Promise<number> {
-  const args = parseCommandLine(HELP, {
+  const args = parseCommandLine({
     allowPositionals: true,
     options: {
       repeat: { type: 'string', default: '1' },

@@ -82,17 +82,18 @@ Outputs:
   -h, --help                     this text
 
 Exit codes: 0 every threshold and baseline check holds; 1 one is broken (each named with its
-figure and limit); 2 could not measure (bad input, a component that would not start, a switch
+figure and limit); 2 could not measure (bad input, thresholds no run can pass together such as
+--max-failed 0 beside the scenario's minFailed 1, a component that would not start, a switch
 that did not take effect, a figure that was not measured): never a pass. 130/143/129 after
 Ctrl-C/SIGTERM/SIGHUP, with every process stopped.
 
 Examples:
-  npm run gate -- keepalive-60s --repeat 5 --max-failed 0
+  npm run gate -- tuned-3s-1s --repeat 5 --max-failed 0
   npm run gate -- tuned-3s-1s --baseline reports/baselines/tuned-3s-1s.json --max-regression 20%
   npm run gate -- --all --junit reports/gate.xml`;
 
 async function main(): Promise<number> {
-  const args = parseCommandLine(HELP, {
+  const args = parseCommandLine({
     allowPositionals: true,
     options: {
       all: { type: 'boolean' },

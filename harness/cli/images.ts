@@ -24,7 +24,7 @@ Options:
 Exit codes: 0 ready; 2 no Docker engine, an unknown suite, or a build that failed (Docker's words).`;
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(HELP, {
+  const { values } = parseCommandLine({
     options: {
       suite: { type: 'string' },
       rebuild: { type: 'boolean' },

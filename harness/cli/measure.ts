@@ -43,7 +43,7 @@ Examples:
   npm run measure -- --url http://127.0.0.1:8080/ --switch-cmd ./deploy.sh --agents 3`;
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseCommandLine(HELP, {
+  const { values, positionals } = parseCommandLine({
     allowPositionals: true,
     options: {
       ...MEASURE_OPTIONS,

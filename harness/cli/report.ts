@@ -21,7 +21,7 @@ Example:
   npm run report -- reports/20261124-221718-keepalive-60s`;
 
 async function main(): Promise<number> {
-  const parsed = parseCommandLine(HELP, { allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const parsed = parseCommandLine({ allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
   const { values, positionals } = parsed;
   if (values.help) return print(HELP);
   if (positionals.length !== 1) throw new CannotMeasure(`name one run directory.\n\n${HELP}`);

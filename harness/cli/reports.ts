@@ -36,7 +36,7 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const realpathOf = (path: string) => realpathSync.native(path);
 
 async function main(): Promise<number | null> {
-  const parsed = parseCommandLine(HELP, {
+  const parsed = parseCommandLine({
     options: {
       dir: { type: 'string', default: 'reports' },
       port: { type: 'string', default: '8080' },

@@ -40,7 +40,7 @@ Examples:
   npm run scenario -- keepalive-60s --set load.model=open --set load.rate=2000 --set network.delayMs=10`;
 
 async function main(): Promise<number> {
-  const args = parseCommandLine(HELP, {
+  const args = parseCommandLine({
     allowPositionals: true,
     options: {
       list: { type: 'boolean' },

@@ -48,7 +48,7 @@ measured (the page still says what was); 130 after Ctrl-C (what was measured is 
 const QUICK = { local: '8s', docker: '16s' };
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(HELP, {
+  const { values } = parseCommandLine({
     options: {
       quick: { type: 'boolean' },
       repeat: { type: 'string' },

@@ -2,14 +2,15 @@
 // terminal text. Pure: no I/O.
 import { basename, relative, resolve } from 'node:path';
 import { FIGURE_NAMES, FIGURES, formatFigure } from './figures.ts';
+import { reproducesText } from '../report/verdict.ts';
 import { problemsOf, scenarioVerdict, type GateResult, type ScenarioGate, type Verdict } from './result.ts';
 
 const VERDICT_MD: Record<Verdict, string> = { pass: '✅ PASS', fail: '❌ FAIL', unmeasured: '⚠️ COULD NOT MEASURE' };
 const VERDICT_TEXT: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', unmeasured: 'COULD NOT MEASURE' };
 const STATUS_MD = { pass: '✅ holds', fail: '❌ broken', missing: '⚠️ not measured' } as const;
 
-/** A known-bad reference passes by losing requests: said beside its PASS, so it never reads as "none lost". */
-const knownBadPass = (g: ScenarioGate) => (g.knownBad && scenarioVerdict(g) === 'pass' ? ' (a known-bad reference: it lost requests, as expected)' : '');
+/** A known-bad reference passes by losing requests: said beside its PASS in the run verdict's words, so it never reads as "none lost". */
+const knownBadPass = (g: ScenarioGate) => (g.knownBad && scenarioVerdict(g) === 'pass' ? ` — ${reproducesText(g.knownBad)}` : '');
 
 /** A table cell: no pipe or line break may end it early. */
 const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -66,7 +67,7 @@ export function markdownSummary(result: GateResult, linkDir?: string): string {
       row([
         `\`${g.scenario}\``,
         // never a green mark beside lost requests: the known-bad reference leads with them
-        knownBadPass(g) ? '❗ lost requests, as this known-bad reference must: gate holds' : VERDICT_MD[scenarioVerdict(g)],
+        knownBadPass(g) ? `❗ lost requests, ${reproducesText(g.knownBad!)}` : VERDICT_MD[scenarioVerdict(g)],
         `${g.repeats.length} of ${g.repeatsPlanned}`,
         f ? `${formatFigure(f.min)} / ${formatFigure(f.median)} / ${formatFigure(f.max)}` : 'n/a',
         formatFigure(g.figures.errorWindowMs?.max ?? null, 'errorWindowMs'),

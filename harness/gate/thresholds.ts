@@ -38,6 +38,14 @@ export interface ThresholdResult {
   message: string;
 }
 
+/** "maxFailed ≤ 0", with the statistic when it is not the worst case. */
+export const thresholdText = (t: Pick<ThresholdResult, 'name' | 'figure' | 'bound' | 'stat' | 'limit'>) =>
+  `${t.name} ${t.bound === 'max' ? '≤' : '≥'} ${formatFigure(t.limit, t.figure)}${t.stat !== t.bound ? ` (${t.stat})` : ''}`;
+
+/** thresholdText of a declared threshold, before it is judged. */
+export const declaredText = (name: ThresholdName, t: Threshold) =>
+  thresholdText({ name, figure: THRESHOLDS[name].figure, bound: THRESHOLDS[name].bound, stat: t.stat ?? defaultStat(THRESHOLDS[name].bound), limit: t.limit });
+
 export const holds = (value: number, bound: 'max' | 'min', limit: number) => (bound === 'max' ? value <= limit : value >= limit);
 
 export function evaluateThreshold(name: ThresholdName, threshold: Threshold, repeats: readonly Partial<RepeatFigures>[]): ThresholdResult {
@@ -71,3 +79,28 @@ export function evaluateThresholds(expect: Partial<Expectations>, repeats: reado
 /** Whether a scenario (as written, or validated) declares any threshold. */
 export const declaresThresholds = (expect: Partial<Record<ThresholdName | 'knownBad', unknown>> | undefined) =>
   expect !== undefined && (Object.keys(THRESHOLDS) as ThresholdName[]).some((name) => expect[name] !== undefined);
+
+/** The failure a known-bad reference is kept for: its note up to the first ";". */
+export const knownBadFailure = (note: string) => note.split(';')[0].trim();
+
+/** Statistics known to be ordered whatever the values: min ≤ median ≤ p95 ≤ max (mean only between min and max). */
+const RANK: Partial<Record<Stat, number>> = { min: 0, median: 1, p95: 2, max: 3 };
+const neverAbove = (a: Stat, b: Stat) => a === b || a === 'min' || b === 'max' || (RANK[a] !== undefined && RANK[b] !== undefined && RANK[a]! <= RANK[b]!);
+
+/**
+ * Pairs of thresholds no run can pass together: a lower limit above an upper limit on the same
+ * figure, with statistics that cannot cross (e.g. minFailed ≥ 1 with maxFailed ≤ 0). Such a gate
+ * could never pass, so it is refused before anything runs.
+ */
+export function contradictions(expect: Partial<Expectations>): { lower: ThresholdName; upper: ThresholdName }[] {
+  const declared = (Object.keys(THRESHOLDS) as ThresholdName[]).filter((name) => expect[name] !== undefined);
+  const out: { lower: ThresholdName; upper: ThresholdName }[] = [];
+  for (const lower of declared.filter((n) => THRESHOLDS[n].bound === 'min')) {
+    for (const upper of declared.filter((n) => THRESHOLDS[n].bound === 'max' && THRESHOLDS[n].figure === THRESHOLDS[lower].figure)) {
+      const lo = expect[lower]!;
+      const hi = expect[upper]!;
+      if (lo.limit > hi.limit && neverAbove(lo.stat ?? defaultStat('min'), hi.stat ?? defaultStat('max'))) out.push({ lower, upper });
+    }
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import { FIGURES, figuresOf, formatFigure, summarizeFigures, type FigureName, type FigureSummary } from '../gate/figures.ts';
 import { changesFromScenario, changesText, differingFields } from './changes.ts';
 import { rangeBarSpec, type ChartSpec } from './charts.ts';
-import { count, ms, rate } from './numbers.ts';
+import { count, ms, msUnit, rate } from './numbers.ts';
 import { canvas, esc, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 import { runVerdict, type Tone } from './verdict.ts';
@@ -132,7 +132,7 @@ export function renderCompare(c: Comparison): string {
       const failed = g0(g, 'failed');
       const ok = g0(g, 'okPerSecond');
       const win = g0(g, 'errorWindowMs');
-      return `<li><b>${esc(g.label)}</b>: ${failed ? `${count(failed.median)} failed requests per run${failed.min !== failed.max ? ` (${count(failed.min)}–${count(failed.max)})` : ''}` : 'n/a'}, worst error window ${ms(win?.max ?? null)} ms, ${ok ? rate(ok.median) : 'n/a'} ok/s — ${esc(g.description)}</li>`;
+      return `<li><b>${esc(g.label)}</b>: ${failed ? `${count(failed.median)} failed requests per run${failed.min !== failed.max ? ` (${count(failed.min)}–${count(failed.max)})` : ''}` : 'n/a'}, worst error window ${msUnit(win?.max)}, ${ok ? rate(ok.median) : 'n/a'} ok/s — ${esc(g.description)}</li>`;
     })
     .join('\n');
   const body = `

@@ -5,11 +5,11 @@ import type { DisruptionFigures, LatencySummary } from '../analysis/types.ts';
 import { changesFromScenario, changesText, nonDefaults } from './changes.ts';
 import type { ZoomWindow } from './chart-data.ts';
 import { codeColour, latencySpec, timelineSpec, zoomSpec } from './charts.ts';
-import { count, ms } from './numbers.ts';
+import { count, msUnit } from './numbers.ts';
 import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
-import { agentLines, clientLines, loadLines } from './summary.ts';
+import { agentLines, clientLines, lateLine, loadLines } from './summary.ts';
 import { CLIENT_LABELS } from '../load/client.ts';
 
 export interface HtmlExtras {
@@ -66,7 +66,7 @@ export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promi
   const row = (cells: (string | number)[], cls = '') => `<tr${cls ? ` class="${cls}"` : ''}>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
   const codes = (m: Record<string, number>) => Object.entries(m).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'none' : `${(v * 100).toFixed(1)}%`);
-  const lat = (name: string, l: LatencySummary) => row([name, int(l.count), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => fmt(v, 3))]);
+  const lat = (name: string, l: LatencySummary) => row([name, int(l.count), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => (l.count ? fmt(v, 3) : 'n/a'))]);
   const changed = nonDefaults(s);
   const fromFile = changesFromScenario(s);
   const fig = (v: string, k: string) => `<div class="fig"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`;
@@ -75,21 +75,22 @@ export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promi
 <h1>${esc(s.name)} <span class="meta" style="font-size:14px;font-weight:normal">downtime report</span></h1>
 <div class="meta">${esc(s.description)}</div>
 <div class="verdict ${verdict.tone}" id="verdict" data-outcome="${verdict.outcome}"><b>${esc(verdict.headline)}</b> — ${esc(verdict.outcome === 'incomplete' ? 'run stopped early (Ctrl-C)' : `${t.failed === 0 ? 'no failed requests' : `${int(t.failed)} failed request${t.failed === 1 ? '' : 's'}`} over ${switches} switch${switches === 1 ? '' : 'es'}`)};
-worst error window ${ms(a.switchStats.errorWindowMs.max)} ms, worst gap ${ms(a.switchStats.maxGapMs.max)} ms
+worst error window ${msUnit(a.switchStats.errorWindowMs.max)}, worst gap ${msUnit(a.switchStats.maxGapMs.max)}
 <div class="gate" style="font-size:13px;margin-top:4px">${esc(verdict.gateText)}</div>
 ${verdict.lines.length ? `<div style="font-size:13px;margin-top:4px">${verdict.lines.map(esc).join('<br>')}</div>` : ''}</div>
 ${t.backgroundFailures ? `<div class="verdict warn">${int(t.backgroundFailures)} background failures outside every switch: the baseline is not healthy</div>` : ''}
 <div class="figs">
 ${fig(int(t.failed), 'failed requests')}
-${fig(`${fmt(a.switchStats.errorWindowMs.max)} ms`, 'worst error window')}
-${fig(`${fmt(a.switchStats.maxGapMs.max)} ms`, `worst gap (steady reference ${fmt(a.gapReferenceMs)} ms)`)}
+${fig(msUnit(a.switchStats.errorWindowMs.max), 'worst error window')}
+${fig(msUnit(a.switchStats.maxGapMs.max), `worst gap (steady reference ${msUnit(a.gapReferenceMs)})`)}
 ${fig(int(t.okPerSecond), 'successful requests / s')}
-${fig(`${fmt(a.latency.overall.p99)} ms`, 'p99 latency')}
+${fig(a.latency.overall.count ? msUnit(a.latency.overall.p99) : 'n/a', 'p99 latency')}
 ${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connections')}
 </div>
 <table>
 <tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map(([k, v]) => `<code>${esc(k)}=${esc(JSON.stringify(v))}</code>`).join(' ')}` : ' (defaults otherwise)'}${fromFile.length ? `<br>changed from <code>scenarios/${esc(s.name)}.ts</code> for this run: <code>${esc(changesText(fromFile))}</code>` : ''}</td></tr>
 <tr><td class="l">load</td><td class="l">${meta.protocol ? `${esc(meta.protocol)}, ` : ''}${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${fmt(t.durationMs / 1000, 1)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
+${lateLine(report) ? `<tr><td class="l">schedule</td><td class="l">${esc(lateLine(report)!)}</td></tr>` : ''}
 <tr><td class="l">client</td><td class="l">${esc(clientLines(report)[0] ?? CLIENT_LABELS[s.load.client ?? 'raw'])}</td></tr>
 <tr><td class="l">load shape and meter</td><td class="l">${loadLines(report).map(esc).join('<br>')}</td></tr>
 <tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>

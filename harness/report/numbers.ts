@@ -15,3 +15,5 @@ export function formatNumber(v: number | null | undefined, kind: NumberKind): st
 export const count = (v: number | null | undefined) => formatNumber(v, 'count');
 export const ms = (v: number | null | undefined) => formatNumber(v, 'ms');
 export const rate = (v: number | null | undefined) => formatNumber(v, 'rate');
+/** Milliseconds with their unit, or n/a alone: never "n/a ms". */
+export const msUnit = (v: number | null | undefined) => (formatNumber(v, 'ms') === 'n/a' ? 'n/a' : `${ms(v)} ms`);

@@ -1,5 +1,5 @@
 // The terminal summary: one table, per switch and in total, with the error codes.
-import { count, ms, rate } from './numbers.ts';
+import { count, ms, msUnit, rate } from './numbers.ts';
 import { addedRoundTripMs } from '../network/delay-line.ts';
 import type { AgentFigures, AgentsAnalysis } from '../analysis/types.ts';
 import type { Report } from './report.ts';
@@ -63,6 +63,39 @@ export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] 
   return out;
 }
 
+/** How late a switch may start before it is said: the event loop's own delay is well under it. */
+export const LATE_MS = 100;
+const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** "1.7 s", or "1.7–1.8 s" */
+const s1Range = (lo: number, hi: number) => (s1(lo) === s1(hi) ? s1(hi) : `${(lo / 1000).toFixed(1)}–${s1(hi)}`);
+
+/**
+ * Why a run took longer than asked, or null when it did not: a switch that takes longer than
+ * the time between switches pushes the next back (each waits for the one before), and the
+ * cool-down runs from the last one's end.
+ */
+export function lateLine({ meta, scenario: s }: Report): string | null {
+  const schedule = meta.schedule ?? [];
+  const late = schedule.filter((x) => x.startedMs - x.dueMs > LATE_MS);
+  const ended = schedule.flatMap((x) => (x.endedMs === null ? [] : [x.endedMs]));
+  const pushedEnd = ended.length ? Math.max(...ended) + s.load.cooldownMs : 0;
+  const pushed = pushedEnd > s.load.durationMs + LATE_MS;
+  if (!late.length && !pushed) return null;
+  const what = schedule.every((x) => x.label.startsWith('switch')) ? 'switch' : 'action';
+  const took = schedule.flatMap((x) => (x.endedMs === null ? [] : [x.endedMs - x.startedMs]));
+  const spacing = schedule.length > 1 ? schedule[1].dueMs - schedule[0].dueMs : null;
+  const tookText = took.length
+    ? `each ${what} took ${s1Range(Math.min(...took), Math.max(...took))}` +
+      (spacing !== null && Math.max(...took) > spacing ? `, more than the ${s1(spacing)} between them` : '')
+    : '';
+  const parts = [
+    tookText,
+    late.length ? `so ${late.map((x) => `${x.label} started ${s1(x.startedMs - x.dueMs)} late`).join(', ')} (each waits for the one before)` : '',
+    pushed ? `the cool-down (${s1(s.load.cooldownMs)}) ran from the last ${what}'s end at ${s1(Math.max(...ended))}, so the load ran ${s1(pushedEnd)}, not the ${s1(s.load.durationMs)} asked` : '',
+  ].filter(Boolean);
+  return `longer than asked: ${parts.join('; ')}`;
+}
+
 /** What the client profile did with failures: the retrying one's hidden attempts, said beside what users saw. */
 export function clientLines({ analysis: a, scenario: s }: Report): string[] {
   const t = a.totals;
@@ -91,6 +124,8 @@ export function formatSummary(report: Report, reportPath?: string): string {
     const images = meta.stack.images ? `, ${meta.stack.images.proxy} + ${meta.stack.images.apps}` : '';
     out.push(`stack: ${meta.stack.driver}${images}; traffic ${meta.stack.path}${meta.stack.config ? `; configuration ${meta.stack.config}` : ''}`);
   }
+  const late = lateLine(report);
+  if (late) out.push(late);
   out.push(
     `requests ${count(t.requests)}   ok ${count(t.ok)}   failed ${count(t.failed)} (transport ${count(t.transportErrors)}, http ${count(t.httpErrors)})   ` +
       `${rate(t.okPerSecond)} ok/s   connections ${count(t.connections)}`,
@@ -126,11 +161,15 @@ export function formatSummary(report: Report, reportPath?: string): string {
     }
   }
   if (rows.length > 1) out.push(table(rows, rows[0].map((_, c) => c > 0 && c < rows[0].length - 1)));
-  out.push(`steady-state gap reference (longest gap between successes after warm-up, outside switches): ${ms(a.gapReferenceMs)} ms`);
+  out.push(`steady-state gap reference (longest gap between successes after warm-up, outside switches): ${msUnit(a.gapReferenceMs)}`);
   const l = a.latency;
+  // a histogram of no successes says 0 for every percentile: there is no latency to show
+  const p99 = (h: typeof l.steady) => (h.count ? ms(h.p99) : 'n/a');
   out.push(
-    `latency ms (ok): p50 ${ms(l.overall.p50)}  p99 ${ms(l.overall.p99)}  p99.9 ${ms(l.overall.p999)}  max ${ms(l.overall.max)}` +
-      `   steady p99 ${ms(l.steady.p99)}, during switches p99 ${ms(l.switching.p99)}`,
+    l.overall.count
+      ? `latency ms (ok): p50 ${ms(l.overall.p50)}  p99 ${ms(l.overall.p99)}  p99.9 ${ms(l.overall.p999)}  max ${ms(l.overall.max)}` +
+          `   steady p99 ${p99(l.steady)}, during switches p99 ${p99(l.switching)}`
+      : 'latency ms (ok): n/a (no successful response)',
   );
   out.push(...loadLines(report));
   if (a.agents) out.push('', ...agentLines(a.agents));

@@ -62,6 +62,20 @@ export interface RunMeta {
   network: DelayLineStats | null;
   aborted: boolean;
   error: string | null;
+  /**
+   * Each planned action (a switch, an outage): when it was due and when it started and ended, ms
+   * from the load's start. One that overruns pushes the next back, and the cool-down runs from
+   * the last one's end: why a run lasts longer than asked. Absent in runs stored before it.
+   */
+  schedule?: ScheduledAction[];
+}
+
+export interface ScheduledAction {
+  label: string;
+  dueMs: number;
+  startedMs: number;
+  /** null: it failed, or the run stopped, before it ended */
+  endedMs: number | null;
 }
 
 export interface RunOutput {
@@ -106,6 +120,7 @@ export async function runScenario<T extends Target>(
   const proxyFiles: Record<string, string> = {};
   let step = 'warm-up';
   const raw: RawDisruption[] = [];
+  const schedule: ScheduledAction[] = [];
   // A proxy or app that dies mid-run ends the run at once, named, rather than showing up later
   // as unexplained background failures; so does a load thread that ends on its own (never
   // switch with no load); and so does Ctrl-C.
@@ -167,7 +182,10 @@ export async function runScenario<T extends Target>(
       await sleepUntil(origin, action.dueMs, signal);
       if (signal?.aborted) break;
       step = action.label;
+      const entry: ScheduledAction = { label: action.label, dueMs: action.dueMs, startedMs: usSince(origin) / 1000, endedMs: null };
+      schedule.push(entry);
       raw.push(await action.act(stack));
+      entry.endedMs = usSince(origin) / 1000;
       step = 'between switches';
     }
     step = 'cool-down';
@@ -216,6 +234,7 @@ export async function runScenario<T extends Target>(
       network,
       aborted: hooks.signal?.aborted ?? false,
       error,
+      schedule,
     },
     records: records ?? new RecordWriter().finish(),
     loadStalls,

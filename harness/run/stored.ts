@@ -36,6 +36,7 @@ const MetaSchema = z.looseObject({
   machine: z.looseObject({ hostname: z.string(), platform: z.string(), release: z.string(), cpus: count, cpuModel: z.string() }),
   aborted: z.boolean(),
   error: z.string().nullable(),
+  schedule: z.array(z.looseObject({ label: z.string(), dueMs: num, startedMs: num, endedMs: num.nullable() })).optional(),
   agents: z
     .array(
       z.looseObject({
@@ -67,7 +68,10 @@ const RunFileSchema = z.looseObject({
 });
 
 const span = z.looseObject({ fromMs: num, toMs: num }).nullable();
-const summary = z.looseObject({ count, min: num, median: num, mean: num, max: num });
+// Reports stored before a summary over no values was null said 0 for each statistic: read as missing.
+const summary = z
+  .looseObject({ count, min: num.nullable(), median: num.nullable(), mean: num.nullable(), max: num.nullable() })
+  .transform((s) => (s.count === 0 ? { ...s, min: null, median: null, mean: null, max: null } : s));
 const latency = z.looseObject({ count, min: num, mean: num, p50: num, p90: num, p99: num, p999: num, p9999: num, max: num, encoded: z.string() });
 const counts = z.record(z.string(), count);
 // A plain loop: zod's per-element checks cost ~50 ms on a 10-minute timeline, and the index reads every run's.

@@ -1,6 +1,6 @@
 // The scenario behind `npm run measure` (and `npm run gate -- --url`): a URL the harness did not
 // start, switched by your command at a fixed interval, or only watched.
-import { applyOverrides, validateScenario, type Override } from './resolve.ts';
+import { applyOverrides, validateScenario, withoutContradictions, type Override } from './resolve.ts';
 import { durationFlag, MIN_SWITCH_SPACING_MS, type Scenario, type ScenarioInput } from './schema.ts';
 
 export interface MeasureOptions {
@@ -33,5 +33,5 @@ export function measureScenario(o: MeasureOptions, overrides: Override[] = []): 
     },
     switches: { count: switches, ...(o.command ? { command: o.command } : {}) },
   };
-  return validateScenario(applyOverrides(input, overrides));
+  return withoutContradictions(validateScenario(applyOverrides(input, overrides)), overrides);
 }

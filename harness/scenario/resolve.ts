@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { scenarios } from '../../scenarios/index.ts';
 import { CannotMeasure } from '../errors.ts';
 import { describeField, fieldsUnder, nearest } from './fields.ts';
-import { ScenarioSchema, type Scenario, type ScenarioInput } from './schema.ts';
+import { contradictions, declaredText, knownBadFailure } from '../gate/thresholds.ts';
+import { ScenarioSchema, type Scenario, type ScenarioInput, type ThresholdName } from './schema.ts';
 
 /** `path.to.field=value`; the value is JSON when it parses as JSON, else a plain string. */
 export interface Override {
@@ -94,7 +95,28 @@ export function resolveScenario(name: string, overrides: Override[] = []): Scena
   if (!found) {
     throw new CannotMeasure(`unknown scenario "${name}". Known scenarios:\n${listScenarios()}`);
   }
-  return validateScenario(applyOverrides(found, overrides));
+  return withoutContradictions(validateScenario(applyOverrides(found, overrides)), overrides);
+}
+
+/**
+ * Thresholds no run can pass together are refused before anything runs (exit 2), naming both
+ * and where each came from: the command line (a gate flag or --set) or the scenario itself.
+ */
+export function withoutContradictions(scenario: Scenario, overrides: readonly Override[]): Scenario {
+  const [first] = contradictions(scenario.expect);
+  if (!first) return scenario;
+  const given = (name: ThresholdName) =>
+    overrides.some((o) => o.path === 'expect' || o.path === `expect.${name}` || o.path.startsWith(`expect.${name}.`)) ? 'given on the command line' : "the scenario's own";
+  const text = (name: ThresholdName) => `${declaredText(name, scenario.expect[name]!)} (${given(name)})`;
+  const knownBad = scenario.expect.knownBad;
+  // a lower limit of 0 holds for any figure: the way to lift the scenario's own
+  const lift = given(first.lower) === "the scenario's own" ? `, or lift the scenario's ${first.lower} with --set expect.${first.lower}=0` : '';
+  throw new CannotMeasure(
+    `thresholds that contradict each other: ${text(first.upper)} and ${text(first.lower)}; no run can pass both` +
+      (knownBad
+        ? `. ${scenario.name} is a known-bad reference, kept to lose requests (${knownBadFailure(knownBad)}): to gate on losing none, gate a scenario meant to lose none (npm run gate -- --list shows each one's thresholds)${lift}`
+        : `: drop one of them${lift}`),
+  );
 }
 
 export function listScenarios(): string {

@@ -338,10 +338,14 @@ export const ScenarioSchema = z
       const spacing = (durationMs - warmupMs - cooldownMs) / s.switches.count;
       if (!(spacing >= MIN_SWITCH_SPACING_MS)) {
         const needed = warmupMs + cooldownMs + s.switches.count * MIN_SWITCH_SPACING_MS;
+        const n = s.switches.count === 1 ? '1 switch' : `${s.switches.count} switches`;
         ctx.addIssue({
           code: 'custom',
           path: ['load', 'durationMs'],
-          message: `${durationMs} ms leaves ${Math.round(spacing)} ms between switches; ${s.switches.count} switches need at least ${needed} ms`,
+          message:
+            `${durationMs} ms less the warm-up (load.warmupMs ${warmupMs} ms) and the cool-down (load.cooldownMs ${cooldownMs} ms) ` +
+            `leaves ${Math.max(0, Math.round(spacing))} ms for each switch; ${n} need${s.switches.count === 1 ? 's' : ''} at least ${needed} ms ` +
+            `(${warmupMs} + ${s.switches.count} × ${MIN_SWITCH_SPACING_MS} + ${cooldownMs}): a longer duration, fewer switches, or a shorter warm-up or cool-down`,
         });
       }
     }

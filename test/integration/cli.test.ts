@@ -109,7 +109,7 @@ describe('scenario CLI', () => {
     const r = await runCli(['keepalive-60s', ...quick, '--out', out]);
     expect(r.stderr).toBe('keepalive-60s: 4.0 s of load, 1 switch…\n'); // the start, on stderr
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^verdict: [\d,]+ FAILED REQUESTS? — gate: thresholds (hold|broken) \(minFailed ≥ 1, maxBackgroundFailures ≤ 0\)|^verdict: NO FAILED REQUESTS/m);
+    expect(r.stdout).toMatch(/^verdict: [\d,]+ FAILED REQUESTS? — expected: this scenario reproduces a known failure, |^verdict: NO FAILED REQUESTS — NOT AS EXPECTED: /m);
     expect(r.stdout).toMatch(/requests [\d,]+ +ok [\d,]+ +failed/);
     expect(r.stdout).toContain('switch 1: blue → green');
     const [dir] = readdirSync(out);
@@ -129,6 +129,24 @@ describe('scenario CLI', () => {
     const again = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/report.ts', join(out, dir), '--json'], { cwd: ROOT, encoding: 'utf8' });
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout).analysis).toEqual(report.analysis);
+  });
+
+  it('a run that takes longer than asked says which switches ran late, and by how much', async () => {
+    const out = outDir();
+    // each switch holds the old colour 1.5 s (switches.drainMs), and they are due 0.67 s apart
+    const r = await runCli(['connection-close', '--duration', '4.5s', '--switches', '3', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s', '--set', 'switches.drainMs=1.5s', '--out', out]);
+    expect(r.code).toBe(0);
+    const [dir] = readdirSync(out);
+    const { meta } = JSON.parse(readFileSync(join(out, dir, 'report.json'), 'utf8'));
+    const lateMs = meta.schedule.map((x: { startedMs: number; dueMs: number }) => x.startedMs - x.dueMs);
+    // at least the 1.5 s each switch before took, less the 0.67 s between them: later on a busy machine, never sooner
+    expect(lateMs[1]).toBeGreaterThanOrEqual(1500 - 667);
+    expect(lateMs[2]).toBeGreaterThanOrEqual(2 * (1500 - 667));
+    const line = r.stdout.split('\n').find((l) => l.startsWith('longer than asked: '));
+    expect(line).toContain(`switch 2/3 started ${(lateMs[1] / 1000).toFixed(1)} s late`);
+    expect(line).toContain(`switch 3/3 started ${(lateMs[2] / 1000).toFixed(1)} s late`);
+    expect(line).toMatch(/so the load ran [\d.]+ s, not the 4\.5 s asked$/);
+    expect(readFileSync(join(out, dir, 'report.html'), 'utf8')).toContain('switch 3/3 started');
   });
 
   it('--help and --list exit 0', async () => {

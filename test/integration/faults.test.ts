@@ -1,7 +1,7 @@
 // The fault table (README, "Faults and what the harness does"): one test per row. Every run
 // gets its own TMPDIR, so after each row we can say for sure that no process of the run is left,
 // no temp file is left, and what was measured before the fault is still written.
-import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -153,7 +153,7 @@ function canMountTmpfs(): boolean {
 describe('fault table', () => {
   // Bad input and parts that will not start: exit 2, a message naming the cause, nothing started left.
   for (const [row, args, env, says] of [
-    ['unknown flag', ['keepalive-60s', '--no-such-flag'], {}, ["Unknown option '--no-such-flag'", 'Usage: npm run scenario']],
+    ['unknown flag', ['keepalive-60s', '--no-such-flag'], {}, ['unknown flag --no-such-flag (the flags: --list, ']],
     ['invalid field (timeoutMs 0 would turn timeouts off)', ['keepalive-60s', '--set', 'load.timeoutMs=0'], {}, ['load.timeoutMs: must be more than 0']],
     ['--set __proto__', ['keepalive-60s', '--set', '__proto__.polluted=1'], {}, ['--set __proto__.polluted: unknown field']],
     ['unknown scenario', ['keepalive'], {}, ['unknown scenario "keepalive"', 'connection-close']],
@@ -252,6 +252,33 @@ describe('fault table', () => {
       expectMeasuredWritten();
       expect(storedReport().meta.aborted).toBe(true);
       expect(r.stdout).toContain('STOPPED EARLY');
+    });
+  }
+
+  // Through npm: npm runs a script with `sh -c`, and forwards SIGINT and SIGTERM to that shell
+  // only; the script execs the harness so that they reach it. A CI cancel signals npm alone; a
+  // Ctrl-C signals the whole process group, so the harness gets it from the terminal and again
+  // from npm: one stop, not a second signal's exit at once with nothing written.
+  for (const [row, group] of [['SIGINT to the npm run process (a CI cancel)', false], ['SIGINT to the npm run process group (Ctrl-C)', true]] as const) {
+    it(`${row}: the harness stops at once, exit 130, what was measured is written`, async () => {
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_')));
+      // 60 s asked: a harness the signal did not reach would run on, and its report say so
+      const child = spawn('npm', ['run', '-s', 'scenario', '--', 'keepalive-60s', '--duration', '60s', '--out', out], {
+        cwd: ROOT,
+        env: { ...env, CI: 'true', TMPDIR: tmp },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true, // its own process group, as a terminal's foreground job has
+      });
+      started.push(child);
+      let stdout = '';
+      child.stdout!.on('data', (d) => (stdout += d));
+      const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await loadRunning();
+      process.kill(group ? -child.pid! : child.pid!, 'SIGINT');
+      expect(await code).toBe(130);
+      expectMeasuredWritten();
+      expect(storedReport().meta.aborted).toBe(true);
+      expect(stdout).toContain('STOPPED EARLY');
     });
   }
 

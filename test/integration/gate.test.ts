@@ -73,20 +73,19 @@ describe('gate CLI', () => {
     expect(baseline.scenarios['connection-close'].figures.failed).toMatchObject({ count: 2, max: 0 });
   });
 
-  it('keepalive-60s --max-failed 0: exit 1, names the threshold, its figure and limit, and the regressed baseline figure', async () => {
+  it('keepalive-60s --max-failed 0 (its own minFailed lifted): exit 1, names the threshold, its figure and limit, and the regressed baseline figure', async () => {
     const dir = tmp();
     // A hand-made baseline in which keepalive-60s lost nothing: today's failures are a regression.
     const zero = (v: number) => [{ failed: [v], failedPerSwitch: [], errorWindowMs: [], maxGapMs: [], excessGapMs: [], backgroundFailures: [], okPerSecond: [], p99LatencyMs: [] }];
     writeFileSync(join(dir, 'baseline.json'), JSON.stringify(withEntry(null, 'keepalive-60s', baselineEntry(zero(0), [], 'x'))));
     // 3 switches: about 1 keep-alive switch in 9 loses nothing here, so all 3 at once is rare.
-    const r = await runGate(['keepalive-60s', '--max-failed', '0', ...quick, '--switches', '3', '--out', join(dir, 'reports'), '--baseline', join(dir, 'baseline.json'), '--junit', join(dir, 'gate.xml')]);
+    const r = await runGate(['keepalive-60s', '--max-failed', '0', '--set', 'expect.minFailed=0', ...quick, '--switches', '3', '--out', join(dir, 'reports'), '--baseline', join(dir, 'baseline.json'), '--junit', join(dir, 'gate.xml')]);
     expect(r.code).toBe(1);
     const failed = Number(/keepalive-60s repeat 1\/1: (\d+) failed/.exec(r.stdout)![1]);
     expect(failed).toBeGreaterThan(0);
     expect(r.stderr).toContain(`gate: keepalive-60s: threshold broken: maxFailed: failed requests per run (max over 1 repeat) = ${failed}, limit <= 0; broken in 1 of 1 repeats`);
     expect(r.stderr).toContain(`gate: keepalive-60s: baseline regression: failed (median): ${failed} against baseline 0`);
     expect(r.stdout).toContain('known-bad reference');
-    expect(r.stdout).toContain('ok   minFailed'); // the known-bad reference reproduced its failure
     expect(r.stdout.trimEnd().split('\n').pop()).toBe('gate: FAIL (exit 1)');
     const xml = readFileSync(join(dir, 'gate.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).toBe(true);
@@ -97,6 +96,10 @@ describe('gate CLI', () => {
     const unknown = await runGate(['keepalive-6s', '--max-failed', '0']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown scenario "keepalive-6s"');
+    // a gate that could never pass: the flag against the known-bad reference's own minFailed ≥ 1
+    const never = await runGate(['keepalive-60s', '--max-failed', '0']);
+    expect(never.code).toBe(2);
+    expect(never.stderr).toContain('thresholds that contradict each other: maxFailed ≤ 0 (given on the command line) and minFailed ≥ 1 (the scenario\'s own)');
     const bad = await runGate(['connection-close', '--set', 'expect.maxGapMs={"limit":5,"stat":"p99"}']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('expect.maxGapMs.stat: expected one of max, min, median, mean, p95');

@@ -1,10 +1,11 @@
 // One set of units and flags, and messages that lead somewhere: the duration rule every command
 // shares, flags npm kept for itself, the nearest field and the expected type, --fields.
 import { describe, expect, it } from 'vitest';
-import { flagsNpmSwallowed, swallowedMessage } from '../../harness/cli/command-line.ts';
-import { overridesFrom } from '../../harness/cli/scenario-options.ts';
+import { flagsNpmSwallowed, parseCommandLine, swallowedMessage } from '../../harness/cli/command-line.ts';
+import { overridesFrom, SCENARIO_OPTIONS } from '../../harness/cli/scenario-options.ts';
 import { durationFlag } from '../../harness/scenario/schema.ts';
 import { formatFields, listFields, nearest } from '../../harness/scenario/fields.ts';
+import { FORWARDED_MS, onSignal } from '../../harness/cli/signals.ts';
 import { calibrationVerdict } from '../../harness/run/calibration.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 import { messageOf } from './cannot-measure.ts';
@@ -57,6 +58,44 @@ describe('flags npm kept for itself', () => {
   });
 });
 
+describe('flags, in one line that names them', () => {
+  // The scenario command's own options, as every command passes its own to the one parser.
+  const parse = (...args: string[]) => parseCommandLine({ args, allowPositionals: true, options: { ...SCENARIO_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const says = (...args: string[]) => messageOf(() => parse(...args));
+
+  it('a mistyped flag comes with the nearest real one, as a mistyped field does; nothing near: the flags', () => {
+    // Node's own words were "place it at the end of the command after '--'": the wrong way
+    expect(says('keepalive-60s', '--switch', '3')).toBe('unknown flag --switch; did you mean --switches?');
+    expect(says('keepalive-60s', '--durations=5s')).toBe('unknown flag --durations; did you mean --duration?');
+    expect(says('keepalive-60s', '--zzzz')).toMatch(/^unknown flag --zzzz \(the flags: --set, --duration, .*--json, --help\)$/);
+  });
+
+  it('a negative number reaches the flag\'s own check; no "ambiguous", no help text', () => {
+    expect(messageOf(() => overridesFrom(parse('keepalive-60s', '--switches', '-1').values))).toBe('--switches -1: expected a whole number >= 0');
+    expect(parse('x', '--set', 'load.rate=-1').values.set).toEqual(['load.rate=-1']);
+    expect(parse('x', '--body', '-1').values.body).toBe('-1');
+  });
+
+  it('a missing value, or a value for a switch that takes none, says which flag', () => {
+    expect(says('keepalive-60s', '--duration')).toBe('--duration needs a value, and none followed it');
+    expect(says('keepalive-60s', '--switches', '--tls')).toBe('--switches needs a value, but --tls followed it (a value that starts with a dash is written --switches=--tls)');
+    expect(says('keepalive-60s', '--tls=yes')).toBe('--tls takes no value (it is on when given): write --tls, not --tls=yes');
+    expect(messageOf(() => parseCommandLine({ args: ['stray'], options: { json: { type: 'boolean' } } }))).toBe('unexpected argument stray: this command takes flags only (--json)');
+  });
+});
+
+describe('signals', () => {
+  it('under npm run, the same signal again at once is npm\'s copy of a Ctrl-C; a later one, or another signal, exits', () => {
+    const first = { name: 'SIGINT' as const, atMs: 1000 };
+    expect(onSignal('SIGINT', null, 1000, true)).toBe('stop');
+    expect(onSignal('SIGINT', first, 1000 + 5, true)).toBe('ignore');
+    expect(onSignal('SIGINT', first, 1000 + FORWARDED_MS, true)).toBe('exit');
+    expect(onSignal('SIGTERM', first, 1000 + 5, true)).toBe('exit');
+    // not started by npm run: nothing forwards, so a second signal is the user's
+    expect(onSignal('SIGINT', first, 1000 + 5, false)).toBe('exit');
+  });
+});
+
 describe('validation messages', () => {
   const bad = (...sets: string[]) => messageOf(() => resolveScenario('keepalive-60s', sets.map(parseOverride)));
 
@@ -72,6 +111,12 @@ describe('validation messages', () => {
     expect(bad('proxy.workerProcesses=abc')).toContain('proxy.workerProcesses: "abc" is not valid: expected "auto" or an integer 1–64');
     expect(bad('proxy.extraHttp=keepalive_time 1s;')).toContain('proxy.extraHttp: "keepalive_time 1s;" is not valid: expected a JSON list of strings');
     expect(bad('load.warmupMs=soon')).toContain('load.warmupMs: expected a duration');
+  });
+
+  it('a run too short for its switches names the warm-up and the cool-down it spends, with their values', () => {
+    const m = messageOf(() => resolveScenario('keepalive-60s', overridesFrom({ duration: '5s', switches: '1' })));
+    expect(m).toContain('load.durationMs: 5000 ms less the warm-up (load.warmupMs 2000 ms) and the cool-down (load.cooldownMs 3000 ms) leaves 0 ms for each switch');
+    expect(m).toContain('1 switch needs at least 5500 ms (2000 + 1 × 500 + 3000)');
   });
 
   it('nearest only suggests what is near', () => {

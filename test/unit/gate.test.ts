@@ -8,7 +8,7 @@ import { figuresOf, statistic, summarizeFigures, type RepeatFigures } from '../.
 import { junitXml, xmlEscape } from '../../harness/gate/junit.ts';
 import { markdownSummary, textSummary } from '../../harness/gate/markdown.ts';
 import { gateResult, problemsOf, scenarioGate, scenarioVerdict, type ScenarioGate } from '../../harness/gate/result.ts';
-import { declaresThresholds, evaluateThreshold, evaluateThresholds } from '../../harness/gate/thresholds.ts';
+import { contradictions, declaresThresholds, evaluateThreshold, evaluateThresholds } from '../../harness/gate/thresholds.ts';
 import type { Report } from '../../harness/report/report.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 
@@ -166,6 +166,31 @@ describe('scenario expect', () => {
     expect(bad('expect.maxGapMs.stat=p99')).toContain('expect.maxGapMs.limit: expected a number');
     expect(bad('expect.maxFailures=0')).toContain('expect.maxFailures: unknown field');
     expect(bad('expect.maxFailed={"limit":0,"statistic":"max"}')).toContain('expect.maxFailed.statistic: unknown field');
+  });
+});
+
+describe('thresholds that contradict each other', () => {
+  it('a lower limit above an upper one on the same figure, with statistics that cannot cross, is a contradiction', () => {
+    expect(contradictions({ minFailed: { limit: 1 }, maxFailed: { limit: 0 } })).toEqual([{ lower: 'minFailed', upper: 'maxFailed' }]);
+    // min ≤ mean: at least 1 in every repeat and at most 0 on average cannot both hold
+    expect(contradictions({ minFailed: { limit: 1 }, maxFailed: { limit: 0, stat: 'mean' } })).toHaveLength(1);
+    // reachable: exactly 1, or the worst repeat ≥ 5 with a median ≤ 3 ([0, 0, 5])
+    expect(contradictions({ minFailed: { limit: 1 }, maxFailed: { limit: 1 } })).toEqual([]);
+    expect(contradictions({ minFailed: { limit: 5, stat: 'max' }, maxFailed: { limit: 3, stat: 'median' } })).toEqual([]);
+    expect(contradictions({ minThroughput: { limit: 1000 }, maxFailed: { limit: 0 } })).toEqual([]);
+  });
+
+  it('are refused before the run, naming both and where each came from', () => {
+    // npm run gate -- keepalive-60s --max-failed 0: the flag, beside the scenario's minFailed ≥ 1
+    const m = messageOf(() => resolveScenario('keepalive-60s', [{ path: 'expect.maxFailed.limit', value: 0 }]));
+    expect(m).toContain('thresholds that contradict each other: maxFailed ≤ 0 (given on the command line) and minFailed ≥ 1 (the scenario\'s own); no run can pass both');
+    expect(m).toContain('keepalive-60s is a known-bad reference, kept to lose requests (HTTP/1.1 keep-alive loses requests at every nginx reload (the seed))');
+    expect(m).toContain("or lift the scenario's minFailed with --set expect.minFailed=0");
+    // lifted so, the two hold together
+    expect(resolveScenario('keepalive-60s', [{ path: 'expect.maxFailed.limit', value: 0 }, parseOverride('expect.minFailed=0')]).expect.maxFailed).toEqual({ limit: 0 });
+    expect(messageOf(() => resolveScenario('connection-close', [parseOverride('expect.minFailed=3')]))).toContain(
+      'maxFailed ≤ 0 (the scenario\'s own) and minFailed ≥ 3 (given on the command line); no run can pass both: drop one of them',
+    );
   });
 });
 
@@ -375,11 +400,11 @@ describe('Markdown and text summaries', () => {
     expect(textSummary({ ...gateResult([pass]), saved: ['b.json'] }).split('\n').pop()).toBe('gate: PASS, baseline saved to b.json (exit 0)');
   });
 
-  it('a known-bad reference that passes says it lost requests, as expected', () => {
+  it('a known-bad reference that passes says it lost requests, as expected, in the run verdict\'s words', () => {
     const [pass] = gates();
-    const kb = { ...pass, scenario: 'keepalive-60s', knownBad: 'keep-alive loses requests' };
-    expect(textSummary(gateResult([kb]))).toContain('keepalive-60s: PASS (a known-bad reference: it lost requests, as expected)');
-    expect(markdownSummary(gateResult([kb]))).toContain('| `keepalive-60s` | ❗ lost requests, as this known-bad reference must: gate holds |');
+    const kb = { ...pass, scenario: 'keepalive-60s', knownBad: 'keep-alive loses requests; this gate checks that it still does' };
+    expect(textSummary(gateResult([kb]))).toContain('keepalive-60s: PASS — expected: this scenario reproduces a known failure, keep-alive loses requests  (');
+    expect(markdownSummary(gateResult([kb]))).toContain('| `keepalive-60s` | ❗ lost requests, expected: this scenario reproduces a known failure, keep-alive loses requests |');
     expect(markdownSummary(gateResult([kb]))).not.toMatch(/keepalive-60s` \| ✅/);
   });
 
