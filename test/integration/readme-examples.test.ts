@@ -1,7 +1,8 @@
 // The commands and links of README.md and every page in docs/, as written: each command example
 // (in a code block, or inline in backticks) names a script package.json has (or a command of the
 // bin), and every flag it passes is one that command's --help documents; every relative link
-// points at a file that exists, and its #anchor at a heading of that file. (The measured tables
+// points at a file that exists, and its #anchor at a heading of that file; every file of the
+// repository a page names exists. (The measured tables
 // are made by running their commands: npm run readme-tables.)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -101,6 +102,14 @@ describe('README and docs links', () => {
     }
     expect(problems).toEqual([]);
     expect(checked).toBeGreaterThan(10);
+  });
+
+  it('every file of the repository a page names (`harness/…`, `test/…`, `examples/…` …) exists', () => {
+    const named = pages.flatMap((page) =>
+      [...text[page].matchAll(/(?<![\w./-])(?:harness|test|scripts|docker|deploy|examples|scenarios|bin|docs|\.github|\.ci)\/[\w./-]*\w/g)].map((m) => ({ page, path: m[0] })),
+    );
+    expect(named.length).toBeGreaterThan(30);
+    expect(named.filter(({ path }) => !existsSync(join(ROOT, path))).map(({ page, path }) => `${page}: ${path}`)).toEqual([]);
   });
 
   it('the README links every page in docs/', () => {
