@@ -116,4 +116,8 @@ describe('README and docs links', () => {
     const linked = new Set([...prose('README.md').matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1]));
     expect(pages.filter((p) => p.startsWith('docs/') && !linked.has(p))).toEqual([]);
   });
+
+  it('the README stays a first page: at most 200 lines (the rest belongs in docs/)', () => {
+    expect(text['README.md'].trimEnd().split('\n').length).toBeLessThanOrEqual(200);
+  });
 });
