@@ -1,16 +1,17 @@
 // npm run readme-tables -- [--only scenarios,docker,study,clients,calibration,bench] [--note <text>]: runs the
-// commands behind the README's measured tables, exactly as a user would, and rewrites the marked
-// sections of README.md with what they printed, naming the machine, the date and the command.
+// commands behind the measured tables, exactly as a user would, and rewrites the marked sections
+// with what they printed, naming the machine, the date and the command. Each section is rewritten
+// in the file that holds its markers: README.md or a page in docs/.
 // It takes a few minutes (every scenario at its defaults, the calibration, the benchmark).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine, print } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
 import { CannotMeasure } from '../harness/errors.ts';
-import { calibrationTable, clientsTable, machineOf, provenance, replaceSection, scenarioTable, studyTable } from '../harness/report/readme-tables.ts';
+import { calibrationTable, clientsTable, locateSections, machineOf, provenance, replaceSection, scenarioTable, SECTIONS, studyTable } from '../harness/report/readme-tables.ts';
 import type { Report } from '../harness/report/report.ts';
 import type { CalibrationRow } from '../harness/run/calibration.ts';
 import { scenarioNames } from '../harness/scenario/resolve.ts';
@@ -18,7 +19,6 @@ import { nginxImage, SUITES } from '../harness/stack/docker/images.ts';
 import type { Study } from '../harness/study/results.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SECTIONS = ['scenarios', 'docker', 'study', 'clients', 'calibration', 'bench'] as const;
 /**
  * The client profiles' table: the seed's nginx, each profile, 3 repeats of full-length runs (5 s
  * between switches: --quick's 1.25 s leaves a busy machine too little time after a switch to see
@@ -33,14 +33,18 @@ const DOCKER_RUNS: { name: string; args: string[] }[] = [
 ];
 const HELP = `Usage: npm run readme-tables -- [options]
 
-Runs the commands behind README.md's measured tables and rewrites the sections between
+Runs the commands behind the measured tables and rewrites the sections between
 <!-- measured:NAME --> and <!-- /measured:NAME --> with their output, each naming the machine,
-the date and the exact command. Takes a few minutes; run it on a quiet machine.
+the date and the exact command. Each section is rewritten in the one file that holds its
+markers. Takes a few minutes; run it on a quiet machine.
 
   --only <list>    sections to regenerate, comma-separated (default: ${SECTIONS.join(',')})
   --note <text>    a sentence added to every regenerated table (e.g. what else the machine ran)
-  --readme <file>  the file to rewrite (default: README.md)
+  --files <list>   the files to look in, comma-separated (default: README.md and docs/*.md)
   -h, --help       this text`;
+
+/** README.md and every page in docs/. */
+const defaultFiles = () => [join(ROOT, 'README.md'), ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join(ROOT, 'docs', f))];
 
 /** Runs a command the way npm runs its script (node --import tsx …), with no progress line. */
 function spawnCommand(script: string, args: string[]) {
@@ -61,14 +65,24 @@ function run(script: string, args: string[]): string {
 
 async function main(): Promise<number> {
   const { values } = parseCommandLine({
-    options: { only: { type: 'string' }, note: { type: 'string', default: '' }, readme: { type: 'string', default: join(ROOT, 'README.md') }, help: { type: 'boolean', short: 'h' } },
+    options: { only: { type: 'string' }, note: { type: 'string', default: '' }, files: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) return print(HELP);
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS];
   const unknown = only.find((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown) throw new CannotMeasure(`--only: unknown section "${unknown}" (known: ${SECTIONS.join(', ')})`);
-  let readme = readFileSync(values.readme!, 'utf8');
-  for (const s of only) replaceSection(readme, s, ''); // every section exists before minutes are spent
+  const paths = values.files ? values.files.split(',').map((f) => join(process.cwd(), f.trim())) : defaultFiles();
+  const texts: Record<string, string> = Object.fromEntries(paths.map((p) => [relative(ROOT, p), readFileSync(p, 'utf8')]));
+  // every section is found, in one file only, before minutes are spent
+  let where: Record<string, string>;
+  try {
+    where = locateSections(texts, only);
+  } catch (e) {
+    throw new CannotMeasure((e as Error).message);
+  }
+  const write = (section: string, body: string) => {
+    texts[where[section]] = replaceSection(texts[where[section]], section, body);
+  };
   const today = new Date().toISOString();
   const out = mkdtempSync(join(tmpdir(), 'downtime-readme-tables-'));
   let machine = `${cpus().length} cpu (${cpus()[0]?.model ?? 'unknown'}), ${platform()} ${release()}, Node ${process.version}`;
@@ -83,18 +97,18 @@ async function main(): Promise<number> {
       if (reports.length === 0) throw new CannotMeasure(`no scenario could run here: ${(results[0] as { reason: string }).reason}`);
       machine = machineOf(reports[0]);
       const head = provenance('One run of each scenario at its defaults, one after the other', today, machine, 'npm run scenario -- <name> --json', values.note);
-      readme = replaceSection(readme, 'scenarios', `${head}\n\n${scenarioTable(results)}`);
+      write('scenarios', `${head}\n\n${scenarioTable(results)}`);
     }
     if (only.includes('docker')) {
       const reports = DOCKER_RUNS.map((r) => JSON.parse(run('harness/cli/scenario.ts', [r.name, ...r.args, '--json', '--out', out])) as Report);
       const commands = DOCKER_RUNS.map((r) => `npm run scenario -- ${[r.name, ...r.args].join(' ')}`).join('`, `');
       const head = provenance('One run of each, at the scenario\'s defaults, in containers', today, machine, commands, values.note);
-      readme = replaceSection(readme, 'docker', `${head}\n\n${scenarioTable(reports)}`);
+      write('docker', `${head}\n\n${scenarioTable(reports)}`);
     }
     if (only.includes('study')) {
       const study = JSON.parse(run('harness/cli/study.ts', ['--quick', '--repeat', '3', '--json', '--out', out])) as Study;
       const head = provenance('Every fix, 3 repeats of 4 switches each', today, machine, 'npm run study -- --quick --repeat 3', values.note);
-      readme = replaceSection(readme, 'study', `${head}\n\n${studyTable(study)}`);
+      write('study', `${head}\n\n${studyTable(study)}`);
     }
     if (only.includes('clients')) {
       // A cell this machine could not measure (a busy machine's switch that did not take effect) is shown as such.
@@ -103,8 +117,7 @@ async function main(): Promise<number> {
       const study = JSON.parse(r.stdout) as Study;
       const head = provenance('Plain keep-alive on nginx, each client profile, 3 repeats of 4 switches each', today, machine, `npm run study -- ${CLIENTS_ARGS.join(' ')}`, values.note);
       const missing = study.cells.filter((c) => c.unmeasured).map((c) => `\n- ${c.id}: ${c.repeats} of 3 repeats measured; then ${c.unmeasured}`);
-      readme = replaceSection(
-        readme,
+      write(
         'clients',
         `${head}\n\nFailed requests per reload users saw (median over the repeats), and in brackets what the retry hid:\n\n${clientsTable(study)}\n${missing.join('')}`,
       );
@@ -112,18 +125,20 @@ async function main(): Promise<number> {
     if (only.includes('calibration')) {
       const rows = JSON.parse(run('harness/cli/calibrate.ts', ['--json'])) as CalibrationRow[];
       const head = provenance('Measured against injected outages (Δ = measured − truth)', today, machine, 'npm run calibrate -- --json', values.note);
-      readme = replaceSection(readme, 'calibration', `${head}\n\n${calibrationTable(rows)}`);
+      write('calibration', `${head}\n\n${calibrationTable(rows)}`);
     }
     if (only.includes('bench')) {
       const table = run('scripts/bench.ts', []);
       const head = provenance('Each tool in turn', today, machine, 'npm run bench', values.note);
-      readme = replaceSection(readme, 'bench', `${head}\n\n${table.trim()}`);
+      write('bench', `${head}\n\n${table.trim()}`);
     }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-  writeFileSync(values.readme!, readme);
-  process.stderr.write(`rewrote ${only.join(', ')} in ${values.readme}\n`);
+  for (const file of new Set(only.map((section) => where[section]))) {
+    writeFileSync(join(ROOT, file), texts[file]);
+    process.stderr.write(`rewrote ${only.filter((section) => where[section] === file).join(', ')} in ${file}\n`);
+  }
   return 0;
 }
 

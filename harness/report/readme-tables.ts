@@ -1,5 +1,6 @@
-// The README's measured tables, made from what the commands print (report.json with --json,
-// calibrate's rows), and written between markers so a script can regenerate them in place:
+// The measured tables of README.md and docs/*.md, made from what the commands print (report.json
+// with --json, calibrate's rows), and written between markers so a script can regenerate them in
+// place, in whichever of those files holds the markers:
 //   <!-- measured:NAME -->  …  <!-- /measured:NAME -->
 // Each table says which machine, which day and which command made it. Pure: no I/O.
 import type { CalibrationRow } from '../run/calibration.ts';
@@ -8,9 +9,30 @@ import { count, ms, rate } from './numbers.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
 
-/** Replaces the body between a section's markers; throws when the README has no such section. */
+/** The measured sections, in the order npm run readme-tables makes them. */
+export const SECTIONS = ['scenarios', 'docker', 'study', 'clients', 'calibration', 'bench'] as const;
+
+const openMarker = (name: string) => `<!-- measured:${name} -->`;
+
+/**
+ * Which file holds each section: a section's markers may sit in any one of the files (README.md
+ * or a page in docs/), so a table moves with its page and no list has to follow it. Throws when a
+ * section is in none of them, or in more than one (one of the two copies would go stale).
+ */
+export function locateSections(files: Record<string, string>, names: readonly string[]): Record<string, string> {
+  const where: Record<string, string> = {};
+  for (const name of names) {
+    const holders = Object.keys(files).filter((f) => files[f].includes(openMarker(name)));
+    if (holders.length === 0) throw new Error(`no "${openMarker(name)}" section in ${Object.keys(files).join(', ')}`);
+    if (holders.length > 1) throw new Error(`"${openMarker(name)}" is in ${holders.join(' and ')}: keep it in one file`);
+    where[name] = holders[0];
+  }
+  return where;
+}
+
+/** Replaces the body between a section's markers; throws when the text has no such section. */
 export function replaceSection(text: string, name: string, body: string): string {
-  const open = `<!-- measured:${name} -->`;
+  const open = openMarker(name);
   const close = `<!-- /measured:${name} -->`;
   const from = text.indexOf(open);
   const to = text.indexOf(close);

@@ -1,7 +1,9 @@
-// The README's measured tables are regenerated from the commands' output, between markers, and
-// say which machine, day and command made them.
+// The measured tables (README.md and docs/*.md) are regenerated from the commands' output, between
+// markers, in whichever file holds them, and say which machine, day and command made them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { calibrationTable, machineOf, provenance, replaceSection, scenarioTable } from '../../harness/report/readme-tables.ts';
+import { calibrationTable, locateSections, machineOf, provenance, replaceSection, scenarioTable, SECTIONS } from '../../harness/report/readme-tables.ts';
 import { buildReport } from '../../harness/report/report.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
 import { syntheticRun } from './report-fixture.ts';
@@ -16,6 +18,21 @@ describe('README measured tables', () => {
     const text = 'a\n<!-- measured:x -->\nold\n<!-- /measured:x -->\nb\n';
     expect(replaceSection(text, 'x', 'new table')).toBe('a\n<!-- measured:x -->\nnew table\n<!-- /measured:x -->\nb\n');
     expect(() => replaceSection(text, 'y', '')).toThrow('no "<!-- measured:y -->"');
+  });
+
+  it('are found in whichever file holds their markers, and in one file only', () => {
+    const files = { 'README.md': 'a\n<!-- measured:x -->\n<!-- /measured:x -->\n', 'docs/A.md': '<!-- measured:y -->\n<!-- /measured:y -->\n' };
+    expect(locateSections(files, ['x', 'y'])).toEqual({ x: 'README.md', y: 'docs/A.md' });
+    expect(() => locateSections(files, ['z'])).toThrow('no "<!-- measured:z -->" section in README.md, docs/A.md');
+    expect(() => locateSections({ ...files, 'docs/B.md': files['docs/A.md'] }, ['y'])).toThrow('"<!-- measured:y -->" is in docs/A.md and docs/B.md: keep it in one file');
+  });
+
+  it('this repository holds every section once, in README.md or docs/, each with its closing marker', () => {
+    const root = join(import.meta.dirname, '../..');
+    const names = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const files = Object.fromEntries(names.map((f) => [f, readFileSync(join(root, f), 'utf8')]));
+    const where = locateSections(files, SECTIONS);
+    for (const name of SECTIONS) expect(() => replaceSection(files[where[name]], name, 'x'), name).not.toThrow();
   });
 
   it('a scenario row: the run\'s figures by the one number rule, and the gate\'s word', () => {
