@@ -63,7 +63,7 @@ describe('.github/workflows/downtime.yml', () => {
     const run = gate.run!;
     expect(run).toContain('--all');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(pkg.scripts.gate).toBe('node --import tsx harness/cli/gate.ts');
+    expect(pkg.scripts.gate).toBe('exec node --import tsx harness/cli/gate.ts');
     const help = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/gate.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
     expect(help.status).toBe(0);
     for (const flag of run.match(/--[a-z][a-z-]*/g)!) expect(help.stdout, flag).toContain(flag);
