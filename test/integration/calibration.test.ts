@@ -30,21 +30,9 @@ describe('calibration', () => {
       const d = run.disruptions[0];
       const stalls = run.loadStalls.filter((x) => x.atUs + x.lengthUs >= d.events[0].atUs - 50_000 && x.atUs <= d.events[d.events.length - 1].atUs + 50_000);
       const why = `load-thread stalls near the outage: ${stalls.map((x) => `${(x.lengthUs / 1000).toFixed(1)} ms at ${(x.atUs / 1000).toFixed(1)}`).join(', ') || 'none'}`;
-      // errorWindow runs from the first failed request's start to the last one's end, so by its
-      // definition it carries those two requests' latencies beyond the outage (docs/MEASUREMENT.md):
-      // on a busy machine that alone exceeded the tolerance (213.2 ms for a 200 ms outage, CI).
-      const r = run.records;
-      let first = -1;
-      let last = -1;
-      for (let i = 0; i < r.count; i++) {
-        if (r.outcome[i] === 0) continue;
-        if (first < 0 || r.start[i] < r.start[first]) first = i;
-        if (last < 0 || r.end[i] > r.end[last]) last = i;
-      }
-      const carriedMs = (r.end[first] - r.start[first] + r.end[last] - r.start[last]) / 1000;
-      const windowWhy = `errorWindow ${row.errorWindowMs} ms, truth ${row.truthMs} ms, latency of its first and last failed requests ${carriedMs.toFixed(2)} ms; ${why}`;
-      expect(row.errorWindowMs - row.truthMs, windowWhy).toBeGreaterThanOrEqual(-tolerance(row.truthMs));
-      expect(row.errorWindowMs - row.truthMs, windowWhy).toBeLessThanOrEqual(tolerance(row.truthMs) + carriedMs);
+      // errorWindow runs from the first failed request's start to the last one's start, so it
+      // carries no request's latency (docs/MEASUREMENT.md): held to the tolerance as it is.
+      expect(Math.abs(row.errorWindowMs - row.truthMs), why).toBeLessThanOrEqual(tolerance(row.truthMs));
       expect(Math.abs(row.maxGapMs - row.truthMs), why).toBeLessThanOrEqual(tolerance(row.truthMs));
       expect(harnessProcesses()).toEqual([]);
     });

@@ -51,8 +51,8 @@ describe('analyze', () => {
     expect(s.failedRequests).toBe(3);
     expect(s.failedOnReused).toBe(2);
     expect(s.byCode).toEqual({ UND_ERR_SOCKET: 1, ECONNRESET: 2 });
-    expect(s.errorWindowMs).toBe(851); // 2050 → 2901
-    expect(s.errorWindow).toEqual({ fromMs: 2050, toMs: 2901 });
+    expect(s.errorWindowMs).toBe(850); // first failed start 2050 → last failed start 2900, not its end
+    expect(s.errorWindow).toEqual({ fromMs: 2050, toMs: 2900 });
     expect(a.totals.backgroundFailures).toBe(0);
     expect(a.totals.failed).toBe(3);
     expect(a.totals.byCode).toEqual({ UND_ERR_SOCKET: 1, ECONNRESET: 2 });
