@@ -20,13 +20,14 @@ export const SYSTEM_PACKAGES = {
       'nginx', // the proxy the harness drives
       'haproxy', 'caddy', // the other proxies it compares (proxy.kind)
       'openssl', // makes the certificate of proxy.tls
+      'wrk', // the closed-loop reference of calibrate --cross-check, and npm run bench's yardstick
       // what `canvas` (PNG charts) compiles its native addon against; node-gyp also needs python3
       'build-essential', 'pkg-config', 'python3',
       'libcairo2-dev', 'libpango1.0-dev', 'libjpeg-dev', 'libgif-dev', 'librsvg2-dev',
     ],
-    words: 'nginx (haproxy and caddy to compare), openssl, a C/C++ toolchain, pkg-config, python3, and the cairo, pango, libjpeg, giflib and librsvg headers',
+    words: 'nginx (haproxy and caddy to compare), openssl, wrk, a C/C++ toolchain, pkg-config, python3, and the cairo, pango, libjpeg, giflib and librsvg headers',
     macOk: () => findNginx() !== null && run('pkg-config', ['--exists', 'cairo', 'pango']).ok,
-    brew: 'brew install nginx pkg-config cairo pango libpng jpeg giflib librsvg',
+    brew: 'brew install nginx wrk pkg-config cairo pango libpng jpeg giflib librsvg',
   },
   docker: {
     // --with-docker: the Docker driver. debootstrap makes base images where no registry answers;

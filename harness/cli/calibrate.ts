@@ -1,7 +1,7 @@
 // npm run calibrate: checks the meter against outages the harness injects itself.
 import { CannotMeasure } from '../errors.ts';
 import { calibrate, calibrationVerdict, tolerance, type CalibrationRow } from '../run/calibration.ts';
-import { crossCheck, type CrossCheck } from '../run/cross-check.ts';
+import { crossCheck, REFERENCES, type CrossCheck, type Reference } from '../run/cross-check.ts';
 import type { OutageMode } from '../run/plans.ts';
 import { parseOverride } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
@@ -23,11 +23,14 @@ Options:
   --durations <list>   outage lengths, comma-separated, e.g. 20ms,0.5s,2s; a bare number
                        is milliseconds (default: 20,50,200,1000,2000)
   --set <field=value>  override the load (e.g. --set load.connections=64), repeatable
-  --cross-check        instead: the harness's load against independent undici clients (one
-                       connection each, its own schedule) at the idle-clients shape (2,000 req/s
-                       over 200 connections), same nginx, same reloads, runs interleaved; prints
-                       failed requests per reload of each and whether they agree within
-                       max(2, 25 %) of the reference (exit 0 agree, 1 not)
+  --cross-check        instead: the harness's load against an independent client, same nginx,
+                       same reloads, runs interleaved; prints failed requests per reload of each
+                       and whether they agree within max(2, 25 %) of the reference (exit 0
+                       agree, 1 not)
+  --reference <name>   cross-check: undici (default): undici clients, one connection each on its
+                       own schedule, at the idle-clients shape (open model, 2,000 req/s over 200
+                       connections); wrk: Debian's wrk, one connection per thread, at the
+                       keepalive-60s shape (closed loop, 32 connections)
   --pairs <n>          cross-check: interleaved pairs of runs (default: 3)
   --delay <ms>         cross-check: added each way by the delay line (default: 0, loopback)
   --json               rows as JSON
@@ -42,6 +45,7 @@ async function main(): Promise<number> {
       durations: { type: 'string', default: '20,50,200,1000,2000' },
       set: { type: 'string', multiple: true },
       'cross-check': { type: 'boolean' },
+      reference: { type: 'string', default: 'undici' },
       pairs: { type: 'string', default: '3' },
       delay: { type: 'string', default: '0' },
       json: { type: 'boolean' },
@@ -62,8 +66,10 @@ async function main(): Promise<number> {
     const pairs = Number(values.pairs);
     if (!Number.isInteger(pairs) || pairs < 1 || pairs > 20) throw new CannotMeasure(`--pairs: expected a whole number from 1 to 20, got "${values.pairs}"`);
     const delayMs = durationFlag('delay', values.delay!, 0, 1000);
+    const reference = values.reference as Reference;
+    if (!(reference in REFERENCES)) throw new CannotMeasure(`--reference: expected one of ${Object.keys(REFERENCES).join(', ')}, got "${values.reference}"`);
     const result = await crossCheck(
-      { pairs, switches: 10, spacingMs: 1000, delayMs, overrides },
+      { reference, pairs, switches: 10, spacingMs: 1000, delayMs, overrides },
       {
         signal: stopped.signal,
         onProgress: (p) => progress.update(`cross-check: ${p.step}, ${p.requests.toLocaleString('en-US')} requests`),
@@ -101,10 +107,11 @@ async function main(): Promise<number> {
 function crossCheckText(c: CrossCheck): string {
   const where = c.delayMs > 0 ? `${c.delayMs} ms added each way` : 'loopback';
   const rows = c.runs.map((r) => `  pair ${r.pair}  ${r.client.padEnd(7)}  ${r.failedPerSwitch.toFixed(1).padStart(6)} failed per reload  (${r.failed} of ${r.requests.toLocaleString('en-US')} requests${r.error ? `; not used: ${r.error}` : ''})`);
+  const shape = c.model === 'open' ? `${c.rate.toLocaleString('en-US')} req/s over ${c.connections} connections` : `closed loop over ${c.connections} connections`;
   return [
-    `cross-check, ${where}, ${c.rate} req/s over ${c.connections} connections:`,
+    `cross-check against ${c.reference}, ${where}, ${c.scenario} (${shape}):`,
     ...rows,
-    `median failed per reload: harness ${c.harness.toFixed(1)}, undici ${c.reference.toFixed(1)}; ${c.agrees ? 'agree' : 'DISAGREE'} (bound ±${c.bound.toFixed(1)})`,
+    `median failed per reload: harness ${c.harness.toFixed(1)}, ${c.reference} ${c.referenceFailed.toFixed(1)}; ${c.agrees ? 'agree' : 'DISAGREE'} (bound ±${c.bound.toFixed(1)})`,
   ].join('\n');
 }
 

@@ -1,9 +1,13 @@
 // The cross-check: the harness's load against an independent reference client, same stack, same
 // shape, same switches, runs interleaved (ours, reference, ours, …) so a drift of the machine
-// falls on both. The figure compared is failed requests per switch; they agree when the medians
+// falls on both. Two references: undici clients for the open model (idle-clients: 2,000 req/s
+// over 200 connections), wrk for the closed loop (keepalive-60s: 32 connections, saturating). The figure compared is failed requests per switch; they agree when the medians
 // are within max(2 failures per switch, 25 %) of the reference's (docs/ACCURACY.md).
 import { OUTCOME, type RecordSet } from '../records/records.ts';
+import type { RunningLoad } from '../load/generator.ts';
+import type { LoadOptions } from '../load/protocol.ts';
 import { startUndiciLoad } from '../reference/reference-load.ts';
+import { startWrkLoad } from '../reference/wrk-load.ts';
 import { resolveScenario, type Override } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { startStack } from '../stack/drivers.ts';
@@ -12,8 +16,15 @@ import { runScenario, type RunHooks } from './run.ts';
 
 export const agreementBound = (reference: number) => Math.max(2, reference * 0.25);
 
+/** the independent client, and the shape it is checked at */
+export const REFERENCES = {
+  undici: { scenario: 'idle-clients', start: startUndiciLoad as (o: LoadOptions) => Promise<RunningLoad> },
+  wrk: { scenario: 'keepalive-60s', start: startWrkLoad as (o: LoadOptions) => Promise<RunningLoad> },
+} as const;
+export type Reference = keyof typeof REFERENCES;
+
 export interface CrossCheckRun {
-  client: 'harness' | 'undici';
+  client: 'harness' | Reference;
   pair: number;
   switches: number;
   requests: number;
@@ -24,18 +35,22 @@ export interface CrossCheckRun {
 }
 
 export interface CrossCheck {
+  reference: Reference;
+  scenario: string;
   delayMs: number;
+  model: 'open' | 'closed';
   rate: number;
   connections: number;
   runs: CrossCheckRun[];
   /** median failed per switch of each client's complete runs */
   harness: number;
-  reference: number;
+  referenceFailed: number;
   bound: number;
   agrees: boolean;
 }
 
 export interface CrossCheckOptions {
+  reference: Reference;
   pairs: number;
   switches: number;
   /** ms between switches */
@@ -45,11 +60,11 @@ export interface CrossCheckOptions {
   overrides?: Override[];
 }
 
-/** The idle-clients shape (open model, connections idle ~100 ms), `switches` reloads `spacingMs` apart. */
+/** The reference's shape, `switches` reloads `spacingMs` apart. */
 export function crossCheckScenario(o: CrossCheckOptions): Scenario {
   const warmupMs = 2000;
   const cooldownMs = 2000;
-  return resolveScenario('idle-clients', [
+  return resolveScenario(REFERENCES[o.reference].scenario, [
     { path: 'switches.count', value: o.switches },
     { path: 'load.warmupMs', value: warmupMs },
     { path: 'load.cooldownMs', value: cooldownMs },
@@ -74,11 +89,11 @@ export async function crossCheck(o: CrossCheckOptions, hooks: RunHooks & { onRun
   const scenario = crossCheckScenario(o);
   const runs: CrossCheckRun[] = [];
   for (let pair = 1; pair <= o.pairs && !hooks.signal?.aborted; pair++) {
-    for (const client of ['harness', 'undici'] as const) {
+    for (const client of ['harness', o.reference] as const) {
       if (hooks.signal?.aborted) break;
       const run = await runScenario(scenario, startStack, switchPlan(scenario), {
         ...hooks,
-        startLoad: client === 'undici' ? startUndiciLoad : undefined,
+        startLoad: client === 'harness' ? undefined : REFERENCES[client].start,
       });
       const failed = failedIn(run.records);
       const switches = run.disruptions.length;
@@ -97,15 +112,18 @@ export async function crossCheck(o: CrossCheckOptions, hooks: RunHooks & { onRun
   }
   const of = (client: CrossCheckRun['client']) => median(runs.filter((r) => r.client === client && !r.error).map((r) => r.failedPerSwitch));
   const harness = of('harness');
-  const reference = of('undici');
+  const reference = of(o.reference);
   const bound = agreementBound(reference);
   return {
+    reference: o.reference,
+    scenario: scenario.name,
     delayMs: o.delayMs,
+    model: scenario.load.model,
     rate: scenario.load.rate ?? 0,
     connections: scenario.load.connections,
     runs,
     harness,
-    reference,
+    referenceFailed: reference,
     bound,
     agrees: Math.abs(harness - reference) <= bound,
   };
