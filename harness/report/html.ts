@@ -9,7 +9,7 @@ import { count, msUnit } from './numbers.ts';
 import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
-import { agentLines, clientLines, lateLine, loadLines } from './summary.ts';
+import { agentLines, clientLines, lateLine, loadClientText, loadLines } from './summary.ts';
 import { CLIENT_LABELS } from '../load/client.ts';
 import { explainCode } from '../records/failure-codes.ts';
 
@@ -33,6 +33,7 @@ export function runCharts(report: Report, zooms: ZoomWindow[] = []): PageChart[]
 
 export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promise<string> {
   const { analysis: a, scenario: s, meta } = report;
+  const loadClient = loadClientText(meta);
   const t = a.totals;
   const zooms = extras.zooms ?? [];
   const charts = runCharts(report, zooms);
@@ -71,7 +72,7 @@ ${lateLine(report) ? `<tr><td class="l">schedule</td><td class="l">${esc(lateLin
 <tr><td class="l">load shape and meter</td><td class="l">${loadLines(report).map(esc).join('<br>')}</td></tr>
 <tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>
 ${meta.stack ? `<tr><td class="l">stack</td><td class="l">${esc(meta.stack.driver)} driver${meta.stack.images ? `, images ${esc(meta.stack.images.proxy)} + ${esc(meta.stack.images.apps)} (${esc(meta.stack.engine ?? '')})` : ''}; traffic: ${esc(meta.stack.path)}</td></tr>` : ''}
-<tr><td class="l">machine</td><td class="l">${esc(meta.machine.hostname)}: ${meta.machine.cpus} cpu (${esc(meta.machine.cpuModel)}), ${esc(meta.machine.platform)} ${esc(meta.machine.release)}, node ${esc(meta.node)}${meta.undici ? `, undici ${esc(meta.undici)}` : ''}</td></tr>
+<tr><td class="l">machine</td><td class="l">${esc(meta.machine.hostname)}: ${meta.machine.cpus} cpu (${esc(meta.machine.cpuModel)}), ${esc(meta.machine.platform)} ${esc(meta.machine.release)}, node ${esc(meta.node)}${loadClient ? `; load client ${esc(loadClient)}` : ''}</td></tr>
 <tr><td class="l">date</td><td class="l">${esc(meta.startedAt)}</td></tr>
 </table>
 
