@@ -1,4 +1,5 @@
 // Records + disruptions -> every figure docs/MEASUREMENT.md defines. Pure: no I/O, no clock.
+import { CODE, httpCode } from '../records/failure-codes.ts';
 import { COLOURS, OUTCOME, type HiddenFailure, type LoadStall, type RecordSet } from '../records/records.ts';
 import { latencyHistograms, sendLag } from './latency.ts';
 import { lowerBound, sortedByEnd, summarize, upperBound } from './ordered.ts';
@@ -7,9 +8,9 @@ import type { Analysis, AnalysisOptions, Crossover, Disruption, DisruptionFigure
 
 const ms = (us: number) => Math.round(us) / 1000;
 
-/** The name a failure is counted under: the transport error code, or `HTTP <status>`. */
+/** The name a failure is counted under (records/failure-codes.ts): the transport error code, or `HTTP <status>`. */
 export function failureCode(set: RecordSet, i: number): string {
-  return set.outcome[i] === OUTCOME.httpError ? `HTTP ${set.status[i]}` : set.errorCodes[set.error[i]] || 'unknown';
+  return set.outcome[i] === OUTCOME.httpError ? httpCode(set.status[i]) : set.errorCodes[set.error[i]] || CODE.UNKNOWN;
 }
 
 interface Horizon {

@@ -1,7 +1,8 @@
-// What the load thread asks of a connection's client, HTTP/1.1 (h1-client.ts) or HTTP/2
-// (h2-client.ts): the slice of undici's Client it once used, so either slots in.
+// What the load thread asks of a connection's client, HTTP/1.1 (the harness's own, h1-client.ts)
+// or HTTP/2 (Node's http2, h2-client.ts), so either slots in: the slice of undici's Client the
+// load used before it had its own.
 
-/** What a request reports, in the order undici calls a dispatch handler. */
+/** What a request reports, in this order (the order undici calls a dispatch handler in). */
 export interface RequestHandler {
   /** the request's head is going out now ("write begins") */
   onWritten(): void;
@@ -23,7 +24,7 @@ export interface LoadRequest {
 }
 
 export interface ClientOptions {
-  /** connect, response head and body timeout, as undici's three */
+  /** connect, response head and body timeout, one value for the three (as undici has them) */
   timeoutMs: number;
   /** the certificate authority to trust (the stack's generated certificate); none: the system's */
   ca?: string;

@@ -10,10 +10,14 @@
 //   for a replayable request: GET, HEAD, OPTIONS, TRACE without a body, or one with an
 //   Idempotency-Key header (or when not one byte of it was written). So Go-based load tools
 //   (k6, vegeta) hide a reload's GET failures; a POST's stay visible.
-// - undici (this harness's client), Python requests, wrk and autocannon never resend.
+// - The load's own clients (the harness's HTTP/1.1 client, Node's http2), undici, Python
+//   requests, wrk and autocannon never resend.
 // - HTTP/2: a stream refused after the server's GOAWAY (REFUSED_STREAM) was not processed, so
 //   the protocol makes it safe to resend whatever the method (RFC 9113 §8.7); browsers, curl and
 //   Go's client do.
+// Which failure is which kind (a connection closed under the request, or a refusal) is the
+// failure-code table's `race` column (records/failure-codes.ts).
+import { codeInfo } from '../records/failure-codes.ts';
 
 /** raw: never resends; retrying: resends once, as above, any method; post: POST, never resent. */
 export const CLIENT_PROFILES = ['raw', 'retrying', 'post'] as const;
@@ -24,9 +28,6 @@ export const CLIENT_LABELS: Record<ClientProfile, string> = {
   retrying: 'retrying client (browsers, curl, Go for GET): resends once what failed on a reused connection before any response byte',
   post: 'POST traffic: never resent, every failure reaches the user',
 };
-
-/** The connection errors a browser resends on (reset, closed, aborted), by undici's and Node's codes. */
-const CONNECTION_LOST = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'ECONNABORTED']);
 
 export interface FailedAttempt {
   /** the request went out on a connection that had served one before */
@@ -39,12 +40,16 @@ export interface FailedAttempt {
   resent: boolean;
 }
 
-/** HTTP/2's refusals: the server did not process the stream, on a reused connection or not. */
-const REFUSED = new Set(['H2_REFUSED_STREAM', 'ERR_HTTP2_GOAWAY_SESSION']);
-
-/** Whether a retrying client resends this failed attempt once, on a fresh connection. */
-export const resends = (a: FailedAttempt) =>
-  !a.answered && !a.resent && (REFUSED.has(a.code) || (a.reused && CONNECTION_LOST.has(a.code)));
+/**
+ * Whether a retrying client resends this failed attempt once, on a fresh connection: a refusal
+ * (HTTP/2: the server did not process the stream) on any connection, a connection closed under
+ * the request (reset, closed, broken pipe, aborted) only on a reused one.
+ */
+export function resends(a: FailedAttempt): boolean {
+  if (a.answered || a.resent) return false;
+  const race = codeInfo(a.code).race;
+  return race === 'refused' || (race === 'closed' && a.reused);
+}
 
 /** The body the post profile sends when the scenario gives none: a small order, as a form would. */
 export const DEFAULT_POST_BODY = '{"order":1}';

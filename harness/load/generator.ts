@@ -28,9 +28,17 @@ export interface LoadResult {
   error?: string;
 }
 
+/** Which HTTP client made a run's load, and its version (run.json's meta.client). */
+export interface LoadClientInfo {
+  name: string;
+  version: string;
+}
+
 export interface RunningLoad {
   /** the load origin on the shared monotonic clock: every time in the run is relative to it */
   originNs: bigint;
+  /** a reference's load (calibrate --cross-check): its own client; absent: the harness's load threads, here or on agents */
+  client?: LoadClientInfo;
   progress: LoadProgress;
   /** Resolves with the reason if a thread stops on its own (hit a cap); never rejects. */
   endedEarly: Promise<string>;

@@ -1,16 +1,19 @@
-// One HTTP/1.1 keep-alive connection of a load thread, with the part of undici's Client the
-// worker uses (dispatch to a handler, destroy). Our own, on a bare socket: a load test sends the
-// same few requests millions of times, so each request's bytes are built once and written whole,
-// and the response is read by a parser that only frames it (h1-parser.ts). undici builds,
-// validates and parses each request generally, which cost about twice the CPU per request here.
+// One HTTP/1.1 keep-alive connection of a load thread: the load's HTTP/1.1 client, the harness's
+// own, on a bare socket, with the small interface the worker uses (client-api.ts: dispatch to a
+// handler, destroy). A load test sends the same few requests millions of times, so each request's
+// bytes are built once and written whole, and the response is read by a parser that only frames
+// it (h1-parser.ts). (The load once used undici, which builds, validates and parses each request
+// generally: about twice the CPU per request here.)
 //
-// Failures keep the codes undici gave them, so records and reports from either compare:
-// UND_ERR_SOCKET (the server closed the connection before the response ended), Node's own socket
-// codes (ECONNRESET, ECONNREFUSED, EPIPE, TLS errors), and the three timeouts.
+// Failures are named from the one table (records/failure-codes.ts, docs/FAILURE-CODES.md): the
+// server closing the connection before the response ended (CODE.SOCKET_CLOSED, undici's name,
+// kept so runs compare), Node's own socket codes (ECONNRESET, ECONNREFUSED, EPIPE, TLS errors),
+// and the three timeouts.
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ParseError, ResponseParser, type ResponseSink } from './h1-parser.ts';
 import { checkRequestHeader } from './h1-syntax.ts';
+import { CODE } from '../records/failure-codes.ts';
 import { coded, type ClientOptions, type HeaderLookup, type LoadClient, type LoadRequest, type RequestHandler } from './client-api.ts';
 
 export class H1Client implements LoadClient, ResponseSink {
@@ -22,7 +25,7 @@ export class H1Client implements LoadClient, ResponseSink {
   private readonly built = new Map<string, { bytes: Buffer; close: boolean }>();
   /** the request's bytes, held while its connection is still being opened */
   private pendingWrite: Buffer | null = null;
-  /** TLS session of the last connection, offered to the next (resumption, as undici's connector does) */
+  /** TLS session of the last connection, offered to the next (resumption, as browsers and undici do) */
   private session: Buffer | undefined;
   /** the outstanding request asked the server to close: drop the socket after its response, as undici does */
   private closeRequested = false;
@@ -63,7 +66,7 @@ export class H1Client implements LoadClient, ResponseSink {
   }
 
   destroy(): Promise<void> {
-    this.fail(coded('the client was destroyed', 'UND_ERR_DESTROYED'));
+    this.fail(coded('the client was destroyed', CODE.CLIENT_DESTROYED));
     return Promise.resolve();
   }
 
@@ -119,26 +122,26 @@ export class H1Client implements LoadClient, ResponseSink {
       }
     });
     // The server's FIN. It ends a body read until close; with a request outstanding, anything
-    // else is the keep-alive race: "other side closed", undici's UND_ERR_SOCKET.
+    // else is the keep-alive race: "other side closed".
     socket.on('end', () => {
       if (this.socket !== socket || this.parser.end()) return;
-      this.fail(coded('other side closed', 'UND_ERR_SOCKET'));
+      this.fail(coded('other side closed', CODE.SOCKET_CLOSED));
     });
     socket.on('error', (err) => {
       if (this.socket === socket) this.fail(err);
     });
     socket.on('close', () => {
-      if (this.socket === socket) this.fail(coded('other side closed', 'UND_ERR_SOCKET'));
+      if (this.socket === socket) this.fail(coded('other side closed', CODE.SOCKET_CLOSED));
     });
     // Idle longer than the timeout: connecting, waiting for the head, or between body bytes
     // (the socket's timer restarts at every read and write). An idle keep-alive socket waits on.
     socket.on('timeout', () => {
       if (this.socket !== socket) return;
-      if (this.connecting) this.fail(coded(`could not connect within ${this.options.timeoutMs} ms`, 'UND_ERR_CONNECT_TIMEOUT'));
+      if (this.connecting) this.fail(coded(`could not connect within ${this.options.timeoutMs} ms`, CODE.CONNECT_TIMEOUT));
       else if (this.parser.busy) {
         this.fail(this.parser.readingBody
-          ? coded(`the body stalled for ${this.options.timeoutMs} ms`, 'UND_ERR_BODY_TIMEOUT')
-          : coded(`no response head within ${this.options.timeoutMs} ms`, 'UND_ERR_HEADERS_TIMEOUT'));
+          ? coded(`the body stalled for ${this.options.timeoutMs} ms`, CODE.BODY_TIMEOUT)
+          : coded(`no response head within ${this.options.timeoutMs} ms`, CODE.HEADERS_TIMEOUT));
       }
     });
   }

@@ -7,9 +7,11 @@
 // Where RFC 9112 leaves a choice, this does what Node's own client (llhttp, not lenient) does
 // with a response, as test/unit/h1-differential.test.ts shows case by case.
 
+import { CODE } from '../records/failure-codes.ts';
+
 /** A malformed or oversized response: the connection cannot be trusted for another request. */
 export class ParseError extends Error {
-  readonly code = 'HPE_INVALID_RESPONSE';
+  readonly code = CODE.INVALID_RESPONSE;
 }
 
 /** A head (or trailer section, or chunk-size line) larger than this is refused (Node's limit is 16 KiB; nginx's error pages are far below). */

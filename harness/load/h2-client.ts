@@ -4,6 +4,7 @@
 // streams; undici 7 fails the one in flight instead (its onHttp2SessionGoAway), which would
 // count the client's own error as the proxy's. Node's session keeps them, as browsers do.
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
+import { CODE, h2ResetCode, isFailingReset } from '../records/failure-codes.ts';
 import { coded, type ClientOptions, type LoadClient, type LoadRequest, type RequestHandler } from './client-api.ts';
 
 /** Header names HTTP/2 forbids (RFC 9113 §8.2.2); a scenario written for HTTP/1.1 may set them. */
@@ -29,7 +30,7 @@ export class H2Client implements LoadClient {
     try {
       stream = session.request({ ':method': req.method, ':path': req.path, ...this.headers }, { endStream: req.body === undefined });
     } catch (err) {
-      // The session went away between the check and the request (ERR_HTTP2_GOAWAY_SESSION).
+      // The session went away between the check and the request (CODE.H2_GOAWAY_SESSION).
       queueMicrotask(() => handler.onError(err as Error));
       return;
     }
@@ -43,7 +44,7 @@ export class H2Client implements LoadClient {
     if (session.connecting) session.once('connect', () => handler.onWritten());
     else handler.onWritten();
     stream.setTimeout(this.options.timeoutMs, () => {
-      settle(coded(`no complete response within ${this.options.timeoutMs} ms`, 'H2_TIMEOUT'));
+      settle(coded(`no complete response within ${this.options.timeoutMs} ms`, CODE.H2_TIMEOUT));
       stream.close(constants.NGHTTP2_CANCEL);
     });
     stream.on('response', (headers: IncomingHttpHeaders) => {
@@ -60,7 +61,7 @@ export class H2Client implements LoadClient {
     };
     stream.on('error', failed);
     // A stream reset with NO_ERROR (or closed by its session) ends without 'error' or 'end'.
-    stream.on('close', () => failed(coded('the stream closed before its response ended', 'H2_STREAM_CLOSED')));
+    stream.on('close', () => failed(coded('the stream closed before its response ended', CODE.H2_STREAM_CLOSED)));
     if (req.body !== undefined) stream.end(req.body);
   }
 
@@ -87,7 +88,7 @@ export class H2Client implements LoadClient {
     });
     session.on('error', (err) => this.failures.set(session, err)); // reported on each stream
     session.setTimeout(this.options.timeoutMs, () => {
-      if (session.connecting) session.destroy(coded(`could not connect within ${this.options.timeoutMs} ms`, 'H2_CONNECT_TIMEOUT'));
+      if (session.connecting) session.destroy(coded(`could not connect within ${this.options.timeoutMs} ms`, CODE.H2_CONNECT_TIMEOUT));
     });
     this.session = session;
     return session;
@@ -96,19 +97,10 @@ export class H2Client implements LoadClient {
 
 /**
  * The code a failed stream is recorded with: the RST_STREAM code the server sent when there is
- * one (H2_REFUSED_STREAM: refused before it was processed, safe to resend), else the
+ * one (CODE.H2_REFUSED_STREAM: refused before it was processed, safe to resend), else the
  * transport's own (ECONNRESET, ERR_HTTP2_GOAWAY_SESSION…).
  */
 function streamError(err: Error & { code?: string }, stream: ClientHttp2Stream): Error {
   const rst = stream.rstCode;
-  if (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR && rst !== constants.NGHTTP2_CANCEL) {
-    return coded(err.message, `H2_${RST_CODES[rst] ?? `RST_${rst}`}`);
-  }
-  return err;
+  return rst !== undefined && isFailingReset(rst) ? coded(err.message, h2ResetCode(rst)) : err;
 }
-
-/** RST_STREAM error codes (RFC 9113 §7) */
-const RST_CODES = [
-  'NO_ERROR', 'PROTOCOL_ERROR', 'INTERNAL_ERROR', 'FLOW_CONTROL_ERROR', 'SETTINGS_TIMEOUT', 'STREAM_CLOSED', 'FRAME_SIZE_ERROR',
-  'REFUSED_STREAM', 'CANCEL', 'COMPRESSION_ERROR', 'CONNECT_ERROR', 'ENHANCE_YOUR_CALM', 'INADEQUATE_SECURITY', 'HTTP_1_1_REQUIRED',
-];

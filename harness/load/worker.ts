@@ -5,6 +5,7 @@
 // request due while every connection is busy waits for one, and keeps its due time (`scheduled`).
 import { parentPort, workerData } from 'node:worker_threads';
 import { nowNs } from '../clock.ts';
+import { CODE } from '../records/failure-codes.ts';
 import { OUTCOME, RecordWriter, buffersOf, type HiddenFailure, type OutcomeCode } from '../records/records.ts';
 import { resends } from './client.ts';
 import type { HeaderLookup, LoadClient, RequestHandler } from './client-api.ts';
@@ -40,7 +41,7 @@ let originNs = 0n; // set by the orchestrator's 'go', shared by every thread
 const sinceOrigin = () => Number(nowNs() - originNs) / 1000;
 let nextConnId = 0;
 let stopping = false;
-/** set when a request that outlived its own timeout is cut at stop: recorded as CUT_AT_STOP */
+/** set when a request that outlived its own timeout is cut at stop: recorded as CODE.CUT_AT_STOP */
 let cutting = false;
 let failed = 0;
 let sent = 0;
@@ -127,7 +128,7 @@ class Connection implements RequestHandler {
 
   onError(err: Error): void {
     const e = err as Error & { code?: string };
-    const code = cutting ? 'CUT_AT_STOP' : (e.code ?? e.name ?? 'Error');
+    const code = cutting ? CODE.CUT_AT_STOP : (e.code ?? e.name ?? 'Error');
     if (opts.resendOnReused && resends({ reused: this.written && this.reused, answered: this.status > 0, code, resent: this.resent })) {
       // What the user sees is the resend's outcome; the wire's failure is kept aside. The
       // client has dropped the dead socket by now, so the resend opens a fresh connection.

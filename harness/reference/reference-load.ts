@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { nowNs } from '../clock.ts';
 import { CannotMeasure } from '../errors.ts';
-import type { LoadProgress, RunningLoad } from '../load/generator.ts';
+import type { LoadClientInfo, LoadProgress, RunningLoad } from '../load/generator.ts';
 import type { LoadOptions } from '../load/protocol.ts';
 import { OUTCOME, RecordWriter } from '../records/records.ts';
 import { spawnTracked, stopChild } from '../stack/processes.ts';
@@ -16,7 +16,7 @@ const UNDICI_CLIENTS = fileURLToPath(new URL('./undici-clients.mjs', import.meta
 type Row = [scheduled: number, start: number, end: number, ok: 0 | 1, status: number, code: string, conn: number, reused: 0 | 1, colour: number];
 
 /** The undici population at the open model's shape: `options.connections` clients sharing `options.arrivals.rate`. */
-export async function startUndiciLoad(options: LoadOptions): Promise<RunningLoad & { client: Promise<string> }> {
+export async function startUndiciLoad(options: LoadOptions): Promise<RunningLoad> {
   if (options.model !== 'open') throw new CannotMeasure('the undici reference models the open model (load.model=open)');
   const settings = {
     url: options.url,
@@ -34,10 +34,10 @@ export async function startUndiciLoad(options: LoadOptions): Promise<RunningLoad
   child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const records = new RecordWriter();
   const progress: LoadProgress = { requests: 0, failed: 0 };
-  let resolveReady!: () => void;
-  let resolveDone!: (client: string) => void;
-  const ready = new Promise<void>((r) => (resolveReady = r));
-  const done = new Promise<string>((r) => (resolveDone = r));
+  let resolveReady!: (client: LoadClientInfo) => void;
+  let resolveDone!: () => void;
+  const ready = new Promise<LoadClientInfo>((r) => (resolveReady = r));
+  const done = new Promise<void>((r) => (resolveDone = r));
   // 'close', not 'exit': every line it wrote has been read by then.
   let finished = false;
   const exited = new Promise<never>((_, reject) =>
@@ -47,21 +47,22 @@ export async function startUndiciLoad(options: LoadOptions): Promise<RunningLoad
   );
   exited.catch(() => {});
   createInterface({ input: child.stdout! }).on('line', (line) => {
-    const value = JSON.parse(line) as Row | { ready?: true; done?: true; client?: string };
+    const value = JSON.parse(line) as Row | { ready?: true; done?: true; client?: LoadClientInfo };
     if (Array.isArray(value)) {
       const [scheduled, start, end, ok, status, code, conn, reused, colour] = value;
       const outcome = ok ? OUTCOME.ok : code ? OUTCOME.transportError : OUTCOME.httpError;
       records.push({ scheduled, start, end, outcome, status, errorCode: code, conn: Math.max(0, conn), reused: reused === 1, colour });
       progress.requests++;
       if (!ok) progress.failed++;
-    } else if (value.ready) resolveReady();
+    } else if (value.ready) resolveReady(value.client ?? { name: 'undici', version: 'unknown' });
     else if (value.done) {
       finished = true;
-      resolveDone(value.client ?? 'undici');
+      resolveDone();
     }
   });
+  let client: LoadClientInfo;
   try {
-    await Promise.race([ready, exited]);
+    client = await Promise.race([ready, exited]);
   } catch (err) {
     await stopChild(child, 'SIGKILL');
     throw err;
@@ -72,7 +73,7 @@ export async function startUndiciLoad(options: LoadOptions): Promise<RunningLoad
     originNs,
     progress,
     endedEarly: exited.catch((err: Error) => err.message),
-    client: done,
+    client,
     async stop() {
       child.stdin!.write('stop\n');
       await Promise.race([done, exited]);

@@ -4,10 +4,10 @@
 // `Client` (one connection, no pipelining) that sends on its own timer, every `connections ÷ rate`
 // seconds, phases spread evenly: the open model's shape without a shared pacer.
 //
-// Protocol, one JSON value per line: argv[2] holds the options; it writes {"ready":true}, reads
-// "go <originNs>" and later "stop" on stdin, then writes one array per request
-// [scheduled, start, end, ok, status, code, conn, reused, colour] (µs since the origin on the
-// shared monotonic clock) and {"done":true, ...} last.
+// Protocol, one JSON value per line: argv[2] holds the options; it writes {"ready":true,
+// "client":{"name":"undici","version":…}}, reads "go <originNs>" and later "stop" on stdin, then
+// writes one array per request [scheduled, start, end, ok, status, code, conn, reused, colour]
+// (µs since the origin on the shared monotonic clock) and {"done":true} last.
 import { Client } from 'undici';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -104,10 +104,10 @@ lines.on('line', async (line) => {
     await Promise.all(users.map((u) => u.close()));
     let out = '';
     for (const r of rows) out += `${JSON.stringify(r)}\n`;
-    process.stdout.write(`${out}${JSON.stringify({ done: true, client: `undici ${undiciVersion}` })}\n`, () => process.exit(0));
+    process.stdout.write(`${out}${JSON.stringify({ done: true })}\n`, () => process.exit(0));
   }
 });
 lines.on('close', () => {
   if (!stopping) process.exit(1);
 });
-process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+process.stdout.write(`${JSON.stringify({ ready: true, client: { name: 'undici', version: undiciVersion } })}\n`);

@@ -1,6 +1,7 @@
 // Chart definitions, one source for report.html and the PNGs: each function returns a chart
 // spec, plain JSON (no functions), that chart-runtime.cjs turns into a Chart.js configuration
 // in the browser and in png.ts alike. Data is already bucketed and downsampled here.
+import { codeInfo } from '../records/failure-codes.ts';
 import type { Report } from './report.ts';
 import { asPoints, mergeBuckets, minMaxDownsample, nonZero, percentileCurve, round3, type Point, type ZoomWindow } from './chart-data.ts';
 
@@ -16,26 +17,8 @@ export const MAX_POINTS = 2000;
 
 export const COLOUR = { blue: '#0969da', green: '#1a7f37', other: '#8c959f' } as const;
 
-const CODE_COLOURS: Record<string, string> = {
-  UND_ERR_SOCKET: '#cf222e',
-  ECONNRESET: '#fb8500',
-  ECONNREFUSED: '#8250df',
-  EPIPE: '#bf3989',
-  UND_ERR_HEADERS_TIMEOUT: '#57606a',
-  UND_ERR_BODY_TIMEOUT: '#57606a',
-  UND_ERR_CONNECT_TIMEOUT: '#57606a',
-};
-const SPARE = ['#a40e26', '#9a6700', '#6639ba', '#0550ae', '#953800'];
-
-/** One colour per error code, the same in every chart of a report. */
-export function codeColour(code: string): string {
-  if (CODE_COLOURS[code]) return CODE_COLOURS[code];
-  if (code.startsWith('HTTP 5')) return '#d4a72c';
-  if (code.startsWith('HTTP ')) return '#e16f24';
-  let h = 0;
-  for (const c of code) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return SPARE[h % SPARE.length];
-}
+/** One colour per failure code, the same in every chart of every report: the failure-code table's. */
+export const codeColour = (code: string): string => codeInfo(code).colour;
 
 /**
  * The switch events drawn as markers, and how. The zoomed panels mark every step of a switch

@@ -9,8 +9,9 @@ import { count, msUnit } from './numbers.ts';
 import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
-import { agentLines, clientLines, lateLine, loadLines } from './summary.ts';
+import { agentLines, clientLines, lateLine, loadClientText, loadLines } from './summary.ts';
 import { CLIENT_LABELS } from '../load/client.ts';
+import { explainCode } from '../records/failure-codes.ts';
 
 export interface HtmlExtras {
   /** per switch, built from the records (run/store.ts); without them, no zoomed panels */
@@ -20,31 +21,6 @@ export interface HtmlExtras {
   /** PNG charts beside the report, relative to it */
   pngs?: string[];
 }
-
-/** What each failure code means in the reload story. */
-export const CODE_EXPLANATIONS: Record<string, string> = {
-  UND_ERR_SOCKET:
-    'The server closed the keep-alive connection while this request was on it ("other side closed"; the code is the one undici gives, kept so that runs compare). At a reload, an old nginx worker closes its idle keep-alive connections as it exits; a request sent just before the close is lost.',
-  ECONNRESET:
-    'The connection was reset (TCP RST): the request reached a socket the old worker had already closed, or closed with unread data, so the kernel answered with a reset.',
-  ECONNREFUSED: 'Nothing was listening on the port when a new connection was attempted (the proxy or app was down).',
-  EPIPE: 'The request was written to a connection the other side had already closed.',
-  UND_ERR_HEADERS_TIMEOUT: 'No response head arrived within load.timeoutMs.',
-  UND_ERR_BODY_TIMEOUT: 'The response body stalled for longer than load.timeoutMs.',
-  UND_ERR_CONNECT_TIMEOUT: 'The TCP connection could not be established within the timeout.',
-  HPE_INVALID_RESPONSE:
-    'The server sent bytes that are not a well-formed HTTP/1.1 response (RFC 9112): a malformed head or chunk, conflicting framing, bytes after the response nobody asked for, or bytes on an idle connection (counted on the next request there). The load\'s client refused them at once and dropped the connection. One code for all of these, named in the HPE_ family of Node\'s parser (llhttp), whose codes tell them apart.',
-  H2_REFUSED_STREAM:
-    'HTTP/2: the request was sent after the server\'s GOAWAY (an exiting nginx worker names the last stream it will answer), so it was refused unprocessed. The protocol makes such a request safe to resend, and browsers, curl and Go do; a client that does not sees it fail.',
-  ERR_HTTP2_GOAWAY_SESSION: 'HTTP/2: the connection had already received GOAWAY when the request was made on it.',
-  H2_TIMEOUT: 'HTTP/2: no complete response within load.timeoutMs.',
-  'HTTP 502': 'Bad gateway: nginx could not get a response from the upstream app (it was stopping, or not yet listening).',
-  'HTTP 503': 'Service unavailable: the upstream (or the proxy) refused to serve the request.',
-  'HTTP 504': 'Gateway timeout: the upstream app did not answer in time.',
-};
-
-export const explainCode = (code: string) =>
-  CODE_EXPLANATIONS[code] ?? (code.startsWith('HTTP ') ? 'A complete response whose status is outside the success range (load.successStatus).' : 'A transport error with no complete response.');
 
 /** Every chart of a run's report, by canvas id: the same specs the PNGs are drawn from. */
 export function runCharts(report: Report, zooms: ZoomWindow[] = []): PageChart[] {
@@ -57,6 +33,7 @@ export function runCharts(report: Report, zooms: ZoomWindow[] = []): PageChart[]
 
 export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promise<string> {
   const { analysis: a, scenario: s, meta } = report;
+  const loadClient = loadClientText(meta);
   const t = a.totals;
   const zooms = extras.zooms ?? [];
   const charts = runCharts(report, zooms);
@@ -95,7 +72,7 @@ ${lateLine(report) ? `<tr><td class="l">schedule</td><td class="l">${esc(lateLin
 <tr><td class="l">load shape and meter</td><td class="l">${loadLines(report).map(esc).join('<br>')}</td></tr>
 <tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>
 ${meta.stack ? `<tr><td class="l">stack</td><td class="l">${esc(meta.stack.driver)} driver${meta.stack.images ? `, images ${esc(meta.stack.images.proxy)} + ${esc(meta.stack.images.apps)} (${esc(meta.stack.engine ?? '')})` : ''}; traffic: ${esc(meta.stack.path)}</td></tr>` : ''}
-<tr><td class="l">machine</td><td class="l">${esc(meta.machine.hostname)}: ${meta.machine.cpus} cpu (${esc(meta.machine.cpuModel)}), ${esc(meta.machine.platform)} ${esc(meta.machine.release)}, node ${esc(meta.node)}${meta.undici ? `, undici ${esc(meta.undici)}` : ''}</td></tr>
+<tr><td class="l">machine</td><td class="l">${esc(meta.machine.hostname)}: ${meta.machine.cpus} cpu (${esc(meta.machine.cpuModel)}), ${esc(meta.machine.platform)} ${esc(meta.machine.release)}, node ${esc(meta.node)}${loadClient ? `; load client ${esc(loadClient)}` : ''}</td></tr>
 <tr><td class="l">date</td><td class="l">${esc(meta.startedAt)}</td></tr>
 </table>
 

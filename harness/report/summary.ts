@@ -69,6 +69,10 @@ const s1 = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** "1.7 s", or "1.7–1.8 s" */
 const s1Range = (lo: number, hi: number) => (s1(lo) === s1(hi) ? s1(hi) : `${(lo / 1000).toFixed(1)}–${s1(hi)}`);
 
+/** Which client made the load, and its version: meta.client, or undici's version in runs stored while the load used it. */
+export const loadClientText = (meta: Report['meta']): string | null =>
+  meta.client ? `${meta.client.name} ${meta.client.version}` : meta.undici ? `undici ${meta.undici}` : null;
+
 /**
  * Why a run took longer than asked, or null when it did not: a switch that takes longer than
  * the time between switches pushes the next back (each waits for the one before), and the

@@ -1,12 +1,13 @@
 // One measured run: stack up, load on, disruptions at their times, steady cool-down, load off,
 // stack down. This is the orchestrator's thread; the load runs in its own worker thread.
 // After the load has started, nothing is lost: a failure or Ctrl-C still returns every record.
+import { readFileSync } from 'node:fs';
 import { cpus, hostname, platform, release } from 'node:os';
 import { nowNs, usSince } from '../clock.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { startAgentLoad } from '../agents/agent-load.ts';
 import type { AgentFacts } from '../agents/merge-agents.ts';
-import { loadThreads, startLoad, type RunningLoad } from '../load/generator.ts';
+import { loadThreads, startLoad, type LoadClientInfo, type RunningLoad } from '../load/generator.ts';
 import type { LoadOptions } from '../load/protocol.ts';
 import { startDelayLine, type DelayLine, type DelayLineStats } from '../network/delay-line.ts';
 import { requestOf } from '../load/client.ts';
@@ -47,7 +48,13 @@ export interface RunMeta {
   /** the driver, the path the traffic took, the images (Docker); absent in runs stored before drivers */
   stack?: StackInfo;
   node: string;
-  /** runs stored while the load used undici: its version (how a client handles a socket closed while idle shifts the figures) */
+  /**
+   * The HTTP client that made the load, and its version (how a client handles a socket closed
+   * while idle shifts the figures): the harness's own HTTP/1.1 client, Node's http2, or a
+   * reference's (undici, for calibrate --cross-check). Absent in runs stored before it.
+   */
+  client?: LoadClientInfo;
+  /** runs stored while the load used undici: its version, read back for those (new runs say `client`) */
   undici?: string;
   machine: { hostname: string; platform: string; release: string; cpus: number; cpuModel: string };
   /** what the load spoke: HTTP/1.1, HTTP/1.1 over TLS or HTTP/2 over TLS; absent in runs stored before TLS */
@@ -226,6 +233,7 @@ export async function runScenario<T extends Target>(
       proxy: { kind: stack.proxy.kind, version: stack.proxy.version },
       stack: stack.info,
       node: process.version,
+      client: load?.client ?? harnessClientOf(scenario.load.http2),
       machine: { hostname: hostname(), platform: platform(), release: release(), cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '' },
       protocol: protocolOf(stack.origin, scenario.load.http2),
       loadThreads: agents ? agents.reduce((n, a) => n + a.threads, 0) : threads,
@@ -258,6 +266,13 @@ function sleepUntil(originNs: bigint, dueMs: number, signal?: AbortSignal): Prom
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** The client of the harness's own load threads (here or on agents): Node's http2 for HTTP/2, else our own HTTP/1.1 client, versioned as the harness is. */
+export function harnessClientOf(http2: boolean): LoadClientInfo {
+  if (http2) return { name: 'node:http2', version: process.versions.node };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return { name: 'downtime-harness h1', version: pkg.version };
 }
 
 /** In words, for the report: what the load spoke to `origin`. */

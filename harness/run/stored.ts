@@ -32,6 +32,7 @@ const MetaSchema = z.looseObject({
   startedAt: z.string(),
   proxy: z.looseObject({ kind: z.string(), version: z.string() }),
   node: z.string(),
+  client: z.looseObject({ name: z.string(), version: z.string() }).optional(),
   undici: z.string().optional(),
   machine: z.looseObject({ hostname: z.string(), platform: z.string(), release: z.string(), cpus: count, cpuModel: z.string() }),
   aborted: z.boolean(),

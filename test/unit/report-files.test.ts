@@ -13,6 +13,7 @@ import { runCharts } from '../../harness/report/html.ts';
 import { indexEntries, writeIndex } from '../../harness/report/index-page.ts';
 import { PNG_SIZE } from '../../harness/report/png.ts';
 import { RUNTIME } from '../../harness/report/page.ts';
+import { harnessClientOf } from '../../harness/run/run.ts';
 import { analyzeRun, newRunDir, reportRun, storeRun } from '../../harness/run/store.ts';
 import { buildReport, type Report } from '../../harness/report/report.ts';
 import { formatSummary } from '../../harness/report/summary.ts';
@@ -261,5 +262,24 @@ describe('a retrying client\'s hidden attempts', () => {
     expect(again.scenario.load.client).toBe('raw');
     expect(again.analysis.totals.hiddenByRetry).toBe(0);
     expect(again.analysis.totals.failed).toBe(6);
+  });
+});
+
+describe('which client made the load', () => {
+  it('run.json says it, report.html names it, and a run stored while the load used undici still names undici', async () => {
+    const run = syntheticRun();
+    run.meta.client = harnessClientOf(false);
+    expect(run.meta.client).toEqual({ name: 'downtime-harness h1', version: JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')).version });
+    expect(harnessClientOf(true)).toEqual({ name: 'node:http2', version: process.versions.node });
+    const stored = await newRunDir(mkdtempSync(join(tmpdir(), 'downtime-report-client-')), 'keepalive-60s');
+    await storeRun(stored, run);
+    expect(JSON.parse(readFileSync(join(stored, 'run.json'), 'utf8')).meta.client).toEqual(run.meta.client);
+    expect(readFileSync(join(stored, 'report.html'), 'utf8')).toContain(`load client downtime-harness h1 ${run.meta.client.version}`);
+    const file = JSON.parse(readFileSync(join(stored, 'run.json'), 'utf8'));
+    delete file.meta.client;
+    file.meta.undici = '6.21.0';
+    writeFileSync(join(stored, 'run.json'), JSON.stringify(file));
+    expect((await reportRun(stored)).meta).toMatchObject({ undici: '6.21.0' });
+    expect(readFileSync(join(stored, 'report.html'), 'utf8')).toContain('load client undici 6.21.0');
   });
 });
