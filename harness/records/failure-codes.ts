@@ -167,6 +167,14 @@ const NAMED = {
     race: null,
     source: 'harness',
   },
+  WRK_SOCKET_ERROR: {
+    code: 'WRK_SOCKET_ERROR',
+    meaning: 'The closed-loop reference of calibrate --cross-check, wrk, got no response: it saw a read or write error on the connection and reconnected.',
+    note: 'wrk does not say which error, nor when: the record ends at its next write on that connection.',
+    colour: '#d4a72c',
+    race: 'closed',
+    source: 'harness',
+  },
   UNKNOWN: {
     code: 'unknown',
     meaning: 'A transport error recorded without a code.',

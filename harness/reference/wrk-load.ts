@@ -10,12 +10,11 @@ import { nowNs } from '../clock.ts';
 import { CannotMeasure } from '../errors.ts';
 import type { LoadProgress, RunningLoad } from '../load/generator.ts';
 import type { LoadOptions } from '../load/protocol.ts';
+import { CODE } from '../records/failure-codes.ts';
 import { OUTCOME, RecordWriter } from '../records/records.ts';
 import { runCommand, spawnTracked, stopChild } from '../stack/processes.ts';
 
 const SCRIPT = fileURLToPath(new URL('./wrk-record.lua', import.meta.url));
-/** the code of a request wrk saw fail (a read or write error, after which it reconnected) */
-export const WRK_FAILED = 'WRK_SOCKET_ERROR';
 /** wrk starts a thread per connection: beyond this, threads, not the server, would be measured */
 const MAX_CONNECTIONS = 256;
 
@@ -104,7 +103,7 @@ export function parseWrkOutput(text: string) {
         end,
         outcome: ok ? OUTCOME.ok : failed ? OUTCOME.transportError : OUTCOME.httpError,
         status,
-        errorCode: failed ? WRK_FAILED : '',
+        errorCode: failed ? CODE.WRK_SOCKET_ERROR : '',
         conn,
         reused: reused === 1,
         colour,

@@ -1,7 +1,8 @@
 // The wrk reference's output (harness/reference/wrk-record.lua) read back as records.
 import { describe, expect, it } from 'vitest';
 import { OUTCOME } from '../../harness/records/records.ts';
-import { parseWrkOutput, WRK_FAILED } from '../../harness/reference/wrk-load.ts';
+import { CODE } from '../../harness/records/failure-codes.ts';
+import { parseWrkOutput } from '../../harness/reference/wrk-load.ts';
 
 describe('parseWrkOutput', () => {
   it('turns the script lines into records, failures and HTTP errors apart, and reads the summary', () => {
@@ -17,7 +18,7 @@ describe('parseWrkOutput', () => {
     expect(summary).toEqual({ requests: 2, connect: 0, read: 3, write: 0, status: 1, timeout: 0 });
     expect(records.count).toBe(3);
     expect([...records.outcome]).toEqual([OUTCOME.ok, OUTCOME.transportError, OUTCOME.httpError]);
-    expect(records.errorCodes[records.error[1]]).toBe(WRK_FAILED);
+    expect(records.errorCodes[records.error[1]]).toBe(CODE.WRK_SOCKET_ERROR);
     expect(records.errorCodes[records.error[2]]).toBe('');
     expect([...records.start]).toEqual([100.5, 350.2, 900.4]);
     expect([...records.end]).toEqual([350, 900.1, 1100]);
