@@ -87,6 +87,9 @@ const LABEL_GAP_PX = 4;
  * Where each event label goes: beside its line, to the right or else to the left, in the
  * first row from the top where it overlaps no label already placed. Events close together
  * (six within 60 ms at a reload) so fall into separate rows, each label beside its own line.
+ * A side where another event's line runs about as close to the label's near edge as its own
+ * (lines a few pixels apart) would read as that line's label: such a side is taken only when
+ * no clear one fits in the first LABEL_CLEAR_ROWS rows.
  * items in any order; returns, per item, its text's left edge, side and row.
  * @param {{ px: number, width: number }[]} items
  * @param {number} left @param {number} right
@@ -98,26 +101,33 @@ function placeLabels(items, left, right) {
   /** @type {{ x: number, width: number, side: 'right' | 'left', row: number }[]} */
   const out = new Array(items.length);
   const order = items.map((_, i) => i).sort((i, j) => items[i].px - items[j].px);
+  const free = (/** @type {number} */ row, /** @type {number} */ from, /** @type {number} */ to) =>
+    (rows[row] || []).every(([a, b]) => to + LABEL_GAP_PX <= a || from >= b + LABEL_GAP_PX);
   for (const i of order) {
     const { px, width } = items[i];
-    /** @type {{ x: number, side: 'right' | 'left' }[]} */
+    const clear = (/** @type {number} */ edge) => items.every((o, j) => j === i || Math.abs(o.px - edge) >= LABEL_GAP_PX + 2);
+    /** @type {{ x: number, side: 'right' | 'left', clear: boolean }[]} */
     const sides = [];
-    if (px + LABEL_GAP_PX + width <= right) sides.push({ x: px + LABEL_GAP_PX, side: 'right' });
-    if (px - LABEL_GAP_PX - width >= left) sides.push({ x: px - LABEL_GAP_PX - width, side: 'left' });
-    if (!sides.length) sides.push({ x: Math.max(left, Math.min(px + LABEL_GAP_PX, right - width)), side: 'right' });
-    for (let row = 0; ; row++) {
-      rows[row] = rows[row] || [];
-      const free = (/** @type {number} */ from, /** @type {number} */ to) => rows[row].every(([a, b]) => to + LABEL_GAP_PX <= a || from >= b + LABEL_GAP_PX);
-      const fit = sides.find((s) => free(s.x, s.x + width));
-      if (fit) {
-        rows[row].push([fit.x, fit.x + width]);
-        out[i] = { x: fit.x, width, side: fit.side, row };
-        break;
-      }
+    if (px + LABEL_GAP_PX + width <= right) sides.push({ x: px + LABEL_GAP_PX, side: 'right', clear: clear(px + LABEL_GAP_PX) });
+    if (px - LABEL_GAP_PX - width >= left) sides.push({ x: px - LABEL_GAP_PX - width, side: 'left', clear: clear(px - LABEL_GAP_PX) });
+    if (!sides.length) sides.push({ x: Math.max(left, Math.min(px + LABEL_GAP_PX, right - width)), side: 'right', clear: true });
+    let fit = null;
+    for (let row = 0; row < LABEL_CLEAR_ROWS && !fit; row++) {
+      const s = sides.find((c) => c.clear && free(row, c.x, c.x + width));
+      if (s) fit = { ...s, row };
     }
+    for (let row = 0; !fit; row++) {
+      const s = sides.find((c) => free(row, c.x, c.x + width));
+      if (s) fit = { ...s, row };
+    }
+    (rows[fit.row] = rows[fit.row] || []).push([fit.x, fit.x + width]);
+    out[i] = { x: fit.x, width, side: fit.side, row: fit.row };
   }
   return out;
 }
+
+/** Rows in which a label waits for a side no other line crowds before taking a crowded one. */
+const LABEL_CLEAR_ROWS = 4;
 
 /**
  * Range bars: for each category a whisker (a vertical line with end caps) from min to max, and

@@ -148,7 +148,7 @@ const failedAxis = (bucketMs: number) => ({
 });
 
 /** Space above the zoom's data, as a share of its range, where the event labels go. */
-export const ZOOM_LABEL_HEADROOM = '45%';
+export const ZOOM_LABEL_HEADROOM = '60%';
 
 /** ±halfWidth ms around one switch's reload at 1 ms buckets: where the seed's downtime lives. */
 export function zoomSpec(w: ZoomWindow): ChartSpec {

@@ -112,7 +112,7 @@ export function renderIndex(entries: IndexEntry[]): string {
 <h1>Downtime runs</h1>
 <p class="meta">${runs.length} run${runs.length === 1 ? '' : 's'}, ${compares.length} comparison${compares.length === 1 ? '' : 's'}, newest first. Open a run for its timeline, each switch up close, latency and errors. Regenerated after every run; <code>npm run reports</code> serves this directory.</p>
 ${compares.length ? `<h2>Comparisons</h2>
-<table><tr><th class="l">created</th><th class="l">scenarios</th><th class="l">report</th></tr>
+<table><tr>${th('created', 'When the comparison was made (UTC).', 'l')}${th('scenarios', 'The configurations compared, ×N for N repeats of one.', 'l')}${th('report', 'The comparison page.', 'l')}</tr>
 ${compares.map((e) => `<tr><td class="l">${when(e.startedAt)}</td><td class="l">${esc(e.title)}</td><td class="l">${e.verdict === 'unreadable' ? esc(e.note) : `<a href="${encodeURIComponent(e.dir)}/compare.html">${esc(e.dir)}</a>`}</td></tr>`).join('\n')}
 </table>` : ''}
 <h2>Runs</h2>

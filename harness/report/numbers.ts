@@ -38,7 +38,9 @@ const RATE_FIELDS = new Set(['rate', 'rampFromRate']);
  */
 export function fieldValueText(path: string, value: unknown): string {
   if (value === undefined) return '(unset)';
-  const leaf = path.slice(path.lastIndexOf('.') + 1);
+  // a threshold's limit is in its figure's unit: expect.maxGapMs.limit is a duration
+  const parts = path.split('.');
+  const leaf = parts[parts.length - 1] === 'limit' && parts.length > 1 ? parts[parts.length - 2] : parts[parts.length - 1];
   if (typeof value === 'number' && /Ms$/.test(leaf)) return durationText(value);
   if (typeof value === 'number' && RATE_FIELDS.has(leaf)) return `${rate(value)} req/s`;
   if (typeof value === 'string') return value;
