@@ -127,7 +127,7 @@ export function compareChartNote(figure: FigureName, stat: 'median' | 'max'): st
 }
 
 export function compareSpec(c: Comparison, figure: FigureName, title: string, unit: string, stat: 'median' | 'max' = 'median'): ChartSpec {
-  const per = FIGURES[figure].per === 'switch' ? 'every switch of every repeat' : 'repeats';
+  const per = FIGURES[figure].per === 'switch' ? 'all switches' : 'repeats';
   const num = (v: number) => formatFigure(v, figure).replace(/ (ms|req\/s)$/, '');
   return rangeBarSpec(
     title,
@@ -138,7 +138,7 @@ export function compareSpec(c: Comparison, figure: FigureName, title: string, un
       const text = !s ? 'n/a' : stat === 'max' ? `max ${num(s.max)} · median ${num(s.median)}` : num(s.median);
       return { label: g.label, min: s?.min ?? 0, median: s?.[stat] ?? 0, max: s?.max ?? 0, values: s?.count ?? 0, text };
     }),
-    stat === 'max' ? 'max (the worst), as in the terminal' : 'median',
+    stat === 'max' ? 'max (worst switch)' : 'median',
   );
 }
 
@@ -146,7 +146,7 @@ export function compareSpec(c: Comparison, figure: FigureName, title: string, un
 const range = (s: FigureSummary | null, f: (v: number) => string) =>
   s === null ? 'n/a' : s.min === s.max ? f(s.median) : `${f(s.median)}<br><span class="meta">${f(s.min)}–${f(s.max)}</span>`;
 /** A per-switch time: the worst switch first (what the terminal prints), the median under it, both named. */
-const worst = (s: FigureSummary | null) => (s === null ? 'n/a' : `max ${ms(s.max)}<br><span class="meta">median ${ms(s.median)}</span>`);
+const worst = (s: FigureSummary | null) => (s === null ? 'n/a' : `<span class="nw">max ${ms(s.max)}</span><br><span class="meta nw">median ${ms(s.median)}</span>`);
 
 export function renderCompare(c: Comparison): string {
   const charts = compareCharts(c);
