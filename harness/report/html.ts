@@ -124,7 +124,7 @@ ${a.agents ? `<h2>Agents</h2>
 
 <h2>Errors</h2>
 ${t.failed === 0 ? '<p>No failed requests.</p>' : `<table><tr>${th('code', EXPLAIN.code)}${th('count', 'How many failed requests had this code.')}${th('share', EXPLAIN.share)}${th('what it means', EXPLAIN.meaning, 'l')}</tr>
-${Object.entries(t.byCode).sort((x, y) => y[1] - x[1]).map(([code, n]) => `<tr><td class="nw"><span style="color:${codeColour(code)}">■</span> ${esc(code)}</td><td>${int(n)}</td><td>${share(n / t.failed)}</td><td class="l">${esc(explainCode(code))}</td></tr>`).join('\n')}
+${Object.entries(t.byCode).sort((x, y) => y[1] - x[1]).map(([code, n]) => `<tr><td class="nw"><span style="color:${codeColour(code)}">■</span> ${esc(code)}</td><td>${int(n)}</td><td>${((100 * n) / t.failed).toFixed(1)}%</td><td class="l">${esc(explainCode(code))}</td></tr>`).join('\n')}
 </table>
 <p class="meta">By outcome: ${int(t.transportErrors)} transport errors (no complete response), ${int(t.httpErrors)} HTTP errors; ${int(t.failedOnReused)} of ${int(t.failed)} on keep-alive connections that had served before; ${int(t.backgroundFailures)} outside every switch.</p>`}
 
