@@ -2,6 +2,7 @@
 // schema's defaults, or the scenario file it was named by), as dotted paths with values.
 import { resolveScenario } from '../scenario/resolve.ts';
 import { ScenarioSchema, type Scenario } from '../scenario/schema.ts';
+import { fieldValueText } from './numbers.ts';
 
 /** Leaves of `value` whose JSON differs from the same path in `reference`, e.g. ["switches.count", 3]. */
 export function differingFields(value: unknown, reference: unknown, path = ''): [string, unknown][] {
@@ -36,5 +37,8 @@ export function changesFromScenario(scenario: Scenario): [string, unknown][] {
   return differingFields(withoutText(scenario as unknown as Record<string, unknown>), withoutText(file as unknown as Record<string, unknown>));
 }
 
-/** "switches.count=3 load.durationMs=15000" */
-export const changesText = (changes: [string, unknown][]) => changes.map(([k, v]) => `${k}=${v === undefined ? '(unset)' : JSON.stringify(v)}`).join(' ');
+/** One changed field in its unit: "load.durationMs=10s", "load.rate=2,000 req/s". */
+export const changeText = ([k, v]: [string, unknown]) => `${k}=${fieldValueText(k, v)}`;
+
+/** "switches.count=3 load.durationMs=15s" */
+export const changesText = (changes: [string, unknown][]) => changes.map(changeText).join(' ');

@@ -30,12 +30,12 @@ const markersPlugin = {
     const { ctx, chartArea: a, scales } = chart;
     const x = scales.x;
     ctx.save();
-    ctx.font = '10px sans-serif';
-    ctx.textBaseline = 'top';
-    let row = 0;
+    /** @type {{ px: number, m: ChartJs }[]} */
+    const shown = [];
     for (const m of lines) {
       const px = x.getPixelForValue(m.x);
       if (px < a.left || px > a.right) continue;
+      shown.push({ px, m });
       ctx.strokeStyle = m.color;
       ctx.lineWidth = m.width || 1;
       ctx.setLineDash(m.dash || []);
@@ -43,20 +43,91 @@ const markersPlugin = {
       ctx.moveTo(px, a.top);
       ctx.lineTo(px, a.bottom);
       ctx.stroke();
-      if (m.label) {
-        // Labels of events close together are staggered down the chart.
-        const y = a.top + 2 + (row++ % 6) * 12;
-        const w = ctx.measureText(m.label).width;
-        const left = px + 3 + w > a.right ? px - 3 - w : px + 3;
-        ctx.fillStyle = 'rgba(255,255,255,0.8)';
-        ctx.fillRect(left - 1, y - 1, w + 2, 12);
-        ctx.fillStyle = m.color;
-        ctx.fillText(m.label, left, y);
-      }
     }
+    // Labels after every line, so no later line crosses one; rows packed so none overlaps.
+    ctx.font = `${LABEL_FONT_PX}px sans-serif`;
+    ctx.textBaseline = 'top';
+    ctx.setLineDash([]);
+    const labelled = shown.filter((s) => s.m.label);
+    const placed = placeLabels(
+      labelled.map((s) => ({ px: s.px, width: ctx.measureText(s.m.label).width })),
+      a.left,
+      a.right,
+    );
+    /** @type {ChartJs[]} */
+    const boxes = [];
+    placed.forEach((p, i) => {
+      const { px, m } = labelled[i];
+      const y = a.top + 2 + p.row * LABEL_ROW_PX;
+      ctx.fillStyle = 'rgba(255,255,255,0.92)';
+      ctx.fillRect(p.x - 1, y - 1, p.width + 2, LABEL_ROW_PX - 1);
+      // the leader: a tick from the event's line to its label, on the label's side
+      ctx.strokeStyle = m.color;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(px, y + LABEL_FONT_PX / 2);
+      ctx.lineTo(p.side === 'right' ? p.x - 1 : p.x + p.width + 1, y + LABEL_FONT_PX / 2);
+      ctx.stroke();
+      ctx.fillStyle = m.color;
+      ctx.fillText(m.label, p.x, y);
+      boxes.push({ label: m.label, lineX: px, x: p.x, y, width: p.width, height: LABEL_ROW_PX - 1, side: p.side, row: p.row });
+    });
+    // what was drawn where, for the browser tests
+    chart.$dtLabels = { boxes, area: { left: a.left, right: a.right, top: a.top, bottom: a.bottom } };
     ctx.restore();
   },
 };
+
+const LABEL_FONT_PX = 10;
+const LABEL_ROW_PX = 12;
+/** Room left between two labels in a row, and between a line and its label. */
+const LABEL_GAP_PX = 4;
+
+/**
+ * Where each event label goes: beside its line, to the right or else to the left, in the
+ * first row from the top where it overlaps no label already placed. Events close together
+ * (six within 60 ms at a reload) so fall into separate rows, each label beside its own line.
+ * A side where another event's line runs about as close to the label's near edge as its own
+ * (lines a few pixels apart) would read as that line's label: such a side is taken only when
+ * no clear one fits in the first LABEL_CLEAR_ROWS rows.
+ * items in any order; returns, per item, its text's left edge, side and row.
+ * @param {{ px: number, width: number }[]} items
+ * @param {number} left @param {number} right
+ * @returns {{ x: number, width: number, side: 'right' | 'left', row: number }[]}
+ */
+function placeLabels(items, left, right) {
+  /** @type {[number, number][][]} */
+  const rows = [];
+  /** @type {{ x: number, width: number, side: 'right' | 'left', row: number }[]} */
+  const out = new Array(items.length);
+  const order = items.map((_, i) => i).sort((i, j) => items[i].px - items[j].px);
+  const free = (/** @type {number} */ row, /** @type {number} */ from, /** @type {number} */ to) =>
+    (rows[row] || []).every(([a, b]) => to + LABEL_GAP_PX <= a || from >= b + LABEL_GAP_PX);
+  for (const i of order) {
+    const { px, width } = items[i];
+    const clear = (/** @type {number} */ edge) => items.every((o, j) => j === i || Math.abs(o.px - edge) >= LABEL_GAP_PX + 2);
+    /** @type {{ x: number, side: 'right' | 'left', clear: boolean }[]} */
+    const sides = [];
+    if (px + LABEL_GAP_PX + width <= right) sides.push({ x: px + LABEL_GAP_PX, side: 'right', clear: clear(px + LABEL_GAP_PX) });
+    if (px - LABEL_GAP_PX - width >= left) sides.push({ x: px - LABEL_GAP_PX - width, side: 'left', clear: clear(px - LABEL_GAP_PX) });
+    if (!sides.length) sides.push({ x: Math.max(left, Math.min(px + LABEL_GAP_PX, right - width)), side: 'right', clear: true });
+    let fit = null;
+    for (let row = 0; row < LABEL_CLEAR_ROWS && !fit; row++) {
+      const s = sides.find((c) => c.clear && free(row, c.x, c.x + width));
+      if (s) fit = { ...s, row };
+    }
+    for (let row = 0; !fit; row++) {
+      const s = sides.find((c) => free(row, c.x, c.x + width));
+      if (s) fit = { ...s, row };
+    }
+    (rows[fit.row] = rows[fit.row] || []).push([fit.x, fit.x + width]);
+    out[i] = { x: fit.x, width, side: fit.side, row: fit.row };
+  }
+  return out;
+}
+
+/** Rows in which a label waits for a side no other line crowds before taking a crowded one. */
+const LABEL_CLEAR_ROWS = 4;
 
 /**
  * Range bars: for each category a whisker (a vertical line with end caps) from min to max, and
@@ -163,4 +234,4 @@ function hydrate(spec, target) {
   return config;
 }
 
-module.exports = { hydrate, FORMATS };
+module.exports = { hydrate, FORMATS, placeLabels };

@@ -3,6 +3,7 @@
 // in the browser and in png.ts alike. Data is already bucketed and downsampled here.
 import { codeInfo } from '../records/failure-codes.ts';
 import type { Report } from './report.ts';
+import { count, ms } from './numbers.ts';
 import { asPoints, mergeBuckets, minMaxDownsample, nonZero, percentileCurve, round3, type Point, type ZoomWindow } from './chart-data.ts';
 
 /** A Chart.js configuration as JSON; `ticks.dtFormat` and `plugins.dtMarkers` are ours. */
@@ -129,6 +130,9 @@ const failedAxis = (bucketMs: number) => ({
   title: { display: true, text: `failed per ${bucketMs} ms`, color: '#cf222e' },
 });
 
+/** Space above the zoom's data, as a share of its range, where the event labels go. */
+export const ZOOM_LABEL_HEADROOM = '60%';
+
 /** ±halfWidth ms around one switch's reload at 1 ms buckets: where the seed's downtime lives. */
 export function zoomSpec(w: ZoomWindow): ChartSpec {
   const rel = (series: number[]) => series.map((y, i): Point => [round3(w.fromMs - w.centreMs + i * w.bucketMs), y]);
@@ -150,14 +154,15 @@ export function zoomSpec(w: ZoomWindow): ChartSpec {
       normalized: true,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       plugins: {
-        title: title(`${w.label}: ${w.failedRequests} failed · error window ${w.errorWindowMs.toFixed(1)} ms (red) · longest gap ${w.maxGapMs.toFixed(1)} ms (grey)`, 12),
+        title: title(`${w.label}: ${count(w.failedRequests)} failed · error window ${ms(w.errorWindowMs)} ms (red) · longest gap ${ms(w.maxGapMs)} ms (grey)`, 12),
         legend: { position: 'bottom', labels: { boxWidth: 10, font: { size: 10 } } },
         dtMarkers: { lines, spans },
       },
       scales: {
         x: { type: 'linear', offset: false, min: -half, max: half, title: { display: true, text: `ms from reload signal (${w.bucketMs} ms buckets)` } },
-        y: { beginAtZero: true, title: { display: true, text: `ok per ${w.bucketMs} ms` } },
-        y2: failedAxis(w.bucketMs),
+        // headroom above the data for the rows of event labels (chart-runtime.cjs places them)
+        y: { beginAtZero: true, grace: ZOOM_LABEL_HEADROOM, title: { display: true, text: `ok per ${w.bucketMs} ms` } },
+        y2: { ...failedAxis(w.bucketMs), grace: ZOOM_LABEL_HEADROOM },
       },
     },
   };
@@ -186,6 +191,8 @@ export function rangeBarSpec(
   rangeLabel: string,
   unit: string,
   groups: { label: string; min: number; median: number; max: number; values: number; text: string }[],
+  /** what the bar reaches: `median` is the bar's height in every group (the max for the worst) */
+  barStat = 'median',
 ): ChartSpec {
   // The whisker and the median's value are drawn by chart-runtime.cjs's dtRanges plugin: a
   // second bar dataset for the range read as a second series, and a zero bar as a missing one.
@@ -196,7 +203,7 @@ export function rangeBarSpec(
       labels: groups.map((g) => g.label),
       datasets: [
         {
-          label: 'median',
+          label: barStat,
           data: groups.map((g) => g.median),
           backgroundColor: 'rgba(9,105,218,0.45)',
           borderColor: '#0969da',
@@ -208,7 +215,7 @@ export function rangeBarSpec(
     options: {
       plugins: {
         title: title(titleText),
-        subtitle: { display: true, text: `bar: median, its value above · whisker: ${rangeLabel}`, align: 'start', font: { size: 11 }, padding: { bottom: 8 } },
+        subtitle: { display: true, text: `bar: ${barStat}, its value above · whisker: ${rangeLabel}`, align: 'start', font: { size: 11 }, padding: { bottom: 8 } },
         legend: { display: false },
         dtRanges: { ranges: groups.map((g) => ({ min: g.min, median: g.median, max: g.max, text: g.text })) },
       },

@@ -3,7 +3,8 @@
 // Figures are the gate's own (gate/figures.ts), so a comparison and a gate never disagree.
 import { relative } from 'node:path';
 import { FIGURES, figuresOf, formatFigure, summarizeFigures, type FigureName, type FigureSummary } from '../gate/figures.ts';
-import { changesFromScenario, changesText, differingFields } from './changes.ts';
+import { changesFromScenario, changesText, changeText, differingFields } from './changes.ts';
+import { EXPLAIN, th } from './explain.ts';
 import { rangeBarSpec, type ChartSpec } from './charts.ts';
 import { count, ms, msUnit, rate } from './numbers.ts';
 import { canvas, esc, int, page, type PageChart } from './page.ts';
@@ -60,7 +61,7 @@ export function groupRuns(runs: CompareRun[]): { groups: CompareGroup[]; warning
     if (!siblings.length) return { label: name, runs: list };
     const own = configurationOf(list[0].report);
     const differ = new Set(siblings.flatMap((l) => differingFields(own, configurationOf(l[0].report)).map(([k]) => k)));
-    const text = [...differ].map((k) => `${k}=${JSON.stringify(k.split('.').reduce<unknown>((v, p) => (v as Record<string, unknown> | undefined)?.[p], own))}`).join(' ');
+    const text = [...differ].map((k) => changeText([k, k.split('.').reduce<unknown>((v, p) => (v as Record<string, unknown> | undefined)?.[p], own)])).join(' ');
     return { label: `${name} (${text})`, runs: list };
   });
   for (const name of new Set(runs.map((r) => r.report.scenario.name))) {
@@ -70,13 +71,18 @@ export function groupRuns(runs: CompareRun[]): { groups: CompareGroup[]; warning
   return { groups, warnings };
 }
 
-/** The figures charted, in reading order: the seed's story is failures, then their length, then the price. */
-export const COMPARED: { figure: FigureName; title: string; unit: string }[] = [
-  { figure: 'failed', title: 'Failed requests per run', unit: 'requests' },
-  { figure: 'errorWindowMs', title: 'Error window per switch', unit: 'ms' },
-  { figure: 'maxGapMs', title: 'Longest gap per switch', unit: 'ms' },
-  { figure: 'okPerSecond', title: 'Throughput', unit: 'successful requests / s' },
-  { figure: 'p99LatencyMs', title: 'p99 latency (successful requests)', unit: 'ms' },
+/**
+ * The figures charted, in reading order: the seed's story is failures, then their length, then
+ * the price. `stat` is what the bar reaches, the statistic the terminal's comparison prints for
+ * that figure (harness/cli/compare.ts): the worst switch for the per-switch times, whose median
+ * is 0.00 when most switches lost nothing, the median run for the rest.
+ */
+export const COMPARED: { figure: FigureName; title: string; unit: string; stat: 'median' | 'max' }[] = [
+  { figure: 'failed', title: 'Failed requests per run', unit: 'requests', stat: 'median' },
+  { figure: 'errorWindowMs', title: 'Worst error window of any switch', unit: 'ms', stat: 'max' },
+  { figure: 'maxGapMs', title: 'Worst longest gap of any switch', unit: 'ms', stat: 'max' },
+  { figure: 'okPerSecond', title: 'Throughput', unit: 'successful requests / s', stat: 'median' },
+  { figure: 'p99LatencyMs', title: 'p99 latency (successful requests)', unit: 'ms', stat: 'median' },
 ];
 
 /** The comparison's data, with run directories relative to where compare.html is written. */
@@ -106,27 +112,46 @@ export function buildComparison(groups: CompareGroup[], outDir: string, createdA
 }
 
 export function compareCharts(c: Comparison): PageChart[] {
-  return COMPARED.map(({ figure, title, unit }) => ({
+  return COMPARED.map(({ figure, title, unit, stat }) => ({
     id: `cmp-${figure}`,
-    spec: compareSpec(c, figure, title, unit),
+    spec: compareSpec(c, figure, title, unit, stat),
   }));
 }
 
-export function compareSpec(c: Comparison, figure: FigureName, title: string, unit: string): ChartSpec {
-  const per = FIGURES[figure].per === 'switch' ? 'every switch of every repeat' : 'repeats';
-  return rangeBarSpec(title, `min–max over ${per}`, unit, c.groups.map((g) => {
-    const s = g.figures[figure];
-    return { label: g.label, min: s?.min ?? 0, median: s?.median ?? 0, max: s?.max ?? 0, values: s?.count ?? 0, text: s ? formatFigure(s.median, figure).replace(/ (ms|req\/s)$/, '') : 'n/a' };
-  }));
+/** One line under (and on hover over) each chart: what its bar, value and whisker are. */
+export function compareChartNote(figure: FigureName, stat: 'median' | 'max'): string {
+  const per = FIGURES[figure].per === 'switch' ? 'every switch of every repeat' : 'the repeats';
+  return stat === 'max'
+    ? `${FIGURES[figure].label}: the bar reaches the worst (max) over ${per}, as the terminal prints it; the value above it says the max and the median; the whisker spans min–max.`
+    : `${FIGURES[figure].label}: the bar reaches the median over ${per}, its value above it; the whisker spans min–max.`;
+}
+
+export function compareSpec(c: Comparison, figure: FigureName, title: string, unit: string, stat: 'median' | 'max' = 'median'): ChartSpec {
+  const per = FIGURES[figure].per === 'switch' ? 'all switches' : 'repeats';
+  const num = (v: number) => formatFigure(v, figure).replace(/ (ms|req\/s)$/, '');
+  return rangeBarSpec(
+    title,
+    `min–max over ${per}`,
+    unit,
+    c.groups.map((g) => {
+      const s = g.figures[figure];
+      const text = !s ? 'n/a' : stat === 'max' ? `max ${num(s.max)} · median ${num(s.median)}` : num(s.median);
+      return { label: g.label, min: s?.min ?? 0, median: s?.[stat] ?? 0, max: s?.max ?? 0, values: s?.count ?? 0, text };
+    }),
+    stat === 'max' ? 'max (worst switch)' : 'median',
+  );
 }
 
 /** A table cell: the median, and the range under it when repeats differ. */
 const range = (s: FigureSummary | null, f: (v: number) => string) =>
   s === null ? 'n/a' : s.min === s.max ? f(s.median) : `${f(s.median)}<br><span class="meta">${f(s.min)}–${f(s.max)}</span>`;
+/** A per-switch time: the worst switch first (what the terminal prints), the median under it, both named. */
+const worst = (s: FigureSummary | null) => (s === null ? 'n/a' : `<span class="nw">max ${ms(s.max)}</span><br><span class="meta nw">median ${ms(s.median)}</span>`);
 
 export function renderCompare(c: Comparison): string {
   const charts = compareCharts(c);
   const g0 = (g: Comparison['groups'][number], f: FigureName) => g.figures[f];
+  // the worst error window, as the terminal's comparison prints it
   const headline = c.groups
     .map((g) => {
       const failed = g0(g, 'failed');
@@ -139,19 +164,19 @@ export function renderCompare(c: Comparison): string {
 <h1>Comparison <span class="meta" style="font-size:14px;font-weight:normal">${esc(c.createdAt)}</span></h1>
 <ul>${headline}</ul>
 <h2>Figures</h2>
-<table class="cmp"><tr><th class="l">scenario</th><th>runs</th><th>failed / run</th><th>failed / switch</th><th>errorWindow ms / switch</th><th>maxGap ms / switch</th><th>excessGap ms / switch</th><th>ok/s</th><th>p99 ms</th><th>background failures</th></tr>
+<table class="cmp"><tr>${th('scenario', EXPLAIN.scenario, 'l')}${th('runs', EXPLAIN.runs)}${th('failed / run', `${EXPLAIN.failedRun} Median over the repeats, min–max under it.`)}${th('failed / switch', `${EXPLAIN.failedPerSwitch} Median, min–max under it.`)}${th('errorWindow ms / switch', `${EXPLAIN.errorWindowMs} The worst switch (max), and the median under it.`)}${th('maxGap ms / switch', `${EXPLAIN.maxGapMs} The worst switch (max), and the median under it.`)}${th('excessGap ms / switch', `${EXPLAIN.excessGapMs} The worst switch (max), and the median under it.`)}${th('ok/s', `${EXPLAIN.okPerSecond} Median over the repeats.`)}${th('p99 ms', `${EXPLAIN.p99} Median over the repeats.`)}${th('background failures', EXPLAIN.background)}</tr>
 ${c.groups
   .map(
     (g) =>
-      `<tr><td class="l"><b>${esc(g.label)}</b><br><span class="meta">${esc(g.proxy)}${g.changes ? ` · changed: <code>${esc(g.changes)}</code>` : ''}</span></td><td>${g.runs.length}</td><td>${range(g0(g, 'failed'), count)}</td><td>${range(g0(g, 'failedPerSwitch'), count)}</td><td>${range(g0(g, 'errorWindowMs'), ms)}</td>` +
-      `<td>${range(g0(g, 'maxGapMs'), ms)}</td><td>${range(g0(g, 'excessGapMs'), ms)}</td><td>${range(g0(g, 'okPerSecond'), rate)}</td><td>${range(g0(g, 'p99LatencyMs'), ms)}</td><td>${range(g0(g, 'backgroundFailures'), count)}</td></tr>`,
+      `<tr><td class="l"><b>${esc(g.label)}</b><br><span class="meta">${esc(g.proxy)}${g.changes ? ` · changed: <code>${esc(g.changes)}</code>` : ''}</span></td><td>${g.runs.length}</td><td>${range(g0(g, 'failed'), count)}</td><td>${range(g0(g, 'failedPerSwitch'), count)}</td><td>${worst(g0(g, 'errorWindowMs'))}</td>` +
+      `<td>${worst(g0(g, 'maxGapMs'))}</td><td>${worst(g0(g, 'excessGapMs'))}</td><td>${range(g0(g, 'okPerSecond'), rate)}</td><td>${range(g0(g, 'p99LatencyMs'), ms)}</td><td>${range(g0(g, 'backgroundFailures'), count)}</td></tr>`,
   )
   .join('\n')}
 </table>
-<p class="meta">Each cell: the median, with min–max under it when the runs differ. Per-run figures are taken over the repeats; per-switch figures over every switch of every repeat. Runs are grouped by their effective configuration (scenario settings and proxy version), so runs with different settings are never repeats of one another. In the charts a bar reaches the median, its value is written above it, and a whisker spans min–max.</p>
-<div class="bars">${charts.map((ch) => canvas(ch.id)).join('\n')}</div>
+<p class="meta">Each cell: the median, with min–max under it when the runs differ; the per-switch times (errorWindow, maxGap, excessGap) lead with the worst switch (max), as the terminal prints them, with the median under it. Per-run figures are taken over the repeats; per-switch figures over every switch of every repeat. Runs are grouped by their effective configuration (scenario settings and proxy version), so runs with different settings are never repeats of one another. In the charts a bar reaches the median (for the error window and the gap: the max, the worst switch, with the median beside it), its value is written above it, and a whisker spans min–max.</p>
+<div class="bars">${COMPARED.map(({ figure, stat }) => `<figure>${canvas(`cmp-${figure}`, 'chart', compareChartNote(figure, stat))}<figcaption class="meta">${esc(compareChartNote(figure, stat))}</figcaption></figure>`).join('\n')}</div>
 <h2>Runs</h2>
-<table><tr><th class="l">scenario</th><th class="l">started</th><th class="l">clients saw</th><th class="l">gate</th><th>failed</th><th>switches</th><th class="l">report</th></tr>
+<table><tr>${th('scenario', EXPLAIN.scenario, 'l')}${th('started', EXPLAIN.started, 'l')}${th('clients saw', EXPLAIN.clientsSaw, 'l')}${th('gate', "The scenario's thresholds and whether they hold.", 'l')}${th('failed', EXPLAIN.failedRun)}${th('switches', EXPLAIN.switches)}${th('report', 'The run\'s own report.', 'l')}</tr>
 ${c.groups.flatMap((g) => g.runs.map((r) => `<tr><td class="l">${esc(g.label)}</td><td class="l nw">${esc(r.startedAt)}</td><td class="l nw"><span class="verdict ${r.tone}" style="padding:1px 8px;margin:0;font-size:12px">${esc(r.verdict)}</span></td><td class="l gate">${esc(r.gate)}</td><td>${int(r.failed)}</td><td>${r.switches}</td><td class="l"><a href="${esc(r.dir.split('/').map(encodeURIComponent).join('/'))}/report.html">${esc(r.dir)}</a></td></tr>`)).join('\n')}
 </table>
 <p class="meta"><a href="../index.html">all runs</a></p>`;

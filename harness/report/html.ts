@@ -2,11 +2,12 @@
 // as JSON), so it opens offline from disk and can be attached to a CI run as it is. Verdict
 // first, then the timeline, a zoomed panel per switch, the tables, latency and errors.
 import type { DisruptionFigures, LatencySummary } from '../analysis/types.ts';
-import { changesFromScenario, changesText, nonDefaults } from './changes.ts';
+import { changesFromScenario, changesText, changeText, nonDefaults } from './changes.ts';
 import type { ZoomWindow } from './chart-data.ts';
 import { codeColour, latencySpec, timelineSpec, zoomSpec } from './charts.ts';
-import { count, msUnit } from './numbers.ts';
-import { canvas, esc, fmt, int, page, type PageChart } from './page.ts';
+import { EXPLAIN, th } from './explain.ts';
+import { count, ms, msUnit, share } from './numbers.ts';
+import { canvas, esc, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
 import { agentLines, clientLines, lateLine, loadClientText, loadLines } from './summary.ts';
@@ -40,13 +41,15 @@ export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promi
   const verdict = runVerdict(report);
   const worst = worstSwitch(a.disruptions);
   const switches = a.disruptions.filter((d) => d.kind === 'switch').length;
-  const row = (cells: (string | number)[], cls = '') => `<tr${cls ? ` class="${cls}"` : ''}>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
+  // a cell is its text, or [text, hover title]
+  const cell = (c: string | number | [string, string]) => (Array.isArray(c) ? `<td title="${esc(c[1])}">${esc(c[0])}</td>` : `<td>${esc(String(c))}</td>`);
+  const row = (cells: (string | number | [string, string])[], cls = '') => `<tr${cls ? ` class="${cls}"` : ''}>${cells.map(cell).join('')}</tr>`;
   const codes = (m: Record<string, number>) => Object.entries(m).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
-  const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'none' : `${(v * 100).toFixed(1)}%`);
-  const lat = (name: string, l: LatencySummary) => row([name, int(l.count), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => (l.count ? fmt(v, 3) : 'n/a'))]);
+  // milliseconds by the one rule (two decimals), like the terminal: never three
+  const lat = (name: string, l: LatencySummary) => row([name, int(l.count), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => (l.count ? ms(v) : 'n/a'))]);
   const changed = nonDefaults(s);
   const fromFile = changesFromScenario(s);
-  const fig = (v: string, k: string) => `<div class="fig"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`;
+  const fig = (v: string, k: string, title: string) => `<div class="fig" title="${esc(title)}"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`;
 
   const body = `
 <h1>${esc(s.name)} <span class="meta" style="font-size:14px;font-weight:normal">downtime report</span></h1>
@@ -57,16 +60,16 @@ worst error window ${msUnit(a.switchStats.errorWindowMs.max)}, worst gap ${msUni
 ${verdict.lines.length ? `<div style="font-size:13px;margin-top:4px">${verdict.lines.map(esc).join('<br>')}</div>` : ''}</div>
 ${t.backgroundFailures ? `<div class="verdict warn">${int(t.backgroundFailures)} background failures outside every switch: the baseline is not healthy</div>` : ''}
 <div class="figs">
-${fig(int(t.failed), 'failed requests')}
-${fig(msUnit(a.switchStats.errorWindowMs.max), 'worst error window')}
-${fig(msUnit(a.switchStats.maxGapMs.max), `worst gap (steady reference ${msUnit(a.gapReferenceMs)})`)}
-${fig(int(t.okPerSecond), 'successful requests / s')}
-${fig(a.latency.overall.count ? msUnit(a.latency.overall.p99) : 'n/a', 'p99 latency')}
-${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connections')}
+${fig(int(t.failed), 'failed requests', EXPLAIN.failedRun)}
+${fig(msUnit(a.switchStats.errorWindowMs.max), 'worst error window', `The largest error window of any switch. ${EXPLAIN.errorWindowMs}`)}
+${fig(msUnit(a.switchStats.maxGapMs.max), `worst gap (steady reference ${msUnit(a.gapReferenceMs)})`, `The longest gap of any switch, beside the steady-state reference. ${EXPLAIN.maxGapMs} ${EXPLAIN.gapReference}`)}
+${fig(int(t.okPerSecond), 'successful requests / s', EXPLAIN.okPerSecond)}
+${fig(a.latency.overall.count ? msUnit(a.latency.overall.p99) : 'n/a', 'p99 latency', EXPLAIN.p99)}
+${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connections', EXPLAIN.onReusedTotal)}
 </div>
 <table>
-<tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map(([k, v]) => `<code>${esc(k)}=${esc(JSON.stringify(v))}</code>`).join(' ')}` : ' (defaults otherwise)'}${fromFile.length ? `<br>changed from <code>scenarios/${esc(s.name)}.ts</code> for this run: <code>${esc(changesText(fromFile))}</code>` : ''}</td></tr>
-<tr><td class="l">load</td><td class="l">${meta.protocol ? `${esc(meta.protocol)}, ` : ''}${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${fmt(t.durationMs / 1000, 1)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
+<tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map((c) => `<code>${esc(changeText(c))}</code>`).join(' ')}` : ' (defaults otherwise)'}${fromFile.length ? `<br>changed from <code>scenarios/${esc(s.name)}.ts</code> for this run: <code>${esc(changesText(fromFile))}</code>` : ''}</td></tr>
+<tr><td class="l">load</td><td class="l">${meta.protocol ? `${esc(meta.protocol)}, ` : ''}${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${ms(t.durationMs / 1000)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
 ${lateLine(report) ? `<tr><td class="l">schedule</td><td class="l">${esc(lateLine(report)!)}</td></tr>` : ''}
 <tr><td class="l">client</td><td class="l">${esc(clientLines(report)[0] ?? CLIENT_LABELS[s.load.client ?? 'raw'])}</td></tr>
 <tr><td class="l">load shape and meter</td><td class="l">${loadLines(report).map(esc).join('<br>')}</td></tr>
@@ -78,32 +81,33 @@ ${meta.stack ? `<tr><td class="l">stack</td><td class="l">${esc(meta.stack.drive
 
 <h2>Timeline</h2>
 <p class="meta">Successful responses per second by colour (left axis; the blue→green crossover at each switch), failed requests per ${a.timeline.bucketMs} ms by error code (bars, right axis), every switch's events as vertical lines and its longest gap shaded grey. Lines are at most 1,000 buckets (longer runs are downsampled keeping each slice's minimum and maximum, so a dip still shows); the milliseconds are in the panels below.</p>
-${canvas('timeline')}
+${canvas('timeline', 'chart', EXPLAIN.timeline)}
 
 <h2>Each switch up close</h2>
-${zooms.length ? `<p class="meta">±${fmt((zooms[0].toMs - zooms[0].fromMs) / 2, 0)} ms around each reload signal in ${zooms[0].bucketMs} ms buckets: successes by colour, failures by code (bars, right axis), the error window shaded red, the longest gap without a success shaded grey.${worst ? ` Worst: ${esc(worst.label)}.` : ''}</p>
-<div class="zooms">${zooms.map((_, i) => canvas(`zoom-${i + 1}`)).join('\n')}</div>` : '<p class="meta">No switches, or the records were not available to zoom in.</p>'}
+${zooms.length ? `<p class="meta">±${count((zooms[0].toMs - zooms[0].fromMs) / 2)} ms around each reload signal in ${zooms[0].bucketMs} ms buckets: successes by colour, failures by code (bars, right axis), the error window shaded red, the longest gap without a success shaded grey, each step of the switch a vertical line with its name (names of close steps are stacked in rows).${worst ? ` Worst: ${esc(worst.label)}.` : ''}</p>
+<div class="zooms">${zooms.map((_, i) => canvas(`zoom-${i + 1}`, 'chart', EXPLAIN.zoom)).join('\n')}</div>` : '<p class="meta">No switches, or the records were not available to zoom in.</p>'}
 
 <h2>Per switch</h2>
-<table class="switches"><tr><th></th><th>failed</th><th>on reused</th><th>errorWindow ms</th><th>maxGap ms</th><th>excessGap ms</th><th>last old → first new (ms)</th><th>new colour after</th><th class="l">codes</th></tr>
-${a.disruptions.map((d) => row([d.label, d.failedRequests, `${d.failedOnReused}${d.failedRequests ? (d.failedOnReused === d.failedRequests ? ' (all)' : '') : ''}`, fmt(d.errorWindowMs), fmt(d.maxGapMs), d.excessGapMs === null ? 'n/a' : fmt(d.excessGapMs), d.crossover ? `${fmt(d.crossover.lastOldMs, 1)} → ${fmt(d.crossover.firstNewMs, 1)}` : '-', d.crossover ? `${pct(d.crossover.newShareAfter)}${d.crossover.tookEffect ? '' : ' NOT TAKEN'}` : '-', codes(d.byCode)], d === worst ? 'worst' : '')).join('\n')}
-${a.switchStats.failedRequests.count > 1 ? (['median', 'mean', 'max'] as const).map((k) => `<tr><th>${k}</th><th>${count(a.switchStats.failedRequests[k])}</th><th></th><th>${fmt(a.switchStats.errorWindowMs[k])}</th><th>${fmt(a.switchStats.maxGapMs[k])}</th><th>${fmt(a.switchStats.excessGapMs[k])}</th><th></th><th></th><th></th></tr>`).join('') : ''}
+<table class="switches"><tr><th></th>${th('failed', EXPLAIN.failed)}${th('on reused', EXPLAIN.reused)}${th('errorWindow ms', EXPLAIN.errorWindowMs)}${th('maxGap ms', EXPLAIN.maxGapMs)}${th('excessGap ms', EXPLAIN.excessGapMs)}${th('last old → first new (ms)', EXPLAIN.crossover)}${th('new colour after', EXPLAIN.newShare)}${th('codes', EXPLAIN.codes, 'l')}</tr>
+${a.disruptions.map((d) => row([d.label, count(d.failedRequests), `${count(d.failedOnReused)}${d.failedRequests ? (d.failedOnReused === d.failedRequests ? ' (all)' : '') : ''}`, ms(d.errorWindowMs), ms(d.maxGapMs), ms(d.excessGapMs), d.crossover ? [crossoverText(d.crossover), crossoverTitle(d.crossover)] : '-', d.crossover ? `${share(d.crossover.newShareAfter)}${d.crossover.tookEffect ? '' : ' NOT TAKEN'}` : '-', codes(d.byCode)], d === worst ? 'worst' : '')).join('\n')}
+${a.switchStats.failedRequests.count > 1 ? (['median', 'mean', 'max'] as const).map((k) => `<tr>${th(k, EXPLAIN.stat[k])}<th>${count(a.switchStats.failedRequests[k])}</th><th></th><th>${ms(a.switchStats.errorWindowMs[k])}</th><th>${ms(a.switchStats.maxGapMs[k])}</th><th>${ms(a.switchStats.excessGapMs[k])}</th><th></th><th></th><th></th></tr>`).join('') : ''}
 </table>
-<p class="meta">maxGap is the longest interval with no successful response on any connection that overlaps the switch's horizon, counted whole; the steady-state reference (the longest such interval outside switches, after warm-up, over at least a horizon's length of steady time) is ${a.gapReferenceMs === null ? 'n/a (no steady state)' : `${fmt(a.gapReferenceMs)} ms`}, and excessGap is maxGap minus it.</p>
+<p class="meta" id="crossover-note"><b>last old → first new</b>: ${esc(EXPLAIN.crossover)} The gap between them is not downtime: that is maxGap.</p>
+<p class="meta">maxGap is the longest interval with no successful response on any connection that overlaps the switch's horizon, counted whole; the steady-state reference (the longest such interval outside switches, after warm-up, over at least a horizon's length of steady time) is ${a.gapReferenceMs === null ? 'n/a (no steady state)' : msUnit(a.gapReferenceMs)}, and excessGap is maxGap minus it.</p>
 
 ${a.agents ? `<h2>Agents</h2>
-<p class="meta">The load came from ${a.agents.agents.length} agents; their records were merged onto this machine's clock (offset at the start, drift corrected to the end). Every errorWindow and maxGap above is ± ${fmt(a.agents.gapUncertaintyMs)} ms: the two largest alignment errors together.</p>
+<p class="meta">The load came from ${a.agents.agents.length} agents; their records were merged onto this machine's clock (offset at the start, drift corrected to the end). Every errorWindow and maxGap above is ± ${msUnit(a.agents.gapUncertaintyMs)}: the two largest alignment errors together.</p>
 <pre>${esc(agentLines(a.agents).slice(1).join('\n'))}</pre>` : ''}
 
 <h2>Errors</h2>
-${t.failed === 0 ? '<p>No failed requests.</p>' : `<table><tr><th>code</th><th>count</th><th>share</th><th class="l">what it means</th></tr>
+${t.failed === 0 ? '<p>No failed requests.</p>' : `<table><tr>${th('code', EXPLAIN.code)}${th('count', 'How many failed requests had this code.')}${th('share', EXPLAIN.share)}${th('what it means', EXPLAIN.meaning, 'l')}</tr>
 ${Object.entries(t.byCode).sort((x, y) => y[1] - x[1]).map(([code, n]) => `<tr><td class="nw"><span style="color:${codeColour(code)}">■</span> ${esc(code)}</td><td>${int(n)}</td><td>${((100 * n) / t.failed).toFixed(1)}%</td><td class="l">${esc(explainCode(code))}</td></tr>`).join('\n')}
 </table>
 <p class="meta">By outcome: ${int(t.transportErrors)} transport errors (no complete response), ${int(t.httpErrors)} HTTP errors; ${int(t.failedOnReused)} of ${int(t.failed)} on keep-alive connections that had served before; ${int(t.backgroundFailures)} outside every switch.</p>`}
 
 <h2>Latency of successful requests</h2>
-${canvas('latency')}
-<table><tr><th>ms</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>p99.99</th><th>max</th></tr>
+${canvas('latency', 'chart', EXPLAIN.latencyChart)}
+<table><tr>${th('ms', EXPLAIN.latency)}${th('count', EXPLAIN.count)}${['50', '90', '99', '99.9', '99.99'].map((p) => th(`p${p}`, EXPLAIN.percentile(p))).join('')}${th('max', EXPLAIN.max)}</tr>
 ${lat('overall', a.latency.overall)}${lat('steady', a.latency.steady)}${lat('during switches', a.latency.switching)}${s.load.model === 'open' ? lat('from due time (open model)', a.latency.fromScheduled) : ''}</table>
 
 <h2>Totals</h2>
@@ -127,4 +131,20 @@ export function worstSwitch(ds: DisruptionFigures[]): DisruptionFigures | null {
     if (!best || d.failedRequests > best.failedRequests || (d.failedRequests === best.failedRequests && (d.errorWindowMs > best.errorWindowMs || (d.errorWindowMs === best.errorWindowMs && d.maxGapMs > best.maxGapMs)))) best = d;
   }
   return best;
+}
+
+/** "4,356.80 → 4,320.50": when the old colour last and the new one first answered, ms since load start. */
+export const crossoverText = (c: { lastOldMs: number | null; firstNewMs: number | null }) => `${ms(c.lastOldMs)} → ${ms(c.firstNewMs)}`;
+
+/** The hover title of one switch's crossover cell, in its own numbers. */
+export function crossoverTitle(c: { lastOldMs: number | null; firstNewMs: number | null }): string {
+  const { lastOldMs: old, firstNewMs: neu } = c;
+  const order =
+    old === null || neu === null
+      ? ''
+      : old > neu
+        ? ` Here the old colour still answered ${ms(old - neu)} ms after the new one first did (old workers finishing what they held).`
+        : ` Here the new colour first answered ${ms(neu - old)} ms after the old one last did.`;
+  const at = (v: number | null, who: string) => (v === null ? `no success from the ${who} colour after the switch began` : `${who === 'old' ? 'the last' : 'the first'} success from the ${who} colour ended at ${ms(v)} ms`);
+  return `Counted from the load's start: ${at(old, 'old')}, ${at(neu, 'new')}.${order}`;
 }

@@ -6,8 +6,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../files.ts';
 import { join } from 'node:path';
 import { changesFromScenario, changesText } from './changes.ts';
-import { esc, fmt, int, page } from './page.ts';
-import { runVerdict, type Tone } from './verdict.ts';
+import { EXPLAIN, th } from './explain.ts';
+import { count, ms, rate } from './numbers.ts';
+import { esc, page } from './page.ts';
+import { gateShort, runVerdict, type Tone } from './verdict.ts';
 import { parseReport } from '../run/stored.ts';
 
 export interface IndexEntry {
@@ -20,6 +22,8 @@ export interface IndexEntry {
   tone: Tone | 'neutral';
   /** the gate's verdict in its own words, naming its thresholds */
   gate: string;
+  /** the same in a few words, for the table (gate is its hover title) */
+  gateShort?: string;
   /** what the run changed from its scenario file, and the proxy it measured */
   changes: string;
   proxy: string;
@@ -77,6 +81,7 @@ export async function indexEntries(root: string): Promise<IndexEntry[]> {
         verdict: v.headline,
         tone: v.tone,
         gate: v.gateText,
+        gateShort: gateShort(v),
         changes: changesText(changesFromScenario(r.scenario)),
         proxy: r.meta.proxy.version,
         failed: a.totals.failed,
@@ -107,22 +112,33 @@ export function renderIndex(entries: IndexEntry[]): string {
 <h1>Downtime runs</h1>
 <p class="meta">${runs.length} run${runs.length === 1 ? '' : 's'}, ${compares.length} comparison${compares.length === 1 ? '' : 's'}, newest first. Open a run for its timeline, each switch up close, latency and errors. Regenerated after every run; <code>npm run reports</code> serves this directory.</p>
 ${compares.length ? `<h2>Comparisons</h2>
-<table><tr><th class="l">created</th><th class="l">scenarios</th><th class="l">report</th></tr>
+<table><tr>${th('created', 'When the comparison was made (UTC).', 'l')}${th('scenarios', 'The configurations compared, ×N for N repeats of one.', 'l')}${th('report', 'The comparison page.', 'l')}</tr>
 ${compares.map((e) => `<tr><td class="l">${when(e.startedAt)}</td><td class="l">${esc(e.title)}</td><td class="l">${e.verdict === 'unreadable' ? esc(e.note) : `<a href="${encodeURIComponent(e.dir)}/compare.html">${esc(e.dir)}</a>`}</td></tr>`).join('\n')}
 </table>` : ''}
 <h2>Runs</h2>
-${runs.length ? `<table><tr><th class="l">started</th><th class="l">scenario</th><th class="l">clients saw</th><th class="l">gate</th><th>failed</th><th>worst errorWindow ms</th><th>worst maxGap ms</th><th>ok/s</th><th>switches</th><th>s</th><th class="l">proxy</th><th class="l">notes</th></tr>
+${runs.length ? `<table class="runs"><tr>${th('started', EXPLAIN.started, 'l')}${th('scenario', EXPLAIN.scenario, 'l')}${th('clients saw', EXPLAIN.clientsSaw, 'l')}${th('gate', EXPLAIN.gate, 'l')}${th('failed', EXPLAIN.failedRun)}${th('worst errorWindow ms', `The largest error window of any switch. ${EXPLAIN.errorWindowMs}`)}${th('worst maxGap ms', `The longest gap of any switch. ${EXPLAIN.maxGapMs}`)}${th('ok/s', EXPLAIN.okPerSecond)}${th('switches', EXPLAIN.switches)}${th('s', EXPLAIN.seconds)}${th('proxy', EXPLAIN.proxy, 'l')}${th('notes', EXPLAIN.notes, 'l')}</tr>
 ${runs
   .map(
     (e) =>
-      `<tr><td class="l nw">${when(e.startedAt)}</td><td class="l"><b>${e.verdict === 'unreadable' ? esc(e.title) : `<a href="${encodeURIComponent(e.dir)}/report.html" title="${esc(e.dir)}">${esc(e.title)}</a>`}</b>${e.changes ? `<br><code class="changes">${esc(e.changes)}</code>` : ''}</td><td class="l nw"><span class="verdict ${e.tone}" style="padding:1px 8px;margin:0;font-size:12px">${esc(e.verdict)}</span></td><td class="l gate">${esc(e.gate)}</td>` +
-      `<td>${e.failed === null ? '' : int(e.failed)}</td><td>${fmt(e.worstErrorWindowMs)}</td><td>${fmt(e.worstGapMs)}</td><td>${e.okPerSecond === null ? '' : int(e.okPerSecond)}</td><td>${e.switches ?? ''}</td><td>${fmt(e.durationS, 1)}</td><td class="l nw">${esc(e.proxy)}</td>` +
+      `<tr><td class="l nw">${when(e.startedAt).replace(' ', '<br>')}</td><td class="l"><b>${e.verdict === 'unreadable' ? esc(e.title) : `<a href="${encodeURIComponent(e.dir)}/report.html" title="${esc(e.dir)}">${esc(e.title)}</a>`}</b>${e.changes ? `<br>${changeChips(e.changes)}` : ''}</td><td class="l"><span class="verdict ${e.tone} chip">${esc(e.verdict)}</span></td>${gateCell(e)}` +
+      `<td>${e.failed === null ? '' : count(e.failed)}</td><td>${ms(e.worstErrorWindowMs)}</td><td>${ms(e.worstGapMs)}</td><td>${e.okPerSecond === null ? '' : rate(e.okPerSecond)}</td><td>${e.switches ?? ''}</td><td>${e.durationS === null ? '' : ms(e.durationS)}</td><td class="l">${esc(e.proxy)}</td>` +
       `<td class="l meta">${esc(e.note)}</td></tr>`,
   )
   .join('\n')}
 </table>` : '<p>No runs yet: <code>npm run scenario keepalive-60s</code>.</p>'}`;
   return page('Downtime runs', body);
 }
+
+/** The gate in a few words; its full text (the thresholds it used) on hover. */
+const gateCell = (e: IndexEntry) =>
+  e.gate ? `<td class="l gate" title="${esc(e.gate)}"><span class="hover">${esc(e.gateShort ?? e.gate)}</span></td>` : '<td class="l gate"></td>';
+
+/** "load.durationMs=4s switches.count=1" as one chip per change, so a line breaks between them. */
+const changeChips = (changes: string) =>
+  changes
+    .split(/ (?=[\w.]+=)/)
+    .map((c) => `<code class="changes">${esc(c)}</code>`)
+    .join(' ');
 
 /** Rewrites root/index.html from what is on disk; returns its path. */
 export async function writeIndex(root: string): Promise<string> {

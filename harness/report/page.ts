@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChartSpec } from './charts.ts';
+import { count } from './numbers.ts';
 
 // The UMD build is not in chart.js's exports map: find it beside the package's main file.
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
@@ -35,12 +36,14 @@ th{background:#f6f8fa;font-weight:600}
 td:first-child,th:first-child,td.l,th.l{text-align:left}
 tr.worst td{background:#fff8f8}
 .switches td:last-child{text-align:left} .nw{white-space:nowrap}
-.cmp{width:100%} .cmp th{font-size:12px} td.gate{font-size:12px;color:#57606a;max-width:420px} code.changes{font-size:11px}
+.cmp{width:100%} .cmp th{font-size:12px} td.gate{font-size:12px;color:#57606a;max-width:420px} code.changes{font-size:11px;white-space:nowrap}
+.runs th{font-size:12px} .runs td.gate{max-width:160px} .chip{padding:1px 8px;margin:0;font-size:12px;white-space:nowrap;display:inline-block}
+[title] .hover,.hover{text-decoration:underline dotted;cursor:help} th[title]{cursor:help}
 .meta{color:#57606a} .chart{position:relative;height:360px;margin:8px 0}
 .zooms{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:14px}
 .zooms .chart{height:270px;border:1px solid #e3e6ea;border-radius:6px;padding:4px}
 .bars{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:14px}
-.bars .chart{height:300px}
+.bars .chart{height:300px} .bars figure{margin:0} figcaption{font-size:12px}
 pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:12px;max-height:420px}
 details{margin:6px 0} summary{cursor:pointer;color:#0969da}
 code{background:#f6f8fa;padding:0 3px;border-radius:3px}
@@ -51,8 +54,9 @@ export interface PageChart {
   spec: ChartSpec;
 }
 
-/** The canvas for a chart, in its sized container. */
-export const canvas = (id: string, cls = 'chart') => `<div class="${cls}"><canvas id="${esc(id)}" role="img"></canvas></div>`;
+/** The canvas for a chart, in its sized container; `title` says in one line what it shows (on hover). */
+export const canvas = (id: string, cls = 'chart', title = '') =>
+  `<div class="${cls}"${title ? ` title="${esc(title)}"` : ''}><canvas id="${esc(id)}" role="img"${title ? ` aria-label="${esc(title)}"` : ''}></canvas></div>`;
 
 /** Chart.js, the runtime and the specs, and the loop that draws them; errors go to the console. */
 export function chartScripts(charts: PageChart[]): string {
@@ -89,5 +93,5 @@ ${charts.length ? chartScripts(charts) : ''}
 `;
 }
 
-export const fmt = (v: number | null | undefined, digits = 2) => (v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
-export const int = (v: number) => v.toLocaleString('en-US');
+/** Whole counts, by the one number rule (numbers.ts). */
+export const int = (v: number) => count(v);

@@ -1,5 +1,5 @@
 // The terminal summary: one table, per switch and in total, with the error codes.
-import { count, ms, msUnit, rate } from './numbers.ts';
+import { count, ms, msUnit, rate, share as shareText } from './numbers.ts';
 import { addedRoundTripMs } from '../network/delay-line.ts';
 import type { AgentFigures, AgentsAnalysis } from '../analysis/types.ts';
 import type { Report } from './report.ts';
@@ -46,11 +46,7 @@ export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] 
         `${ms(net.down.p50Ms)}/${ms(net.down.p99Ms)} ms back: adds ~${ms(addedRoundTripMs(net))} ms per round trip`,
     );
     if (s.load.model === 'open' && a.switchStats.failedRequests.count > 0) {
-      // A first guess from the notes, not a law: requests sent while a close is on its way.
-      out.push(
-        `failed per switch (median) ${ms(a.switchStats.failedRequests.median)}, beside rate × added round trip ` +
-          `${ms(((s.load.rate ?? 0) * addedRoundTripMs(net)) / 1000)}`,
-      );
+      out.push(besideRateLine(a.switchStats.failedRequests.median, s.load.rate ?? 0, addedRoundTripMs(net)));
     }
   }
   const st = a.loadStalls;
@@ -61,6 +57,20 @@ export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] 
       (inSwitches.length ? `; inside switch horizons (gaps there may include them): ${inSwitches.join(', ')} ms` : ''),
   );
   return out;
+}
+
+/**
+ * Failures per switch beside what the delay predicts: rate × added round trip is how many
+ * requests go out while one round trip passes, so about how many can be on their way when a
+ * closing connection's FIN is. A first estimate from docs/LOAD.md, not a law; both are counts.
+ */
+export function besideRateLine(medianFailed: number | null, ratePerS: number, roundTripMs: number): string {
+  const expected = (ratePerS * roundTripMs) / 1000;
+  return (
+    `failed per switch (median) ${count(medianFailed)}, beside ${count(expected)} expected from rate × added round trip ` +
+    `(${rate(ratePerS)} req/s × ${ms(roundTripMs)} ms: the requests sent while one round trip passes, about how many can be ` +
+    `on their way when a connection closes; a first estimate, not a law)`
+  );
 }
 
 /** How late a switch may start before it is said: the event loop's own delay is well under it. */
@@ -145,7 +155,6 @@ export function formatSummary(report: Report, reportPath?: string): string {
   // With agents, gaps and windows span two machines' clocks: each carries their alignment error.
   const pm = a.agents ? ` ±${ms(a.agents.gapUncertaintyMs)}` : '';
   for (const d of a.disruptions) {
-    const share = d.crossover?.newShareAfter;
     rows.push([
       d.label,
       count(d.failedRequests),
@@ -154,7 +163,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
       `${ms(d.errorWindowMs)}${pm}`,
       `${ms(d.maxGapMs)}${pm}`,
       `${ms(d.excessGapMs)}${pm}`,
-      d.crossover ? `${share === null || share === undefined ? 'none' : `${(share * 100).toFixed(1)}%`}${d.crossover.tookEffect ? '' : ' NOT TAKEN'}` : '-',
+      d.crossover ? `${shareText(d.crossover.newShareAfter)}${d.crossover.tookEffect ? '' : ' NOT TAKEN'}` : '-',
       codes(d.byCode),
     ]);
   }

@@ -26,6 +26,15 @@ export interface RunVerdict {
   lines: string[];
 }
 
+/**
+ * The gate's verdict in a few words, for a table row that has no room for gateText (index.html
+ * shows gateText on hover): "expected (known-bad reference)", "thresholds hold", "not gated"…
+ */
+export function gateShort(v: RunVerdict): string {
+  if (v.lines[0]?.startsWith('known-bad reference')) return v.gate === 'holds' ? 'expected (known-bad reference)' : 'NOT AS EXPECTED (known-bad reference)';
+  return { holds: 'thresholds hold', broken: 'thresholds broken', none: 'not gated', 'not-judged': 'not judged' }[v.gate];
+}
+
 const TONE: Record<Outcome, Tone> = { lost: 'bad', clean: 'good', incomplete: 'warn', invalid: 'bad' };
 
 export function runVerdict(report: Report): RunVerdict {

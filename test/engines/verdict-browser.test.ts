@@ -74,7 +74,8 @@ const chipIn = (page: Page, dirEnd: string) =>
   page.evaluate(`(() => {
     const row = [...document.querySelectorAll('tr')].find((tr) => [...tr.querySelectorAll('a')].some((a) => a.getAttribute('href').includes('${dirEnd}/report.html')));
     const chip = row && row.querySelector('.verdict');
-    return chip ? { text: chip.textContent.trim(), colour: getComputedStyle(chip).backgroundColor, gate: row.querySelector('.gate').textContent } : null;
+    // index.html says the gate in a few words with its full text as the cell's title; compare.html in full
+    return chip ? { text: chip.textContent.trim(), colour: getComputedStyle(chip).backgroundColor, gate: row.querySelector('.gate').getAttribute('title') || row.querySelector('.gate').textContent } : null;
   })()`) as Promise<{ text: string; colour: string; gate: string } | null>;
 
 describe.skipIf(!haveBrowser)('verdicts in a real browser', () => {
