@@ -78,8 +78,10 @@ describe('gate CLI', () => {
     // A hand-made baseline in which keepalive-60s lost nothing: today's failures are a regression.
     const zero = (v: number) => [{ failed: [v], failedPerSwitch: [], errorWindowMs: [], maxGapMs: [], excessGapMs: [], backgroundFailures: [], okPerSecond: [], p99LatencyMs: [] }];
     writeFileSync(join(dir, 'baseline.json'), JSON.stringify(withEntry(null, 'keepalive-60s', baselineEntry(zero(0), [], 'x'))));
-    // 3 switches: about 1 keep-alive switch in 9 loses nothing here, so all 3 at once is rare.
-    const r = await runGate(['keepalive-60s', '--max-failed', '0', '--set', 'expect.minFailed=0', ...quick, '--switches', '3', '--out', join(dir, 'reports'), '--baseline', join(dir, 'baseline.json'), '--junit', join(dir, 'gate.xml')]);
+    // 5 switches: about 1 keep-alive switch in 9 loses nothing here; with 3, all of them losing
+    // nothing happened once on a crowded machine, so the run had nothing to fail on. 5: ~1 in 60,000
+    // (7 s, so they are 900 ms apart rather than the 500 ms minimum).
+    const r = await runGate(['keepalive-60s', '--max-failed', '0', '--set', 'expect.minFailed=0', ...quick, '--switches', '5', '--duration', '7s', '--out', join(dir, 'reports'), '--baseline', join(dir, 'baseline.json'), '--junit', join(dir, 'gate.xml')]);
     expect(r.code).toBe(1);
     const failed = Number(/keepalive-60s repeat 1\/1: (\d+) failed/.exec(r.stdout)![1]);
     expect(failed).toBeGreaterThan(0);
