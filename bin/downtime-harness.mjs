@@ -23,9 +23,10 @@ const COMMANDS = {
   soak: ['scripts/soak.ts', 'a long run at top rate, its memory watched'],
   bench: ['scripts/bench.ts', 'our load generator beside autocannon and wrk'],
   setup: ['scripts/setup.mjs', 'install what the system lacks (nginx, build packages), then npm ci'],
+  'harness-image': ['scripts/harness-image.ts', 'build the harness itself as a container image (downtime-harness)'],
 };
 /** Commands that exist only in a clone: they need its devDependencies or its package-lock.json. */
-const CLONE_ONLY = ['soak', 'bench', 'setup'];
+const CLONE_ONLY = ['soak', 'bench', 'setup', 'harness-image'];
 
 /** @param {string} path */
 const at = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -37,7 +38,7 @@ const HELP = `Usage: downtime-harness <command> [arguments and flags]
        ${FROM_SOURCE ? '(from the repository: npx downtime-harness <command> …, or npm run <command> -- …)' : '(installed: npx downtime-harness <command> …)'}
 
 Commands:
-${available.map(([name, [, what]]) => `  ${name.padEnd(10)} ${what}`).join('\n')}
+${available.map(([name, [, what]]) => `  ${name.padEnd(13)} ${what}`).join('\n')}
 
 Every command has --help; --version prints the version. Durations everywhere take 500ms, 2s or
 1.5m; a bare number is milliseconds.${FROM_SOURCE ? '' : `

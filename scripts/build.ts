@@ -80,7 +80,7 @@ export async function buildPackage({ quiet = false } = {}): Promise<void> {
   if (stray.length) throw new Error(`dist/ imports packages that are not runtime dependencies: ${stray.join(', ')}`);
   if (!quiet) {
     const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-    console.log(`build: dist/ (${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB), dist/agent/, assets; imports ${[...imports].filter((p) => !isBuiltin(p)).sort().join(', ')}`);
+    process.stderr.write(`build: dist/ (${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB), dist/agent/, assets; imports ${[...imports].filter((p) => !isBuiltin(p)).sort().join(', ')}\n`);
   }
 }
 

@@ -103,7 +103,7 @@ export async function ensureImage(image: string, log: Log, rebuild = false): Pro
 
 /** One base per suite even when several images wait for it at once. */
 const bases = new Map<Suite, Promise<void>>();
-const ensureBase = (suite: Suite, log: Log): Promise<void> => {
+export const ensureBase = (suite: Suite, log: Log): Promise<void> => {
   if (!bases.has(suite)) bases.set(suite, makeBase(suite, log).finally(() => bases.delete(suite)));
   return bases.get(suite)!;
 };
