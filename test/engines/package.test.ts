@@ -6,12 +6,15 @@
 // package holds no TypeScript and no path of this clone, and tsx is not there to load any.
 // In the second tier for its time: the install compiles canvas (about a minute here).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
+import { parse } from 'yaml';
 import { getJson, harnessProcesses, ROOT } from '../integration/helpers.ts';
+import { block, jenkinsEnv, shSteps } from '../unit/ci-files.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
 
@@ -54,6 +57,37 @@ async function startServer(): Promise<number> {
 }
 const outageCmd = (port: number, ms = 300) => `node -e "fetch('http://127.0.0.1:${port}/__outage?mode=503&ms=${ms}',{method:'POST'})"`;
 const runDirs = () => readdirSync(join(project, 'reports')).filter((d) => /^\d{8}-/.test(d)).sort();
+/** The last run's switch-command.log: what a failing deploy said. */
+const lastRunOf = () => runDirs().at(-1)!;
+const switchLog = () => {
+  const last = runDirs().at(-1);
+  const file = last && join(project, 'reports', last, 'switch-command.log');
+  return file && existsSync(file) ? readFileSync(file, 'utf8') : '(no switch-command.log)';
+};
+
+/** A port with the next two free too: the stand-in staging's nginx, blue and green. */
+async function freePorts(): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const srv = createServer().once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    if ((await free(port)) && (await free(port + 1)) && (await free(port + 2))) return port;
+  }
+}
+
+/** Runs one CI step's script with bash -e, as a runner does; resolves with its exit code and output. */
+function step(script: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-e', '-c', script], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
 
 describe('the npm package, installed into an empty project', () => {
   beforeAll(() => {
@@ -63,8 +97,9 @@ describe('the npm package, installed into an empty project', () => {
     timings.packMs = pack.ms;
     const [{ filename, size }] = JSON.parse(pack.stdout) as { filename: string; size: number }[];
     timings.packageBytes = size;
-    project = join(work, 'project');
-    spawnSync('mkdir', [project]);
+    // $RUNNER_TEMP/gate, as the example GitHub job installs it
+    project = join(work, 'gate');
+    mkdirSync(project);
     writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'a-team-project', private: true }, null, 2)}\n`);
     const install = sh('npm', ['install', '--no-audit', '--no-fund', join(work, filename)], project, 600_000);
     expect(install.code, install.stderr).toBe(0);
@@ -140,4 +175,55 @@ describe('the npm package, installed into an empty project', () => {
     expect(report.analysis.totals.failed).toBeGreaterThan(0);
     for (const d of report.analysis.disruptions) expect(d.crossover.tookEffect).toBe(true);
   }, 120_000);
+
+  it('the example pipelines, their steps as written, against the stand-in staging: GitHub passes with the fix, Jenkins fails the build without it', async () => {
+    // GitHub Actions (downtime.yml, your-deploy): the team's checkout holds examples/ci/staging.sh
+    const workflow = parse(readFileSync(join(ROOT, '.github/workflows/downtime.yml'), 'utf8')) as { jobs: Record<string, { env: Record<string, string>; steps: { name?: string; run?: string }[] }> };
+    const job = workflow.jobs['your-deploy'];
+    const checkout = join(work, 'checkout');
+    mkdirSync(join(checkout, 'examples/ci'), { recursive: true });
+    copyFileSync(join(ROOT, 'examples/ci/staging.sh'), join(checkout, 'examples/ci/staging.sh'));
+    let port = await freePorts();
+    const ghEnv = { ...job.env, STAGING_PORT: String(port), STAGING_URL: `http://127.0.0.1:${port}/`, STAGING_DIR: join(work, 'staging-gh'), RUNNER_TEMP: work, GITHUB_WORKSPACE: checkout };
+    const run = (name: string) => step(job.steps.find((s) => s.name === name)!.run!, checkout, ghEnv);
+    const up = await run('Start the stand-in staging');
+    expect(up.code, up.out).toBe(0);
+    let gate;
+    try {
+      gate = await run('Downtime gate');
+    } finally {
+      expect((await run('Stop the stand-in staging')).code).toBe(0);
+    }
+    expect(gate.code, `${gate.out}\n${switchLog()}`).toBe(0); // Connection: close on every response: no failed request at any deploy
+    expect(gate.out).toMatch(/gate: PASS/);
+    expect(readFileSync(join(project, 'reports/gate-junit.xml'), 'utf8')).toMatch(/<testsuites[^>]*failures="0"/);
+    expect((await run('Index the reports')).code).toBe(0);
+    expect(readFileSync(join(project, 'reports/index.html'), 'utf8')).toContain(lastRunOf());
+    const lastRun = runDirs().filter((d) => d.endsWith('-measure')).at(-1)!;
+    expect(readFileSync(join(project, 'reports', lastRun, 'switch-command.log'), 'utf8')).toMatch(/staging: (blue -> green|green -> blue)/);
+
+    // Jenkins (examples/ci/Jenkinsfile): the workspace is the project, with the package installed
+    // (its first stage), and plain keep-alive at the staging: every reload loses requests
+    mkdirSync(join(project, 'examples/ci'), { recursive: true });
+    copyFileSync(join(ROOT, 'examples/ci/staging.sh'), join(project, 'examples/ci/staging.sh'));
+    rmSync(join(project, 'reports'), { recursive: true, force: true });
+    const jenkinsfile = readFileSync(join(ROOT, 'examples/ci/Jenkinsfile'), 'utf8');
+    port = await freePorts();
+    const jEnv = { ...jenkinsEnv(jenkinsfile), STAGING_PORT: String(port), STAGING_URL: `http://127.0.0.1:${port}/`, STAGING_DIR: join(work, 'staging-jenkins'), STAGING_FIX: 'none', WORKSPACE: project };
+    const [start] = shSteps(block(jenkinsfile, "stage('Start the stand-in staging')"));
+    const [gateSh] = shSteps(block(jenkinsfile, "stage('Downtime gate')"));
+    const [down, index] = shSteps(block(block(jenkinsfile, 'post'), 'always'));
+    expect((await step(start, project, jEnv)).code).toBe(0);
+    let failed;
+    try {
+      failed = await step(gateSh, project, jEnv);
+    } finally {
+      expect((await step(down, project, jEnv)).code).toBe(0);
+    }
+    expect((await step(index, project, jEnv)).code).toBe(0);
+    expect(failed.code, `${failed.out}\n${switchLog()}`).toBe(1); // the build fails: requests lost at the reloads
+    expect(failed.out).toMatch(/threshold broken: maxFailed/);
+    expect(readFileSync(join(project, 'reports/gate-junit.xml'), 'utf8')).toMatch(/<failure type="threshold"/);
+    expect(existsSync(join(project, 'reports/index.html'))).toBe(true); // what publishHTML shows
+  }, 180_000);
 });
