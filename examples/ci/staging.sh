@@ -18,6 +18,8 @@ DIR=${STAGING_DIR:-${TMPDIR:-/tmp}/downtime-staging}
 PORT=${STAGING_PORT:-8080}
 APP=${STAGING_APP:-node_modules/downtime-harness/dist/fixture/app.mjs}
 NGINX=${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}
+# -e: its own error log from the start, so nginx run by a user who cannot write /var/log works too
+nginx_() { "$NGINX" -e "$DIR/error.log" -c "$DIR/nginx.conf" -p "$DIR" "$@"; }
 port_of() { if [ "$1" = blue ]; then echo $((PORT + 1)); else echo $((PORT + 2)); fi; }
 
 start_app() { # colour
@@ -80,8 +82,8 @@ http {
 CONF
     start_app blue
     point_at blue
-    "$NGINX" -c "$DIR/nginx.conf" -p "$DIR" -t -q
-    "$NGINX" -c "$DIR/nginx.conf" -p "$DIR"
+    nginx_ -t -q
+    nginx_
     echo "staging: http://127.0.0.1:$PORT/ in front of blue"
     ;;
   deploy)
@@ -89,14 +91,14 @@ CONF
     if [ "$from" = blue ]; then to=green; else to=blue; fi
     start_app "$to"
     point_at "$to"
-    "$NGINX" -c "$DIR/nginx.conf" -p "$DIR" -t -q
-    "$NGINX" -c "$DIR/nginx.conf" -p "$DIR" -s reload
+    nginx_ -t -q
+    nginx_ -s reload
     sleep "${STAGING_DRAIN:-1}"
     stop_app "$from"
     echo "staging: $from -> $to"
     ;;
   down)
-    if [ -f "$DIR/nginx.pid" ]; then "$NGINX" -c "$DIR/nginx.conf" -p "$DIR" -s quit 2>/dev/null || true; fi
+    if [ -f "$DIR/nginx.pid" ]; then nginx_ -s quit 2>/dev/null || true; fi
     stop_app blue
     stop_app green
     ;;
