@@ -25,14 +25,16 @@ const COMMANDS = {
   setup: ['scripts/setup.mjs', 'install what the system lacks (nginx, build packages), then npm ci'],
   'harness-image': ['scripts/harness-image.ts', 'build the harness itself as a container image (downtime-harness)'],
 };
-/** Commands that exist only in a clone: they need its devDependencies or its package-lock.json. */
-const CLONE_ONLY = ['soak', 'bench', 'setup', 'harness-image'];
 
 /** @param {string} path */
 const at = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const FROM_SOURCE = existsSync(at('harness/cli/scenario.ts'));
 const { version } = JSON.parse(readFileSync(at('package.json'), 'utf8'));
-const available = Object.entries(COMMANDS).filter(([name]) => FROM_SOURCE || !CLONE_ONLY.includes(name));
+// Installed, a command is there when the build bundled it (scripts/build.ts); the others (setup,
+// bench, soak, harness-image) need a clone's devDependencies or its package-lock.json.
+/** @param {string} name */
+const inPackage = (name) => existsSync(at(`dist/${name}.mjs`));
+const available = Object.entries(COMMANDS).filter(([name]) => FROM_SOURCE || inPackage(name));
 
 const HELP = `Usage: downtime-harness <command> [arguments and flags]
        ${FROM_SOURCE ? '(from the repository: npx downtime-harness <command> …, or npm run <command> -- …)' : '(installed: npx downtime-harness <command> …)'}
@@ -61,7 +63,7 @@ if (!entry) {
   process.stderr.write(`error: unknown command "${command}"\n\n${HELP}\n`);
   process.exit(2);
 }
-if (!FROM_SOURCE && CLONE_ONLY.includes(command)) {
+if (!FROM_SOURCE && !inPackage(command)) {
   process.stderr.write(`error: "${command}" runs only in a clone of the repository; the package has ${available.map(([n]) => n).join(', ')}\n`);
   process.exit(2);
 }

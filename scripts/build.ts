@@ -11,13 +11,13 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleAgent } from '../harness/agents/bundle.ts';
+import { PACKAGE_COMMANDS } from '../harness/cli/command-line.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 
-/** The commands the package ships, each harness/cli/<name>.ts → dist/<name>.mjs. */
-export const PACKAGE_COMMANDS = ['scenario', 'gate', 'compare', 'report', 'reports', 'calibrate', 'measure', 'images', 'study'];
+// The commands the package ships (PACKAGE_COMMANDS), each harness/cli/<name>.ts → dist/<name>.mjs.
 
 /** Modules started as worker threads (startThreadModule): each its own entry point. */
 const THREADS: Record<string, string> = { worker: 'harness/load/worker.ts', 'delay-line-thread': 'harness/network/delay-line-thread.ts' };
@@ -51,7 +51,7 @@ export async function buildPackage({ quiet = false } = {}): Promise<void> {
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: {
-      ...Object.fromEntries(PACKAGE_COMMANDS.map((c) => [c, `harness/cli/${c}.ts`])),
+      ...Object.fromEntries([...PACKAGE_COMMANDS].map((c) => [c, `harness/cli/${c}.ts`])),
       ...THREADS,
     },
     outdir: DIST,
