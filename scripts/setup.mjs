@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
  * What the harness needs from outside npm, by group: `base` always, the others behind their flag.
  * Per group: the Debian packages (installed with apt-get), the same in words (for other systems),
  * and a rough macOS check with the brew line that fixes it. Add a package here, and to
- * docker/Dockerfile.
+ * docker/harness.Dockerfile if the harness image needs it too.
  */
 export const SYSTEM_PACKAGES = {
   base: {

@@ -108,8 +108,21 @@ export function swallowedMessage(flags: string[], env: NodeJS.ProcessEnv = proce
   );
 }
 
+/** The commands the npm package has (scripts/build.ts bundles each): `npx downtime-harness <command>` there. */
+export const PACKAGE_COMMANDS = new Set(['scenario', 'gate', 'compare', 'report', 'reports', 'calibrate', 'measure', 'images', 'study']);
+
+/**
+ * Text as the user runs the command. Installed from the npm package (the script is dist/<name>.mjs)
+ * there are no npm scripts, so `npm run gate -- …` reads `npx downtime-harness gate …`; in a
+ * clone, unchanged.
+ */
+export function asRun(text: string, script = process.argv[1] ?? ''): string {
+  if (!/[\\/]dist[\\/][\w-]+\.mjs$/.test(script)) return text;
+  return text.replace(/npm run (?:-s )?([\w-]+)( --(?= |$))?/gm, (all, name: string) => (PACKAGE_COMMANDS.has(name) ? `npx downtime-harness ${name}` : all));
+}
+
 /** Writes a line to stdout; returns exit code 0, for `return print(HELP)`. */
 export function print(text: string): number {
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${asRun(text)}\n`);
   return 0;
 }

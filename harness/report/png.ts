@@ -25,7 +25,7 @@ export async function pngUnavailable(): Promise<string | null> {
     await import('chartjs-node-canvas');
     return null;
   } catch (err) {
-    return `PNG charts skipped: chartjs-node-canvas/canvas did not load (${(err as Error).message.split('\n')[0]}); run \`npm run setup\``;
+    return `PNG charts skipped: chartjs-node-canvas/canvas did not load (${(err as Error).message.split('\n')[0]}); run \`npm run setup\` (installed package: docs/INSTALL.md)`;
   }
 }
 

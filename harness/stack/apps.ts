@@ -10,7 +10,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import { spawnTracked, stopChild } from './processes.ts';
 import { listeningFd, waitForPort } from './ports.ts';
 
-const FIXTURE = fileURLToPath(new URL('./fixture/app.mjs', import.meta.url));
+/** The fixture app, beside this module (in the package's bundle: dist/fixture/app.mjs). */
+export const FIXTURE = fileURLToPath(new URL('./fixture/app.mjs', import.meta.url));
 
 export interface RunningApp {
   colour: Colour;

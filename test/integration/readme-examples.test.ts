@@ -66,7 +66,7 @@ describe('README and docs examples', () => {
       // a quoted argument is one value (e.g. --app-cmd '… --bind …'), not flags of ours
       const words = line.replace(/'[^']*'|"[^"]*"/g, 'VALUE').split(/\s+/);
       const command = words[0] === 'npx' ? words[2] : words[words[2] === '-s' ? 3 : 2];
-      if (command === undefined || command === '--help' || command === 'test') continue;
+      if (command === undefined || command === '--help' || command === '--version' || command === 'test') continue;
       if (!scripts[command]) {
         problems.push(`${page}: ${line}: no script "${command}"`);
         continue;

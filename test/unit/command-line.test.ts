@@ -1,7 +1,7 @@
 // One set of units and flags, and messages that lead somewhere: the duration rule every command
 // shares, flags npm kept for itself, the nearest field and the expected type, --fields.
 import { describe, expect, it } from 'vitest';
-import { flagsNpmSwallowed, parseCommandLine, swallowedMessage } from '../../harness/cli/command-line.ts';
+import { asRun, flagsNpmSwallowed, parseCommandLine, swallowedMessage } from '../../harness/cli/command-line.ts';
 import { overridesFrom, SCENARIO_OPTIONS } from '../../harness/cli/scenario-options.ts';
 import { durationFlag } from '../../harness/scenario/schema.ts';
 import { formatFields, listFields, nearest } from '../../harness/scenario/fields.ts';
@@ -143,5 +143,17 @@ describe('calibrate says why it exits 1', () => {
     const text = calibrationVerdict([row, { ...row, plannedMs: 200, truthMs: 200, errorWindowMs: 201, maxGapMs: 200, withinTolerance: true }]);
     expect(text).toContain('1 of 2 outages measured outside the tolerance max(2 ms, 5 %): 503 20 ms (errorWindow +4.45 ms, maxGap +3.59 ms, tolerance ±2.00 ms) (exit 1)');
     expect(calibrationVerdict([{ ...row, withinTolerance: true }])).toContain('within the tolerance');
+  });
+});
+
+describe('help as the user runs the command', () => {
+  const help = 'Usage: npm run gate -- <scenario…> [options]\n  npm run -s scenario -- keepalive-60s --json\nfirst npm run setup';
+  it('installed from the npm package (dist/<command>.mjs): npx downtime-harness <command>, no `--`; a clone-only script stays as it is', () => {
+    expect(asRun(help, '/p/node_modules/downtime-harness/dist/gate.mjs')).toBe(
+      'Usage: npx downtime-harness gate <scenario…> [options]\n  npx downtime-harness scenario keepalive-60s --json\nfirst npm run setup',
+    );
+  });
+  it('in a clone: unchanged', () => {
+    expect(asRun(help, '/repo/harness/cli/gate.ts')).toBe(help);
   });
 });

@@ -3,13 +3,14 @@
 // a registry answers, and otherwise made from Debian's mirror with debootstrap + `docker import`.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CannotMeasure } from '../../errors.ts';
 import { bundleAgent } from '../../agents/bundle.ts';
+import { FIXTURE } from '../apps.ts';
 import { docker, dockerOk } from './engine.ts';
 
 export const SUITES = ['bookworm', 'trixie', 'sid'] as const;
@@ -18,9 +19,18 @@ export type Suite = (typeof SUITES)[number];
 /** What each suite's nginx is, as measured when the images were last built here. */
 export const SUITE_NGINX: Record<Suite, string> = { bookworm: '1.22', trixie: '1.26', sid: '1.30' };
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const DOCKER_DIR = join(ROOT, 'docker');
-const FIXTURE_DIR = join(ROOT, 'harness/stack/fixture');
+/**
+ * docker/ of the repository, or of the installed package (whose code is bundled into dist/, one
+ * level down rather than three): the nearest directory above this module that has it.
+ */
+function dockerDir(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'docker', 'nginx.Dockerfile'))) return join(dir, 'docker');
+    if (dirname(dir) === dir) throw new CannotMeasure('docker/nginx.Dockerfile not found above the harness: an incomplete install?');
+  }
+}
+const DOCKER_DIR = dockerDir();
+const FIXTURE_DIR = dirname(FIXTURE);
 const MIRROR = process.env.DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
 export const baseImage = (suite: Suite) => `downtime-base:${suite}`;
@@ -93,7 +103,7 @@ export async function ensureImage(image: string, log: Log, rebuild = false): Pro
 
 /** One base per suite even when several images wait for it at once. */
 const bases = new Map<Suite, Promise<void>>();
-const ensureBase = (suite: Suite, log: Log): Promise<void> => {
+export const ensureBase = (suite: Suite, log: Log): Promise<void> => {
   if (!bases.has(suite)) bases.set(suite, makeBase(suite, log).finally(() => bases.delete(suite)));
   return bases.get(suite)!;
 };
