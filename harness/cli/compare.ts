@@ -7,7 +7,7 @@ import { CannotMeasure } from '../errors.ts';
 import { checkWritableDir, writeFileAtomic } from '../files.ts';
 import { buildComparison, groupRuns, renderCompare, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
-import { count, ms, rate } from '../report/numbers.ts';
+import { count, ms, rate } from '../numbers.ts';
 import type { Report } from '../report/report.ts';
 import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRunIn } from '../run/store.ts';

@@ -1,7 +1,7 @@
 // The figures a gate judges, taken from each repeat's report, and their statistics across
 // switches and repeats. Pure: no I/O.
 import { medianSorted, percentileSorted } from '../analysis/ordered.ts';
-import { count, ms, rate } from '../report/numbers.ts';
+import { count, ms, rate } from '../numbers.ts';
 import type { Report } from '../report/report.ts';
 import type { Stat } from '../scenario/schema.ts';
 
@@ -94,7 +94,7 @@ export function summarizeFigures(repeats: readonly Partial<RepeatFigures>[]): Re
   return Object.fromEntries(FIGURE_NAMES.map((f) => [f, summarizeFigure(pooled(repeats, f))])) as Record<FigureName, FigureSummary | null>;
 }
 
-/** The project's one number rule (report/numbers.ts), with the figure's unit. */
+/** The project's one number rule (harness/numbers.ts), with the figure's unit. */
 export function formatFigure(v: number | null, figure?: FigureName): string {
   if (v === null || !Number.isFinite(v)) return 'n/a';
   const unit = figure ? FIGURES[figure].unit : '';

@@ -3,7 +3,7 @@
 // in the browser and in png.ts alike. Data is already bucketed and downsampled here.
 import { codeInfo } from '../records/failure-codes.ts';
 import type { Report } from './report.ts';
-import { count, ms } from './numbers.ts';
+import { count, ms } from '../numbers.ts';
 import { asPoints, mergeBuckets, minMaxDownsample, nonZero, percentileCurve, round3, type Point, type ZoomWindow } from './chart-data.ts';
 
 /** A Chart.js configuration as JSON; `ticks.dtFormat` and `plugins.dtMarkers` are ours. */

@@ -6,7 +6,7 @@ import { FIGURES, figuresOf, formatFigure, summarizeFigures, type FigureName, ty
 import { changesFromScenario, changesText, changeText, differingFields } from './changes.ts';
 import { EXPLAIN, th } from './explain.ts';
 import { rangeBarSpec, type ChartSpec } from './charts.ts';
-import { count, ms, msUnit, rate } from './numbers.ts';
+import { count, ms, msUnit, rate } from '../numbers.ts';
 import { canvas, esc, int, page, type PageChart } from './page.ts';
 import type { Report } from './report.ts';
 import { runVerdict, type Tone } from './verdict.ts';

@@ -5,7 +5,7 @@
 // Each table says which machine, which day and which command made it. Pure: no I/O.
 import type { CalibrationRow } from '../run/calibration.ts';
 import type { Study } from '../study/results.ts';
-import { count, ms, rate } from './numbers.ts';
+import { count, ms, rate } from '../numbers.ts';
 import type { Report } from './report.ts';
 import { runVerdict } from './verdict.ts';
 

@@ -5,7 +5,7 @@
 // stopped run is never a pass.
 import { figuresOf } from '../gate/figures.ts';
 import { declaresThresholds, evaluateThresholds, knownBadFailure, thresholdText } from '../gate/thresholds.ts';
-import { count } from './numbers.ts';
+import { count } from '../numbers.ts';
 import type { Report } from './report.ts';
 
 /** lost: clients saw failures; clean: none; incomplete: stopped early; invalid: could not measure. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { changesText } from '../../harness/report/changes.ts';
 import { buildComparison, compareSpec } from '../../harness/report/compare.ts';
 import { crossoverTitle, renderHtml } from '../../harness/report/html.ts';
-import { durationText, fieldValueText, share } from '../../harness/report/numbers.ts';
+import { durationText, fieldValueText, share } from '../../harness/numbers.ts';
 import { RUNTIME } from '../../harness/report/page.ts';
 import { buildReport, type Report } from '../../harness/report/report.ts';
 import { besideRateLine, formatSummary } from '../../harness/report/summary.ts';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { changesFromScenario } from '../../harness/report/changes.ts';
 import { groupRuns } from '../../harness/report/compare.ts';
-import { count, ms, rate } from '../../harness/report/numbers.ts';
+import { count, ms, rate } from '../../harness/numbers.ts';
 import { buildReport, type Report } from '../../harness/report/report.ts';
 import { renderHtml } from '../../harness/report/html.ts';
 import { formatSummary } from '../../harness/report/summary.ts';
