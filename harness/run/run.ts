@@ -6,7 +6,7 @@ import { cpus, hostname, platform, release } from 'node:os';
 import { nowNs, usSince } from '../clock.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { startAgentLoad } from '../agents/agent-load.ts';
-import type { AgentFacts } from '../agents/merge-agents.ts';
+import type { AgentFacts } from '../records/agent-facts.ts';
 import { loadThreads, startLoad, type LoadClientInfo, type RunningLoad } from '../load/generator.ts';
 import type { LoadOptions } from '../load/protocol.ts';
 import { startDelayLine, type DelayLine, type DelayLineStats } from '../network/delay-line.ts';

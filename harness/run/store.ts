@@ -6,7 +6,7 @@ import { CannotMeasure } from '../errors.ts';
 import { makeDirs, writeFileAtomic } from '../files.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { join } from 'node:path';
-import type { AgentFacts } from '../agents/merge-agents.ts';
+import type { AgentFacts } from '../records/agent-facts.ts';
 import { analyzeAgents } from '../analysis/agents.ts';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
