@@ -15,7 +15,7 @@ import { calibrationTable, clientsTable, locateSections, machineOf, provenance, 
 import type { Report } from '../harness/report/report.ts';
 import type { CalibrationRow } from '../harness/run/calibration.ts';
 import { scenarioNames } from '../harness/scenario/resolve.ts';
-import { nginxImage, SUITES } from '../harness/stack/docker/images.ts';
+import { nginxImage, SUITES } from '../harness/engine/images.ts';
 import type { Study } from '../harness/study/results.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -8,7 +8,7 @@ import { renderStudy } from '../report/study-page.ts';
 import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';
 import { parseOverride, resolveScenario } from '../scenario/resolve.ts';
-import { requireEngine } from '../stack/docker/engine.ts';
+import { requireEngine } from '../engine/engine.ts';
 import { CLIENTS, cellId, cellsOf, FIXES, QUICK_CLIENT_FIXES, SHAPES, type Cell } from '../study/matrix.ts';
 import { buildStudy, fellBehind, type CellRuns } from '../study/results.ts';
 import { parseCommandLine, print } from './command-line.ts';

@@ -15,7 +15,7 @@ import type { Proxy } from '../proxy/proxy.ts';
 import { makeCertificate } from '../proxy/tls-cert.ts';
 import { healthStatus } from '../apps.ts';
 import { APP_PORT, containerState, inspectPid } from './app-container.ts';
-import { docker, dockerOk } from './engine.ts';
+import { docker, dockerOk } from '../../engine/engine.ts';
 import type { RunNetwork } from './network.ts';
 
 /** The harness's own prefix inside the container: it never edits the image's /etc/nginx. */

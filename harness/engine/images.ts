@@ -8,8 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CannotMeasure } from '../../errors.ts';
-import { bundleAgent } from '../../agents/bundle.ts';
+import { CannotMeasure } from '../errors.ts';
+import { bundleAgent } from './agent-bundle.ts';
 import { docker, dockerOk } from './engine.ts';
 
 export const SUITES = ['bookworm', 'trixie', 'sid'] as const;
@@ -18,7 +18,7 @@ export type Suite = (typeof SUITES)[number];
 /** What each suite's nginx is, as measured when the images were last built here. */
 export const SUITE_NGINX: Record<Suite, string> = { bookworm: '1.22', trixie: '1.26', sid: '1.30' };
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOCKER_DIR = join(ROOT, 'docker');
 const FIXTURE_DIR = join(ROOT, 'harness/stack/fixture');
 const MIRROR = process.env.DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
@@ -34,7 +34,7 @@ async function recipe(image: string): Promise<{ inputs: string; build: (log: Log
   const m = /^downtime-(nginx|app|agent):([a-z]+)$/.exec(image);
   const suite = m && (SUITES as readonly string[]).includes(m[2]) ? (m[2] as Suite) : null;
   if (!m || !suite) return null;
-  // The agent's context is its bundle (agents/bundle.ts), made afresh in a temp directory: the
+  // The agent's context is its bundle (agent-bundle.ts), made afresh in a temp directory: the
   // bundle's bytes are its inputs, so any change to the load generator rebuilds it.
   const bundleDir = m[1] === 'agent' ? await mkdtemp(join(tmpdir(), 'downtime-agent-bundle-')) : null;
   if (bundleDir) await bundleAgent(bundleDir);
