@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
 import { writeIndex } from '../report/index-page.ts';
-import type { Report } from '../report/report.ts';
+import type { Report } from '../stored/report.ts';
 import { renderStudy } from '../report/study-page.ts';
 import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRun } from '../run/store.ts';

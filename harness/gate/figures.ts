@@ -2,7 +2,7 @@
 // switches and repeats. Pure: no I/O.
 import { medianSorted, percentileSorted } from '../analysis/ordered.ts';
 import { count, ms, rate } from '../numbers.ts';
-import type { Report } from '../report/report.ts';
+import type { Report } from '../stored/report.ts';
 import type { Stat } from '../scenario/schema.ts';
 
 /**

@@ -8,7 +8,7 @@ import { EXPLAIN, th } from './explain.ts';
 import { rangeBarSpec, type ChartSpec } from './charts.ts';
 import { count, ms, msUnit, rate } from '../numbers.ts';
 import { canvas, esc, int, page, type PageChart } from './page.ts';
-import type { Report } from './report.ts';
+import type { Report } from '../stored/report.ts';
 import { runVerdict, type Tone } from './verdict.ts';
 
 export interface CompareRun {

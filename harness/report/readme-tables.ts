@@ -6,7 +6,7 @@
 import type { CalibrationRow } from '../run/calibration.ts';
 import type { Study } from '../study/results.ts';
 import { count, ms, rate } from '../numbers.ts';
-import type { Report } from './report.ts';
+import type { Report } from '../stored/report.ts';
 import { runVerdict } from './verdict.ts';
 
 /** The measured sections, in the order npm run readme-tables makes them. */

@@ -6,7 +6,7 @@
 import { figuresOf } from '../gate/figures.ts';
 import { declaresThresholds, evaluateThresholds, knownBadFailure, thresholdText } from '../gate/thresholds.ts';
 import { count } from '../numbers.ts';
-import type { Report } from './report.ts';
+import type { Report } from '../stored/report.ts';
 
 /** lost: clients saw failures; clean: none; incomplete: stopped early; invalid: could not measure. */
 export type Outcome = 'lost' | 'clean' | 'incomplete' | 'invalid';

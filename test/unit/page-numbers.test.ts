@@ -9,7 +9,7 @@ import { buildComparison, compareSpec } from '../../harness/report/compare.ts';
 import { crossoverTitle, renderHtml } from '../../harness/report/html.ts';
 import { durationText, fieldValueText, share } from '../../harness/numbers.ts';
 import { RUNTIME } from '../../harness/report/page.ts';
-import { buildReport, type Report } from '../../harness/report/report.ts';
+import { buildReport, type Report } from '../../harness/stored/report.ts';
 import { besideRateLine, formatSummary } from '../../harness/report/summary.ts';
 import { gateShort, runVerdict } from '../../harness/report/verdict.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
