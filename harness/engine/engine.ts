@@ -3,7 +3,7 @@
 // user's DOCKER_HOST and contexts, and its error messages are the ones users know.
 import { spawn, spawnSync } from 'node:child_process';
 import { CannotMeasure } from '../errors.ts';
-import { ownerRuns, processStart } from '../stack/owner.ts';
+import { ownerRuns, processStart } from '../owner.ts';
 
 export const ENGINE_HINT =
   'Install and start it with `npm run setup -- --with-docker` (Debian: apt-get install docker.io, then dockerd), ' +

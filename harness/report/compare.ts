@@ -2,7 +2,8 @@
 // one bar chart per figure, repeats (and switches) shown as ranges with the median marked.
 // Figures are the gate's own (gate/figures.ts), so a comparison and a gate never disagree.
 import { relative } from 'node:path';
-import { FIGURES, figuresOf, formatFigure, summarizeFigures, type FigureName, type FigureSummary } from '../gate/figures.ts';
+import { figuresOf, summarizeFigures, type FigureSummary } from '../gate/figures.ts';
+import { FIGURES, formatFigure, type FigureName } from '../scenario/thresholds.ts';
 import { changesFromScenario, changesText, changeText, differingFields } from './changes.ts';
 import { EXPLAIN, th } from './explain.ts';
 import { rangeBarSpec, type ChartSpec } from './charts.ts';

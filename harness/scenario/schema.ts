@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { CannotMeasure } from '../errors.ts';
 import { CLIENT_PROFILES } from '../load/client.ts';
+import { STATS, THRESHOLD_NAMES, type Stat, type Threshold, type ThresholdName } from './thresholds.ts';
+
+export { STATS, THRESHOLD_NAMES, type Stat, type Threshold, type ThresholdName };
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
@@ -252,24 +255,6 @@ const SwitchesSchema = z
 
 const AnalysisSchema = z.object({ bucketMs: ms.pipe(z.number().min(1).max(1000)).default(10) }).strict();
 
-/** The statistic a threshold applies to, across every switch of every repeat (or every repeat). */
-export const STATS = ['max', 'min', 'median', 'mean', 'p95'] as const;
-export type Stat = (typeof STATS)[number];
-
-/** What `expect` may hold: the gate's thresholds (harness/gate/thresholds.ts says what each measures). */
-export const THRESHOLD_NAMES = [
-  'maxFailed',
-  'minFailed',
-  'maxFailedPerSwitch',
-  'maxErrorWindowMs',
-  'maxGapMs',
-  'maxExcessGapMs',
-  'maxBackgroundFailures',
-  'minThroughput',
-  'p99LatencyMs',
-] as const;
-export type ThresholdName = (typeof THRESHOLD_NAMES)[number];
-
 /** `0`, or `{ limit: 0, stat: 'median' }`; a bare number takes the default statistic. */
 const threshold = z.preprocess(
   (v) => (typeof v === 'number' ? { limit: v } : v),
@@ -295,7 +280,6 @@ const ExpectSchema = z
   })
   .strict();
 
-export type Threshold = { limit: number; stat?: Stat };
 export type Expectations = z.output<typeof ExpectSchema>;
 
 /** Smallest spacing between switch starts that leaves room for a switch and its settle time. */
