@@ -5,13 +5,11 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Colour } from '../records/records.ts';
-import type { ProxySettings, Scenario } from '../scenario/schema.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import { startApp, type RunningApp } from './apps.ts';
 import { claimPort, holdPort } from './ports.ts';
-import { Caddy } from './proxy/caddy.ts';
-import { HAProxy } from './proxy/haproxy.ts';
-import { Nginx } from './proxy/nginx.ts';
 import type { Proxy } from './proxy/proxy.ts';
+import { LOCAL_PROXIES } from './proxy/registry.ts';
 import { markOwner, NGINX_PREFIX } from './sweep.ts';
 
 /** What a run loads and watches: a stack the harness started, or a URL it did not (external.ts). */
@@ -46,13 +44,6 @@ export interface StackInfo {
   config?: string;
   engine?: string;
 }
-
-/** The proxies the local driver runs, by proxy.kind: each a Proxy of its own file. */
-const PROXIES: Record<ProxySettings['kind'], (s: Scenario, prefix: string, port: number, apps: Record<Colour, number>) => Promise<Proxy>> = {
-  nginx: (s, ...a) => Nginx.create(s.proxy, ...a, { closeFlag: s.switches.closeAroundReload !== undefined }),
-  haproxy: (s, ...a) => HAProxy.create(s.proxy, ...a),
-  caddy: (s, ...a) => Caddy.create(s.proxy, ...a),
-};
 
 /** For the report: whose configuration the proxy ran. */
 export const configNote = (s: Scenario) =>
@@ -95,7 +86,7 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
       held.set(colour, listener);
       appPorts[colour] = (listener.address() as { port: number }).port;
     }
-    proxy = await PROXIES[scenario.proxy.kind](scenario, prefix, port, appPorts);
+    proxy = await LOCAL_PROXIES[scenario.proxy.kind]({ settings: scenario.proxy, prefix, port, appPorts }, scenario);
     void proxy.ended.then(failed);
     const live = await launch('blue');
     await live.healthy();
