@@ -6,7 +6,7 @@ import { connectionSpan, mergeRecordSets } from '../records/merge.ts';
 import type { AgentFacts } from '../records/agent-facts.ts';
 import type { LoadStall, RecordSet } from '../records/records.ts';
 import { alignment, alignRecords, bestFix, toCoordinator, type Exchange } from './clock-sync.ts';
-import type { ExchangeWire, UploadHeader } from './protocol.ts';
+import type { ExchangeWire, UploadHeader } from './messages.ts';
 
 export interface AgentUpload {
   task: string;

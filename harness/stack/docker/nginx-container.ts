@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
-import { childPids, isLiveChild } from '../proc.ts';
+import { childPids, isLiveChild } from '../process-table.ts';
 import { markOwner, NGINX_PREFIX } from '../sweep.ts';
 import { http2Syntax, UPSTREAM_FILE, type NginxLayout } from '../proxy/nginx-config.ts';
 import { nginxConf, upstreamInclude } from '../proxy/nginx-files.ts';

@@ -8,7 +8,7 @@ import type { Colour } from '../../records/records.ts';
 import { findBinary } from '../binaries.ts';
 import { waitForPort } from '../ports.ts';
 import { runCommand } from '../processes.ts';
-import { childPids, isLiveChild } from '../proc.ts';
+import { childPids, isLiveChild } from '../process-table.ts';
 import { HAPROXY_UPSTREAM_FILE, renderHaproxyCfg, renderHaproxyUpstream } from './haproxy-config.ts';
 import { LocalProxy, type Placement, type Proxy } from './proxy.ts';
 
