@@ -18,7 +18,7 @@ import { CannotMeasure } from '../harness/errors.ts';
 import { startLoad } from '../harness/load/generator.ts';
 import { resolveScenario } from '../harness/scenario/resolve.ts';
 import { spawnTracked, stopChild } from '../harness/stack/processes.ts';
-import { startLocalStack } from '../harness/stack/stack.ts';
+import { startLocalStack } from '../harness/stack/local/local-stack.ts';
 
 const HELP = `usage: npm run bench -- [options]
 

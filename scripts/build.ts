@@ -10,7 +10,7 @@ import { builtinModules } from 'node:module';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleAgent } from '../harness/agents/bundle.ts';
+import { bundleAgent } from '../harness/engine/agent-bundle.ts';
 import { PACKAGE_COMMANDS } from '../harness/cli/command-line.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,12 +31,12 @@ const ASSETS: Record<string, string> = {
   'chart-runtime.cjs': 'harness/report/chart-runtime.cjs',
 };
 
-/** In a bundle, threads.ts starts dist/<module>.mjs; bundle.ts copies dist/agent/ instead of running esbuild. */
+/** In a bundle, threads.ts starts dist/<module>.mjs; agent-bundle.ts copies dist/agent/ instead of running esbuild. */
 const swaps: Plugin = {
   name: 'package-swaps',
   setup(b) {
     b.onResolve({ filter: /\/threads\.ts$/ }, () => ({ path: join(ROOT, 'harness/agents/bundled-threads.ts') }));
-    b.onResolve({ filter: /\/agents\/bundle\.ts$/ }, () => ({ path: join(ROOT, 'harness/agents/prebuilt-bundle.ts') }));
+    b.onResolve({ filter: /\/agent-bundle\.ts$/ }, () => ({ path: join(ROOT, 'harness/engine/prebuilt-agent-bundle.ts') }));
   },
 };
 
@@ -68,7 +68,7 @@ export async function buildPackage({ quiet = false } = {}): Promise<void> {
     logLevel: 'warning',
     metafile: true,
   });
-  // The agent image's own bundle (harness/agents/bundle.ts, self-contained), made now, since the
+  // The agent image's own bundle (harness/engine/agent-bundle.ts, self-contained), made now, since the
   // package has no esbuild to make it when the image is built.
   await bundleAgent(join(DIST, 'agent'));
   for (const [to, from] of Object.entries(ASSETS)) {

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parseCommandLine, print } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
 import { CannotMeasure } from '../harness/errors.ts';
-import { docker, dockerOk, requireEngine } from '../harness/stack/docker/engine.ts';
-import { ensureBase } from '../harness/stack/docker/images.ts';
+import { docker, dockerOk, requireEngine } from '../harness/engine/engine.ts';
+import { ensureBase } from '../harness/engine/images.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HARNESS_IMAGE = 'downtime-harness';

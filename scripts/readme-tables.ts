@@ -12,10 +12,10 @@ import { parseCommandLine, print } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
 import { CannotMeasure } from '../harness/errors.ts';
 import { calibrationTable, clientsTable, locateSections, machineOf, provenance, replaceSection, scenarioTable, SECTIONS, studyTable } from '../harness/report/readme-tables.ts';
-import type { Report } from '../harness/report/report.ts';
+import type { Report } from '../harness/stored/report.ts';
 import type { CalibrationRow } from '../harness/run/calibration.ts';
 import { scenarioNames } from '../harness/scenario/resolve.ts';
-import { nginxImage, SUITES } from '../harness/stack/docker/images.ts';
+import { nginxImage, SUITES } from '../harness/engine/images.ts';
 import type { Study } from '../harness/study/results.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

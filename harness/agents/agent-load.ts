@@ -5,7 +5,7 @@
 import { CannotMeasure } from '../errors.ts';
 import { share, type LoadResult, type RunningLoad } from '../load/generator.ts';
 import type { LoadOptions } from '../load/protocol.ts';
-import type { Log } from '../stack/docker/images.ts';
+import type { Log } from '../engine/images.ts';
 import { agentName, Coordinator } from './coordinator.ts';
 import { mergeAgents } from './merge-agents.ts';
 import { swarmScheduler, type AgentScheduler } from './swarm.ts';

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { nowNs } from '../clock.ts';
 import { loadThreads, startLoad, type RunningLoad } from '../load/generator.ts';
 import { encodeRecords } from '../records/file.ts';
-import { encodeUpload, type ExchangeWire, type GoAnswer, type Hello, type UploadHeader, type Welcome } from './protocol.ts';
+import { encodeUpload, type ExchangeWire, type GoAnswer, type Hello, type UploadHeader, type Welcome } from './messages.ts';
 
 const coordinator = (process.argv[2] ?? process.env.DOWNTIME_COORDINATOR ?? '').replace(/\/$/, '');
 const PROGRESS_EVERY_MS = 250;

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { nowNs } from '../clock.ts';
-import { decodeUpload, type FailedBody, type GoAnswer, type Hello, type ProgressBody, type ReadyBody, type UploadHeader, type Welcome } from './protocol.ts';
+import { decodeUpload, type FailedBody, type GoAnswer, type Hello, type ProgressBody, type ReadyBody, type UploadHeader, type Welcome } from './messages.ts';
 
 export interface AgentState {
   agent: number;

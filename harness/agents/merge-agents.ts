@@ -3,30 +3,10 @@
 // one table, stalls renumbered. Pure, so the merge can be checked without a cluster.
 import { decodeRecords } from '../records/file.ts';
 import { connectionSpan, mergeRecordSets } from '../records/merge.ts';
+import type { AgentFacts } from '../records/agent-facts.ts';
 import type { LoadStall, RecordSet } from '../records/records.ts';
 import { alignment, alignRecords, bestFix, toCoordinator, type Exchange } from './clock-sync.ts';
-import type { ExchangeWire, UploadHeader } from './protocol.ts';
-
-/** What a report says about one agent (RunMeta.agents). */
-export interface AgentFacts {
-  agent: number;
-  task: string;
-  host: string;
-  node: string;
-  threads: number;
-  requests: number;
-  /** its connection ids in the merged records: [from, to) */
-  connections: { from: number; to: number };
-  clock: {
-    /** the coordinator's clock minus the agent's at the start, ms */
-    offsetMs: number;
-    /** the bound on its aligned times' error: half the best exchange's round trip, the worse of start and end */
-    errorMs: number;
-    /** the best (smallest) round trip to the coordinator at the start and at the end, ms */
-    roundTripMs: [number, number];
-    driftPpm: number;
-  };
-}
+import type { ExchangeWire, UploadHeader } from './messages.ts';
 
 export interface AgentUpload {
   task: string;

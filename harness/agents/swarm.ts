@@ -4,8 +4,8 @@
 // at the end; the service carries the Docker driver's run and owner labels, so a later run
 // removes what a killed one left.
 import { randomBytes } from 'node:crypto';
-import { docker, dockerOk, ownerAlive, ownerMark, OWNER_LABEL, requireEngine, RUN_LABEL } from '../stack/docker/engine.ts';
-import { AGENT_IMAGE, ensureImage, type Log } from '../stack/docker/images.ts';
+import { docker, dockerOk, ownerAlive, ownerMark, OWNER_LABEL, requireEngine, RUN_LABEL } from '../engine/engine.ts';
+import { AGENT_IMAGE, ensureImage, type Log } from '../engine/images.ts';
 
 /** How agents come to exist: a scheduler starts them; the coordinator only waits for them. */
 export interface AgentScheduler {

@@ -1,7 +1,7 @@
 // Per-agent figures of a run whose load came from several agents (harness/agents): each agent's
 // records are those on its connections, analysed exactly as the whole run is, so one agent's
 // failed count per switch is the same figure as the run's, from its share alone.
-import type { AgentFacts } from '../agents/merge-agents.ts';
+import type { AgentFacts } from '../records/agent-facts.ts';
 import { COLUMNS, type RecordSet } from '../records/records.ts';
 import { analyze } from './analyze.ts';
 import type { AgentsAnalysis, AnalysisOptions, Disruption } from './types.ts';

@@ -7,18 +7,18 @@ import { CannotMeasure } from '../errors.ts';
 import { checkWritableDir, writeFileAtomic } from '../files.ts';
 import { buildComparison, groupRuns, renderCompare, type CompareRun } from '../report/compare.ts';
 import { writeIndex } from '../report/index-page.ts';
-import { count, ms, rate } from '../report/numbers.ts';
-import type { Report } from '../report/report.ts';
+import { count, ms, rate } from '../numbers.ts';
+import type { Report } from '../stored/report.ts';
 import { runPlanned } from '../run/plans.ts';
 import { newRunDir, storeRunIn } from '../run/store.ts';
 import { formatSummary } from '../report/summary.ts';
-import { parseReport } from '../run/stored.ts';
+import { parseReport } from '../stored/files.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
-import { overridesFrom, OWN_PARTS_HELP, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
+import { ALL_SCENARIO_FLAGS, overridesFrom, scenarioHelp, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
 const HELP = `Usage: npm run compare -- <scenario-or-run> [<scenario-or-run> ...] [options]
@@ -37,11 +37,7 @@ two arguments, or one with --repeat 2 or more.
 
 Options (for the scenarios run now):
   --repeat <n>             runs per scenario (default 1)
-  --duration <time>        whole run, e.g. 15s (load.durationMs)
-  --switches <n>           number of switches (switches.count)
-${OWN_PARTS_HELP}  --connections <n>        keep-alive connections (load.connections)
-  --set <field=value>      override any scenario field, repeatable
-  --out <dir>              where run and comparison directories go (default: reports)
+${scenarioHelp(ALL_SCENARIO_FLAGS, { out: 'where run and comparison directories go (default: reports)' })}
   --json                   print compare.json to stdout, with the comparison's directory (dir)
   -h, --help               this text
 

@@ -1,7 +1,7 @@
 // npm run images -- [options]: build (or list) the Docker driver's images.
 import { CannotMeasure } from '../errors.ts';
-import { docker, requireEngine } from '../stack/docker/engine.ts';
-import { AGENT_IMAGE, appImage, ensureImage, nginxImage, SUITES, type Suite } from '../stack/docker/images.ts';
+import { docker, requireEngine } from '../engine/engine.ts';
+import { AGENT_IMAGE, appImage, ensureImage, nginxImage, SUITES, type Suite } from '../engine/images.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 

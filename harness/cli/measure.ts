@@ -5,7 +5,19 @@ import { measureScenario } from '../scenario/measure.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { runAndShow } from './run-output.ts';
-import { AGENTS_HELP, AGENTS_OPTIONS, CLIENT_HELP, MEASURE_OPTIONS, overridesFrom, wholeNumber } from './scenario-options.ts';
+import { helpLines } from './flags.ts';
+import { MEASURE_FLAGS, MEASURE_OPTIONS, overridesFrom, pickOptions, scenarioHelp, wholeNumber } from './scenario-options.ts';
+
+/** The scenario flags measure takes, and what some of them mean here (no stack of ours). */
+const MEASURE_SCENARIO_FLAGS = ['switch-cmd', 'switches', 'duration', 'connections', 'method', 'header', 'body', 'client', 'http2', 'agents', 'agents-by', 'coordinator', 'set', 'out'] as const;
+const MEASURE_HELP = {
+  'switch-cmd': 'run by sh -c at each switch; DOWNTIME_URL and DOWNTIME_SWITCH (1, 2 …)\nin its environment; a non-zero exit fails the run (exit 2)',
+  switches: 'how many times (default 1 with a command, 0 without)',
+  duration: 'the whole run instead of --interval (default for watching: 30s)',
+  connections: 'keep-alive connections (default 32)',
+  http2: 'speak HTTP/2 (load.http2), to an https:// URL',
+  set: 'any scenario field, e.g. --set load.timeoutMs=2s,\n--set switches.commandTimeoutMs=5m, --set expect.maxFailed=0',
+};
 
 const HELP = `Usage: npm run measure -- --url <url> [--switch-cmd <command>] [options]
 
@@ -16,20 +28,8 @@ only watches (do a deploy by hand meanwhile) and reports each disruption it find
 requests, or a stall with no success for 10x the usual interval (at least 100 ms).
 
 Options:
-  --url <url>              the URL to load (http:// or https://; its path is the path loaded)
-  --switch-cmd <command>   run by sh -c at each switch; DOWNTIME_URL and DOWNTIME_SWITCH (1, 2 …)
-                           in its environment; a non-zero exit fails the run (exit 2)
-  --switches <n>           how many times (default 1 with a command, 0 without)
-  --interval <time>        time between switches (default 10s); the run lasts 2 s + n x interval + 3 s
-  --duration <time>        the whole run instead (default for watching: 30s)
-  --connections <n>        keep-alive connections (default 32)
-  --method <m>             the request's method (default GET)
-  --header <'Name: value'> a request header, repeatable
-  --body <text>            a request body
-${CLIENT_HELP}  --name <name>            the run's name in reports (default measure)
-${AGENTS_HELP}  --set <field=value>      any scenario field, e.g. --set load.timeoutMs=2s,
-                           --set switches.commandTimeoutMs=5m, --set expect.maxFailed=0
-  --out <dir>              where run directories go (default: reports)
+${helpLines(MEASURE_FLAGS)}
+${scenarioHelp(MEASURE_SCENARIO_FLAGS, MEASURE_HELP)}
   --json                   print report.json to stdout instead of the summary
   -h, --help               this text
 
@@ -47,18 +47,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       ...MEASURE_OPTIONS,
-      set: { type: 'string', multiple: true },
-      duration: { type: 'string' },
-      connections: { type: 'string' },
-      switches: { type: 'string' },
-      'switch-cmd': { type: 'string' },
-      method: { type: 'string' },
-      header: { type: 'string', multiple: true },
-      body: { type: 'string' },
-      client: { type: 'string' },
-      http2: { type: 'boolean' },
-      ...AGENTS_OPTIONS,
-      out: { type: 'string', default: 'reports' },
+      ...pickOptions(MEASURE_SCENARIO_FLAGS),
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -2,7 +2,7 @@
 // run directory and the verdict, with the summary on stderr), and the exit code it earned.
 import { join, relative } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
-import type { Report } from '../report/report.ts';
+import type { Report } from '../stored/report.ts';
 import { formatSummary } from '../report/summary.ts';
 import { runVerdict } from '../report/verdict.ts';
 import type { RunOutput } from '../run/run.ts';

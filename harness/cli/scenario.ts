@@ -5,7 +5,18 @@ import { listScenarios, resolveScenario } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { runAndShow } from './run-output.ts';
-import { overridesFrom, OWN_PARTS_HELP, SCENARIO_OPTIONS } from './scenario-options.ts';
+import { helpLines, parserOptions, type Flags } from './flags.ts';
+import { ALL_SCENARIO_FLAGS, overridesFrom, scenarioHelp, SCENARIO_OPTIONS } from './scenario-options.ts';
+
+const OWN_FLAGS = {
+  list: { type: 'boolean', help: 'list the scenarios and exit' },
+  fields: { type: 'boolean', help: 'every scenario field with its type and default, and exit' },
+} as const satisfies Flags;
+
+const END_FLAGS = {
+  json: { type: 'boolean', help: 'print report.json to stdout, with runDir and verdict added; the\nsummary and progress go to stderr' },
+  help: { type: 'boolean', short: 'h', help: 'this text' },
+} as const satisfies Flags;
 
 const HELP = `Usage: npm run scenario -- <scenario> [options]
 
@@ -14,19 +25,9 @@ it, performs the scenario's blue/green switches (rewrite the upstream include, n
 nginx -s reload, stop the old colour) and reports every failed request.
 
 Options:
-  --list                   list the scenarios and exit
-  --set <field=value>      override any scenario field, repeatable
-                           (e.g. --set proxy.keepaliveTimeout=3s --set apps.delayMs=5ms);
-                           the value is JSON when it parses as JSON, so a list is
-                           --set 'proxy.extraHttp=["keepalive_time 10s;"]'
-  --duration <time>        whole run, e.g. 30s (load.durationMs); a bare number is ms
-  --fields                 every scenario field with its type and default, and exit
-  --connections <n>        keep-alive connections (load.connections)
-  --switches <n>           number of switches (switches.count)
-${OWN_PARTS_HELP}  --out <dir>              where run directories go (default: reports)
-  --json                   print report.json to stdout, with runDir and verdict added; the
-                           summary and progress go to stderr
-  -h, --help               this text
+${helpLines(OWN_FLAGS)}
+${scenarioHelp(ALL_SCENARIO_FLAGS)}
+${helpLines(END_FLAGS)}
 
 Exit codes: 0 measured; 2 could not measure (bad input, a component that would not start,
 a switch that did not take effect); 130 stopped by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP
@@ -42,13 +43,7 @@ Examples:
 async function main(): Promise<number> {
   const args = parseCommandLine({
     allowPositionals: true,
-    options: {
-      list: { type: 'boolean' },
-      fields: { type: 'boolean' },
-      ...SCENARIO_OPTIONS,
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...parserOptions(OWN_FLAGS), ...SCENARIO_OPTIONS, ...parserOptions(END_FLAGS) },
   });
   const { values, positionals } = args;
   if (values.help) return print(HELP);

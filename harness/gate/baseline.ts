@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { CannotMeasure } from '../errors.ts';
 import { formatIssues } from '../scenario/resolve.ts';
 import { STATS, type Stat } from '../scenario/schema.ts';
-import { FIGURE_NAMES, formatFigure, summarizeFigures, type FigureName, type FigureSummary, type RepeatFigures } from './figures.ts';
+import { summarizeFigures, type FigureSummary, type RepeatFigures } from './figures.ts';
+import { FIGURE_NAMES, formatFigure, type FigureName } from '../scenario/thresholds.ts';
 
 export const BASELINE_KIND = 'downtime-gate-baseline';
 export const BASELINE_VERSION = 1;

@@ -1,26 +1,9 @@
 // The figures a gate judges, taken from each repeat's report, and their statistics across
-// switches and repeats. Pure: no I/O.
+// switches and repeats. Pure: no I/O. The figures themselves, their units and labels, are
+// declared with the thresholds (harness/scenario/thresholds.ts).
 import { medianSorted, percentileSorted } from '../analysis/ordered.ts';
-import { count, ms, rate } from '../report/numbers.ts';
-import type { Report } from '../report/report.ts';
-import type { Stat } from '../scenario/schema.ts';
-
-/**
- * Per run: one value per repeat. Per switch: one value per switch of every repeat.
- * Every figure is one where more is worse, except okPerSecond.
- */
-export const FIGURES = {
-  failed: { per: 'run', unit: '', label: 'failed requests per run' },
-  failedPerSwitch: { per: 'switch', unit: '', label: 'failed requests per switch' },
-  errorWindowMs: { per: 'switch', unit: 'ms', label: 'error window per switch' },
-  maxGapMs: { per: 'switch', unit: 'ms', label: 'longest gap without a success per switch' },
-  excessGapMs: { per: 'switch', unit: 'ms', label: 'gap beyond the steady-state reference per switch' },
-  backgroundFailures: { per: 'run', unit: '', label: 'failures outside every switch per run' },
-  okPerSecond: { per: 'run', unit: 'req/s', label: 'successful requests per second' },
-  p99LatencyMs: { per: 'run', unit: 'ms', label: 'p99 latency of successful requests' },
-} as const;
-export type FigureName = keyof typeof FIGURES;
-export const FIGURE_NAMES = Object.keys(FIGURES) as FigureName[];
+import type { Report } from '../stored/report.ts';
+import { FIGURE_NAMES, type FigureName, type Stat } from '../scenario/thresholds.ts';
 
 /** One repeat's figures; null where the report had none (e.g. excessGapMs without a steady reference). */
 export type RepeatFigures = Record<FigureName, (number | null)[]>;
@@ -92,11 +75,4 @@ export function summarizeFigure(values: readonly (number | null | undefined)[]):
 /** Every figure summarised across repeats (and switches); null for a figure never measured. */
 export function summarizeFigures(repeats: readonly Partial<RepeatFigures>[]): Record<FigureName, FigureSummary | null> {
   return Object.fromEntries(FIGURE_NAMES.map((f) => [f, summarizeFigure(pooled(repeats, f))])) as Record<FigureName, FigureSummary | null>;
-}
-
-/** The project's one number rule (report/numbers.ts), with the figure's unit. */
-export function formatFigure(v: number | null, figure?: FigureName): string {
-  if (v === null || !Number.isFinite(v)) return 'n/a';
-  const unit = figure ? FIGURES[figure].unit : '';
-  return unit === 'ms' ? `${ms(v)} ms` : unit === 'req/s' ? `${rate(v)} req/s` : count(v);
 }

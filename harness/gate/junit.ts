@@ -1,7 +1,7 @@
 // JUnit XML for CI test reporters: one test suite per scenario, one test case per threshold
 // (and per baseline figure), plus one "measurement" case that errors when the harness could not
 // measure. Failures carry the figure and the limit. Pure: no I/O.
-import { formatFigure } from './figures.ts';
+import { formatFigure } from '../scenario/thresholds.ts';
 import type { GateResult, ScenarioGate } from './result.ts';
 
 /** Text safe in an XML attribute or element: escaped, and without characters XML 1.0 forbids. */

@@ -1,8 +1,8 @@
 // The gate's human views: a Markdown summary (for $GITHUB_STEP_SUMMARY and --markdown) and the
 // terminal text. Pure: no I/O.
 import { basename, relative, resolve } from 'node:path';
-import { FIGURE_NAMES, FIGURES, formatFigure } from './figures.ts';
-import { reproducesText } from '../report/verdict.ts';
+import { FIGURE_NAMES, FIGURES, formatFigure } from '../scenario/thresholds.ts';
+import { reproducesText } from '../scenario/thresholds.ts';
 import { problemsOf, scenarioVerdict, type GateResult, type ScenarioGate, type Verdict } from './result.ts';
 
 const VERDICT_MD: Record<Verdict, string> = { pass: '✅ PASS', fail: '❌ FAIL', unmeasured: '⚠️ COULD NOT MEASURE' };

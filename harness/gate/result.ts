@@ -1,7 +1,8 @@
 // A gate's result: per scenario, what was measured, each threshold and baseline check, and the
 // verdict with its exit code. Pure: no I/O.
 import type { BaselineComparison } from './baseline.ts';
-import { summarizeFigures, type FigureName, type FigureSummary, type RepeatFigures } from './figures.ts';
+import { summarizeFigures, type FigureSummary, type RepeatFigures } from './figures.ts';
+import { type FigureName } from '../scenario/thresholds.ts';
 import type { ThresholdResult } from './thresholds.ts';
 
 export interface ScenarioGate {

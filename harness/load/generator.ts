@@ -1,7 +1,7 @@
 // The orchestrator's handle on the load threads: it starts them, gives them one origin on the
 // shared clock, and merges what each recorded.
 import type { Worker } from 'node:worker_threads';
-import type { AgentFacts } from '../agents/merge-agents.ts';
+import type { AgentFacts } from '../records/agent-facts.ts';
 import { availableParallelism } from 'node:os';
 import { nowNs } from '../clock.ts';
 import { startThreadModule } from '../threads.ts';

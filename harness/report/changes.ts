@@ -2,7 +2,7 @@
 // schema's defaults, or the scenario file it was named by), as dotted paths with values.
 import { resolveScenario } from '../scenario/resolve.ts';
 import { ScenarioSchema, type Scenario } from '../scenario/schema.ts';
-import { fieldValueText } from './numbers.ts';
+import { fieldValueText } from '../numbers.ts';
 
 /** Leaves of `value` whose JSON differs from the same path in `reference`, e.g. ["switches.count", 3]. */
 export function differingFields(value: unknown, reference: unknown, path = ''): [string, unknown][] {

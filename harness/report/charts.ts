@@ -2,8 +2,8 @@
 // spec, plain JSON (no functions), that chart-runtime.cjs turns into a Chart.js configuration
 // in the browser and in png.ts alike. Data is already bucketed and downsampled here.
 import { codeInfo } from '../records/failure-codes.ts';
-import type { Report } from './report.ts';
-import { count, ms } from './numbers.ts';
+import type { Report } from '../stored/report.ts';
+import { count, ms } from '../numbers.ts';
 import { asPoints, mergeBuckets, minMaxDownsample, nonZero, percentileCurve, round3, type Point, type ZoomWindow } from './chart-data.ts';
 
 /** A Chart.js configuration as JSON; `ticks.dtFormat` and `plugins.dtMarkers` are ours. */

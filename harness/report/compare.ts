@@ -2,13 +2,14 @@
 // one bar chart per figure, repeats (and switches) shown as ranges with the median marked.
 // Figures are the gate's own (gate/figures.ts), so a comparison and a gate never disagree.
 import { relative } from 'node:path';
-import { FIGURES, figuresOf, formatFigure, summarizeFigures, type FigureName, type FigureSummary } from '../gate/figures.ts';
+import { figuresOf, summarizeFigures, type FigureSummary } from '../gate/figures.ts';
+import { FIGURES, formatFigure, type FigureName } from '../scenario/thresholds.ts';
 import { changesFromScenario, changesText, changeText, differingFields } from './changes.ts';
 import { EXPLAIN, th } from './explain.ts';
 import { rangeBarSpec, type ChartSpec } from './charts.ts';
-import { count, ms, msUnit, rate } from './numbers.ts';
+import { count, ms, msUnit, rate } from '../numbers.ts';
 import { canvas, esc, int, page, type PageChart } from './page.ts';
-import type { Report } from './report.ts';
+import type { Report } from '../stored/report.ts';
 import { runVerdict, type Tone } from './verdict.ts';
 
 export interface CompareRun {

@@ -6,9 +6,9 @@ import { changesFromScenario, changesText, changeText, nonDefaults } from './cha
 import type { ZoomWindow } from './chart-data.ts';
 import { codeColour, latencySpec, timelineSpec, zoomSpec } from './charts.ts';
 import { EXPLAIN, th } from './explain.ts';
-import { count, ms, msUnit, share } from './numbers.ts';
+import { count, ms, msUnit, share } from '../numbers.ts';
 import { canvas, esc, int, page, type PageChart } from './page.ts';
-import type { Report } from './report.ts';
+import type { Report } from '../stored/report.ts';
 import { runVerdict } from './verdict.ts';
 import { agentLines, clientLines, lateLine, loadClientText, loadLines } from './summary.ts';
 import { CLIENT_LABELS } from '../load/client.ts';

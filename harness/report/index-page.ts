@@ -7,10 +7,10 @@ import { writeFileAtomic } from '../files.ts';
 import { join } from 'node:path';
 import { changesFromScenario, changesText } from './changes.ts';
 import { EXPLAIN, th } from './explain.ts';
-import { count, ms, rate } from './numbers.ts';
+import { count, ms, rate } from '../numbers.ts';
 import { esc, page } from './page.ts';
 import { gateShort, runVerdict, type Tone } from './verdict.ts';
-import { parseReport } from '../run/stored.ts';
+import { parseReport } from '../stored/files.ts';
 
 export interface IndexEntry {
   dir: string;

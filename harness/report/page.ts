@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChartSpec } from './charts.ts';
-import { count } from './numbers.ts';
+import { count } from '../numbers.ts';
 
 // The UMD build is not in chart.js's exports map: find it beside the package's main file.
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');

@@ -3,10 +3,9 @@
 // place, in whichever of those files holds the markers:
 //   <!-- measured:NAME -->  …  <!-- /measured:NAME -->
 // Each table says which machine, which day and which command made it. Pure: no I/O.
-import type { CalibrationRow } from '../run/calibration.ts';
 import type { Study } from '../study/results.ts';
-import { count, ms, rate } from './numbers.ts';
-import type { Report } from './report.ts';
+import { count, ms, rate } from '../numbers.ts';
+import type { Report } from '../stored/report.ts';
 import { runVerdict } from './verdict.ts';
 
 /** The measured sections, in the order npm run readme-tables makes them. */
@@ -66,12 +65,22 @@ export function scenarioTable(results: (Report | { name: string; reason: string 
   ].join('\n');
 }
 
+/** What the calibration table shows of each row of run/calibration.ts's (it is a CalibrationRow). */
+export interface CalibrationCell {
+  mode: string;
+  plannedMs: number;
+  truthMs: number;
+  errorWindowMs: number;
+  maxGapMs: number;
+  withinTolerance: boolean;
+}
+
 /** Modes down, outage lengths across: Δ = measured − truth for errorWindow / maxGap, "out" when beyond tolerance. */
-export function calibrationTable(rows: CalibrationRow[]): string {
+export function calibrationTable(rows: CalibrationCell[]): string {
   const planned = [...new Set(rows.map((r) => r.plannedMs))].sort((a, b) => a - b);
   const modes = [...new Set(rows.map((r) => r.mode))];
   const d = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)}`;
-  const cell = (r: CalibrationRow | undefined) => (r ? `${d(r.errorWindowMs - r.truthMs)} / ${d(r.maxGapMs - r.truthMs)}${r.withinTolerance ? '' : ' **out**'}` : 'n/a');
+  const cell = (r: CalibrationCell | undefined) => (r ? `${d(r.errorWindowMs - r.truthMs)} / ${d(r.maxGapMs - r.truthMs)}${r.withinTolerance ? '' : ' **out**'}` : 'n/a');
   return [
     `| mode: errorWindow Δ / maxGap Δ (ms) | ${planned.map((p) => `${p} ms`).join(' | ')} |`,
     `| --- | ${planned.map(() => '---:').join(' | ')} |`,

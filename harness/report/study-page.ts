@@ -3,7 +3,7 @@
 import { CLIENT_PROFILES } from '../load/client.ts';
 import type { CellFigures, ClientRow, Study } from '../study/results.ts';
 import { rangeBarSpec } from './charts.ts';
-import { count, ms, rate } from './numbers.ts';
+import { count, ms, rate } from '../numbers.ts';
 import { canvas, esc, page, type PageChart } from './page.ts';
 
 const share = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v * 100)} %`);

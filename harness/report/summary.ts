@@ -1,8 +1,8 @@
 // The terminal summary: one table, per switch and in total, with the error codes.
-import { count, ms, msUnit, rate, share as shareText } from './numbers.ts';
+import { count, ms, msUnit, rate, share as shareText } from '../numbers.ts';
 import { addedRoundTripMs } from '../network/delay-line.ts';
 import type { AgentFigures, AgentsAnalysis } from '../analysis/types.ts';
-import type { Report } from './report.ts';
+import type { Report } from '../stored/report.ts';
 import { runVerdict, verdictLine } from './verdict.ts';
 
 function table(rows: string[][], rightAligned: boolean[]): string {

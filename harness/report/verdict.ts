@@ -4,9 +4,10 @@
 // expected (it reproduced what it is kept for), or it was not (amber: the failure is gone). A
 // stopped run is never a pass.
 import { figuresOf } from '../gate/figures.ts';
-import { declaresThresholds, evaluateThresholds, knownBadFailure, thresholdText } from '../gate/thresholds.ts';
-import { count } from './numbers.ts';
-import type { Report } from './report.ts';
+import { evaluateThresholds } from '../gate/thresholds.ts';
+import { declaresThresholds, knownBadFailure, reproducesText, thresholdText } from '../scenario/thresholds.ts';
+import { count } from '../numbers.ts';
+import type { Report } from '../stored/report.ts';
 
 /** lost: clients saw failures; clean: none; incomplete: stopped early; invalid: could not measure. */
 export type Outcome = 'lost' | 'clean' | 'incomplete' | 'invalid';
@@ -87,9 +88,6 @@ export function runVerdict(report: Report): RunVerdict {
   const lines = results.map((r) => `${r.status === 'pass' ? '✓' : '✗'} ${r.message}`);
   return { outcome, tone: TONE[outcome], headline, gate, gateText, lines };
 }
-
-/** What a known-bad reference that showed its failure says, wherever its verdict is shown. */
-export const reproducesText = (note: string) => `expected: this scenario reproduces a known failure, ${knownBadFailure(note)}`;
 
 /** The terminal's verdict line: the same words as the pages. */
 export const verdictLine = (v: RunVerdict) => `verdict: ${v.headline} — ${v.gateText}`;

@@ -1,19 +1,20 @@
 // One measured run: stack up, load on, disruptions at their times, steady cool-down, load off,
 // stack down. This is the orchestrator's thread; the load runs in its own worker thread.
 // After the load has started, nothing is lost: a failure or Ctrl-C still returns every record.
-import { readFileSync } from 'node:fs';
 import { cpus, hostname, platform, release } from 'node:os';
 import { nowNs, usSince } from '../clock.ts';
+import { harnessVersion } from '../version.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { startAgentLoad } from '../agents/agent-load.ts';
-import type { AgentFacts } from '../agents/merge-agents.ts';
+import type { AgentFacts } from '../records/agent-facts.ts';
 import { loadThreads, startLoad, type LoadClientInfo, type RunningLoad } from '../load/generator.ts';
 import type { LoadOptions } from '../load/protocol.ts';
 import { startDelayLine, type DelayLine, type DelayLineStats } from '../network/delay-line.ts';
 import { requestOf } from '../load/client.ts';
 import { RecordWriter, type HiddenFailure, type LoadStall, type RecordSet } from '../records/records.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { StackInfo, Target } from '../stack/stack.ts';
+import type { Target } from '../stack/stack.ts';
+import type { RunMeta, ScheduledAction } from '../stored/run-meta.ts';
 import { sweepLeftovers } from '../stack/sweep.ts';
 import type { TimedEvent } from '../switch/events.ts';
 
@@ -40,49 +41,6 @@ export class ActionFailed extends Error {
   ) {
     super(cause.message);
   }
-}
-
-export interface RunMeta {
-  startedAt: string;
-  proxy: { kind: string; version: string };
-  /** the driver, the path the traffic took, the images (Docker); absent in runs stored before drivers */
-  stack?: StackInfo;
-  node: string;
-  /**
-   * The HTTP client that made the load, and its version (how a client handles a socket closed
-   * while idle shifts the figures): the harness's own HTTP/1.1 client, Node's http2, or a
-   * reference's (undici, for calibrate --cross-check). Absent in runs stored before it.
-   */
-  client?: LoadClientInfo;
-  /** runs stored while the load used undici: its version, read back for those (new runs say `client`) */
-  undici?: string;
-  machine: { hostname: string; platform: string; release: string; cpus: number; cpuModel: string };
-  /** what the load spoke: HTTP/1.1, HTTP/1.1 over TLS or HTTP/2 over TLS; absent in runs stored before TLS */
-  protocol?: string;
-  /** load threads used (load.threads resolved) */
-  loadThreads: number;
-  /** open model: requests due but never sent, every connection busy until the load stopped */
-  loadUnsent?: number;
-  /** load from agents: each one, its connection ids in the records and its clock's alignment */
-  agents?: AgentFacts[];
-  /** the delay line between load and proxy, as measured; null: none (network.delayMs 0) */
-  network: DelayLineStats | null;
-  aborted: boolean;
-  error: string | null;
-  /**
-   * Each planned action (a switch, an outage): when it was due and when it started and ended, ms
-   * from the load's start. One that overruns pushes the next back, and the cool-down runs from
-   * the last one's end: why a run lasts longer than asked. Absent in runs stored before it.
-   */
-  schedule?: ScheduledAction[];
-}
-
-export interface ScheduledAction {
-  label: string;
-  dueMs: number;
-  startedMs: number;
-  /** null: it failed, or the run stopped, before it ended */
-  endedMs: number | null;
 }
 
 export interface RunOutput {
@@ -271,8 +229,7 @@ function sleepUntil(originNs: bigint, dueMs: number, signal?: AbortSignal): Prom
 /** The client of the harness's own load threads (here or on agents): Node's http2 for HTTP/2, else our own HTTP/1.1 client, versioned as the harness is. */
 export function harnessClientOf(http2: boolean): LoadClientInfo {
   if (http2) return { name: 'node:http2', version: process.versions.node };
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return { name: 'downtime-harness h1', version: pkg.version };
+  return { name: 'downtime-harness h1', version: harnessVersion() };
 }
 
 /** In words, for the report: what the load spoke to `origin`. */

@@ -6,7 +6,7 @@ import { CannotMeasure } from '../errors.ts';
 import { makeDirs, writeFileAtomic } from '../files.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { join } from 'node:path';
-import type { AgentFacts } from '../agents/merge-agents.ts';
+import type { AgentFacts } from '../records/agent-facts.ts';
 import { analyzeAgents } from '../analysis/agents.ts';
 import { analyze } from '../analysis/analyze.ts';
 import type { Disruption } from '../analysis/types.ts';
@@ -16,11 +16,11 @@ import { zoomWindows } from '../report/chart-data.ts';
 import { latencySpec, timelineSpec, zoomSpec } from '../report/charts.ts';
 import { renderHtml, worstSwitch } from '../report/html.ts';
 import { PNG_SIZE, pngUnavailable, writePngs } from '../report/png.ts';
-import { buildReport, SCHEMA_VERSION, type Report } from '../report/report.ts';
+import { buildReport, SCHEMA_VERSION, type Report } from '../stored/report.ts';
 import { formatSummary } from '../report/summary.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { RunOutput } from './run.ts';
-import { parseRunFile, type RunFile } from './stored.ts';
+import { parseRunFile, type RunFile } from '../stored/files.ts';
 
 
 /** reports/20261124-221500-keepalive-60s, named by the run's start (as its pages show it), with -2, -3 … if taken */

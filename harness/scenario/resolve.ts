@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { scenarios } from '../../scenarios/index.ts';
 import { CannotMeasure } from '../errors.ts';
 import { describeField, fieldsUnder, nearest } from './fields.ts';
-import { contradictions, declaredText, knownBadFailure } from '../gate/thresholds.ts';
+import { contradictions, declaredText, knownBadFailure } from './thresholds.ts';
 import { ScenarioSchema, type Scenario, type ScenarioInput, type ThresholdName } from './schema.ts';
 
 /** `path.to.field=value`; the value is JSON when it parses as JSON, else a plain string. */

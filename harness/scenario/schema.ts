@@ -2,6 +2,10 @@
 import { z } from 'zod';
 import { CannotMeasure } from '../errors.ts';
 import { CLIENT_PROFILES } from '../load/client.ts';
+import { can, PROXY_KINDS, proxiesThat } from './proxies.ts';
+import { STATS, THRESHOLD_NAMES, type Stat, type Threshold, type ThresholdName } from './thresholds.ts';
+
+export { STATS, THRESHOLD_NAMES, type Stat, type Threshold, type ThresholdName };
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 
@@ -59,8 +63,8 @@ const directives = z.array(z.string()).default([]);
 
 const ProxySchema = z
   .object({
-    /** the proxy in front of the colours (local driver): nginx, or HAProxy and Caddy to compare */
-    kind: z.enum(['nginx', 'haproxy', 'caddy'], { error: 'expected one of nginx, haproxy, caddy' }).default('nginx'),
+    /** the proxy in front of the colours: nginx, or another of scenario/proxies.ts's to compare */
+    kind: z.enum(PROXY_KINDS, { error: `expected one of ${PROXY_KINDS.join(', ')}` }).default('nginx'),
     /** HAProxy: answer an idle connection's next request with Connection: close instead of closing it at a reload */
     idleCloseOnResponse: z.boolean().default(false),
     /** `auto` is what Debian's packaged nginx.conf uses */
@@ -252,24 +256,6 @@ const SwitchesSchema = z
 
 const AnalysisSchema = z.object({ bucketMs: ms.pipe(z.number().min(1).max(1000)).default(10) }).strict();
 
-/** The statistic a threshold applies to, across every switch of every repeat (or every repeat). */
-export const STATS = ['max', 'min', 'median', 'mean', 'p95'] as const;
-export type Stat = (typeof STATS)[number];
-
-/** What `expect` may hold: the gate's thresholds (harness/gate/thresholds.ts says what each measures). */
-export const THRESHOLD_NAMES = [
-  'maxFailed',
-  'minFailed',
-  'maxFailedPerSwitch',
-  'maxErrorWindowMs',
-  'maxGapMs',
-  'maxExcessGapMs',
-  'maxBackgroundFailures',
-  'minThroughput',
-  'p99LatencyMs',
-] as const;
-export type ThresholdName = (typeof THRESHOLD_NAMES)[number];
-
 /** `0`, or `{ limit: 0, stat: 'median' }`; a bare number takes the default statistic. */
 const threshold = z.preprocess(
   (v) => (typeof v === 'number' ? { limit: v } : v),
@@ -295,7 +281,6 @@ const ExpectSchema = z
   })
   .strict();
 
-export type Threshold = { limit: number; stat?: Stat };
 export type Expectations = z.output<typeof ExpectSchema>;
 
 /** Smallest spacing between switch starts that leaves room for a switch and its settle time. */
@@ -355,18 +340,18 @@ export const ScenarioSchema = z
     if (s.load.threads !== 'auto' && s.load.threads > s.load.connections) {
       ctx.addIssue({ code: 'custom', path: ['load', 'threads'], message: `${s.load.threads} threads need at least as many connections (${s.load.connections})` });
     }
-    if (s.driver === 'docker' && s.proxy.kind !== 'nginx') {
-      ctx.addIssue({ code: 'custom', path: ['proxy', 'kind'], message: 'the Docker driver runs nginx; HAProxy and Caddy run with the local driver' });
+    if (s.driver === 'docker' && !can(s.proxy.kind, 'docker')) {
+      ctx.addIssue({ code: 'custom', path: ['proxy', 'kind'], message: `the Docker driver runs ${proxiesThat('docker')}; ${proxiesThat('docker', false)} run with the local driver` });
     }
-    if (s.switches.closeAroundReload && (s.proxy.kind !== 'nginx' || s.proxy.configFile || s.switches.command)) {
+    if (s.switches.closeAroundReload && (!can(s.proxy.kind, 'closeAroundReload') || s.proxy.configFile || s.switches.command)) {
       ctx.addIssue({
         code: 'custom',
         path: ['switches', 'closeAroundReload'],
-        message: 'works with the harness\'s own nginx configuration and switch (not HAProxy, Caddy, your configFile or your command)',
+        message: `works with the harness's own ${proxiesThat('closeAroundReload')} configuration and switch (not ${proxiesThat('closeAroundReload', false).replace(' and ', ', ')}, your configFile or your command)`,
       });
     }
-    if (s.proxy.tls && (s.proxy.kind !== 'nginx' || s.proxy.configFile || s.target)) {
-      ctx.addIssue({ code: 'custom', path: ['proxy', 'tls'], message: 'TLS is for the harness\'s own nginx configuration (with yours or your URL, use an https:// listener of your own)' });
+    if (s.proxy.tls && (!can(s.proxy.kind, 'tls') || s.proxy.configFile || s.target)) {
+      ctx.addIssue({ code: 'custom', path: ['proxy', 'tls'], message: `TLS is for the harness's own ${proxiesThat('tls')} configuration (with yours or your URL, use an https:// listener of your own)` });
     }
     if (s.load.agents > 0 && s.load.client === 'retrying') {
       ctx.addIssue({ code: 'custom', path: ['load', 'client'], message: 'the retrying client runs on this machine\'s load threads; agents load as raw or post clients' });
@@ -374,8 +359,8 @@ export const ScenarioSchema = z
     if (s.load.http2 && !s.proxy.tls && !s.target?.url.startsWith('https:')) {
       ctx.addIssue({ code: 'custom', path: ['load', 'http2'], message: 'HTTP/2 here is over TLS: set proxy.tls=true (or measure an https:// URL)' });
     }
-    if (s.proxy.configFile && s.proxy.kind !== 'nginx') {
-      ctx.addIssue({ code: 'custom', path: ['proxy', 'configFile'], message: 'your own configuration file is for nginx' });
+    if (s.proxy.configFile && !can(s.proxy.kind, 'configFile')) {
+      ctx.addIssue({ code: 'custom', path: ['proxy', 'configFile'], message: `your own configuration file is for ${proxiesThat('configFile')}` });
     }
     if (s.target && s.switches.count > 0 && !s.switches.command) {
       ctx.addIssue({

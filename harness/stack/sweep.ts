@@ -4,7 +4,7 @@
 import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ownerRuns, processStart } from './owner.ts';
+import { ownerRuns, processStart } from '../owner.ts';
 
 export interface Sweeper {
   name: string;

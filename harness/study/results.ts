@@ -1,7 +1,7 @@
 // The study's figures per cell, what each fix costs against its baseline, and the ranking and
 // recommendation derived from them (never written by hand). Pure: reports in, a Study out.
 import { medianSorted } from '../analysis/ordered.ts';
-import type { Report } from '../report/report.ts';
+import type { Report } from '../stored/report.ts';
 import { cellId, type Cell, type Dimension } from './matrix.ts';
 
 export interface CellRuns {

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
-import { RUN_LABEL } from '../../harness/stack/docker/engine.ts';
-import { AGENT_IMAGE, ensureImage } from '../../harness/stack/docker/images.ts';
+import { RUN_LABEL } from '../../harness/engine/engine.ts';
+import { AGENT_IMAGE, ensureImage } from '../../harness/engine/images.ts';
 import { getJson, ROOT, runCli, startScript } from '../integration/helpers.ts';
 
 const engineUp = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).status === 0;

@@ -9,8 +9,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_LABEL } from '../../harness/stack/docker/engine.ts';
-import { appImage, ensureImage, nginxImage } from '../../harness/stack/docker/images.ts';
+import { RUN_LABEL } from '../../harness/engine/engine.ts';
+import { appImage, ensureImage, nginxImage } from '../../harness/engine/images.ts';
 import { ROOT, runCli, startCli } from '../integration/helpers.ts';
 
 const engineUp = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).status === 0;

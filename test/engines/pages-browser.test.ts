@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildComparison, groupRuns, renderCompare, type CompareRun, type Comparison } from '../../harness/report/compare.ts';
 import { writeIndex } from '../../harness/report/index-page.ts';
-import { ms } from '../../harness/report/numbers.ts';
+import { ms } from '../../harness/numbers.ts';
 import { newRunDir, storeRun } from '../../harness/run/store.ts';
 import { syntheticRunAs } from '../unit/report-fixture.ts';
 import { ROOT } from '../integration/helpers.ts';

@@ -225,7 +225,7 @@ describe('fault table', () => {
   it("port taken between the harness's check and nginx's start: refused with nginx's words, not answered by the other process", async () => {
     const port = await occupyPort();
     const prefix = mkdtempSync(join(tmp, 'downtime-nginx-'));
-    const nginx = await Nginx.create(resolveScenario('keepalive-60s').proxy, prefix, port, { blue: 1, green: 2 });
+    const nginx = await Nginx.create({ settings: resolveScenario('keepalive-60s').proxy, prefix, port, appPorts: { blue: 1, green: 2 } });
     try {
       await expect(nginx.start('blue')).rejects.toThrow(/nginx exited \(code 1\) while starting:[\s\S]*Address already in use/);
     } finally {

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../harness/report/report.ts';
+import type { Report } from '../../harness/stored/report.ts';
 import { runCli } from './helpers.ts';
 
 // 2 s between switches, as the scenarios have: a horizon and its settle time fit in between.

@@ -7,7 +7,7 @@ import type { LoadOptions } from '../../harness/load/protocol.ts';
 import { runPlanned } from '../../harness/run/plans.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
-import { startLocalStack } from '../../harness/stack/stack.ts';
+import { startLocalStack } from '../../harness/stack/local/local-stack.ts';
 import { harnessProcesses, loadOptions } from './helpers.ts';
 
 async function measure(name: string, switches: number, duration: string, extra: string[] = []) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { agentShare } from '../../harness/agents/agent-load.ts';
 import { alignment, alignRecords, bestFix, toCoordinator, type Exchange } from '../../harness/agents/clock-sync.ts';
 import { mergeAgents, type AgentUpload } from '../../harness/agents/merge-agents.ts';
-import { decodeUpload, encodeUpload, type ExchangeWire } from '../../harness/agents/protocol.ts';
+import { decodeUpload, encodeUpload, type ExchangeWire } from '../../harness/agents/messages.ts';
 import { analyzeAgents, gapUncertaintyMs, recordsOn } from '../../harness/analysis/agents.ts';
 import { analyze } from '../../harness/analysis/analyze.ts';
 import { encodeRecords } from '../../harness/records/file.ts';

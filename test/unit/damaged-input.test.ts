@@ -12,9 +12,9 @@ import { decodeRecords, encodeRecords, readRecords } from '../../harness/records
 import { OTHER_CODES, OUTCOME, RecordWriter, recordSetOf, type RecordInput } from '../../harness/records/records.ts';
 import { zoomWindows } from '../../harness/report/chart-data.ts';
 import { renderHtml } from '../../harness/report/html.ts';
-import { buildReport } from '../../harness/report/report.ts';
+import { buildReport } from '../../harness/stored/report.ts';
 import { analyzeRun, reportRun, storeRun } from '../../harness/run/store.ts';
-import { parseReport, parseRunFile } from '../../harness/run/stored.ts';
+import { parseReport, parseRunFile } from '../../harness/stored/files.ts';
 import { applyOverrides, parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 import type { ScenarioInput } from '../../harness/scenario/schema.ts';
 import type { Stack } from '../../harness/stack/stack.ts';

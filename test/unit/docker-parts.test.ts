@@ -2,7 +2,7 @@
 // nginx configuration it renders for a container.
 import { describe, expect, it } from 'vitest';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
-import { ownerAlive, ownerMark } from '../../harness/stack/docker/engine.ts';
+import { ownerAlive, ownerMark } from '../../harness/engine/engine.ts';
 import { addressInSubnet } from '../../harness/stack/docker/network.ts';
 import { renderNginxConf, renderUpstream } from '../../harness/stack/proxy/nginx-config.ts';
 

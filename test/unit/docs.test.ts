@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIGURE_NAMES } from '../../harness/gate/figures.ts';
+import { FIGURE_NAMES } from '../../harness/scenario/thresholds.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const sources = (dir: string): string[] =>

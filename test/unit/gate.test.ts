@@ -8,8 +8,9 @@ import { figuresOf, statistic, summarizeFigures, type RepeatFigures } from '../.
 import { junitXml, xmlEscape } from '../../harness/gate/junit.ts';
 import { markdownSummary, textSummary } from '../../harness/gate/markdown.ts';
 import { gateResult, problemsOf, scenarioGate, scenarioVerdict, type ScenarioGate } from '../../harness/gate/result.ts';
-import { contradictions, declaresThresholds, evaluateThreshold, evaluateThresholds } from '../../harness/gate/thresholds.ts';
-import type { Report } from '../../harness/report/report.ts';
+import { evaluateThreshold, evaluateThresholds } from '../../harness/gate/thresholds.ts';
+import { contradictions, declaresThresholds } from '../../harness/scenario/thresholds.ts';
+import type { Report } from '../../harness/stored/report.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 
 /** One repeat's figures: only what a test names; the rest unmeasured. */

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibrationTable, locateSections, machineOf, provenance, replaceSection, scenarioTable, SECTIONS } from '../../harness/report/readme-tables.ts';
-import { buildReport } from '../../harness/report/report.ts';
+import { buildReport } from '../../harness/stored/report.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
 import { syntheticRun } from './report-fixture.ts';
 

@@ -15,7 +15,7 @@ import { PNG_SIZE } from '../../harness/report/png.ts';
 import { RUNTIME } from '../../harness/report/page.ts';
 import { harnessClientOf } from '../../harness/run/run.ts';
 import { analyzeRun, newRunDir, reportRun, storeRun } from '../../harness/run/store.ts';
-import { buildReport, type Report } from '../../harness/report/report.ts';
+import { buildReport, type Report } from '../../harness/stored/report.ts';
 import { formatSummary } from '../../harness/report/summary.ts';
 import { syntheticRun, syntheticRunAs } from './report-fixture.ts';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CLIENTS, cellsOf, FIXES, QUICK_CLIENT_FIXES, SHAPES } from '../../harness/study/matrix.ts';
 import { buildStudy, fellBehind, rank, recommend, type CellFigures, type CellRuns } from '../../harness/study/results.ts';
 import { resolveScenario, parseOverride } from '../../harness/scenario/resolve.ts';
-import type { Report } from '../../harness/report/report.ts';
+import type { Report } from '../../harness/stored/report.ts';
 import { studyTable } from '../../harness/report/readme-tables.ts';
 import { renderStudy } from '../../harness/report/study-page.ts';
 

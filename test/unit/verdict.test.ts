@@ -4,13 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { changesFromScenario } from '../../harness/report/changes.ts';
 import { groupRuns } from '../../harness/report/compare.ts';
-import { count, ms, rate } from '../../harness/report/numbers.ts';
-import { buildReport, type Report } from '../../harness/report/report.ts';
+import { count, ms, rate } from '../../harness/numbers.ts';
+import { buildReport, type Report } from '../../harness/stored/report.ts';
 import { renderHtml } from '../../harness/report/html.ts';
 import { formatSummary } from '../../harness/report/summary.ts';
 import { runVerdict } from '../../harness/report/verdict.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
-import { parseReport } from '../../harness/run/stored.ts';
+import { parseReport } from '../../harness/stored/files.ts';
 import type { RunOutput } from '../../harness/run/run.ts';
 import type { Override } from '../../harness/scenario/resolve.ts';
 import { syntheticRunAs } from './report-fixture.ts';

@@ -4,7 +4,7 @@ import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { healthPath, healthStatus, type RunningApp } from '../apps.ts';
-import { docker, dockerOk } from './engine.ts';
+import { docker, dockerOk } from '../../engine/engine.ts';
 import type { RunNetwork } from './network.ts';
 
 /** The port every app container listens on; each has an address of its own. */

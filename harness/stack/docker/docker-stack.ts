@@ -6,8 +6,8 @@ import type { Scenario } from '../../scenario/schema.ts';
 import type { RunningApp } from '../apps.ts';
 import { configNote, type Stack } from '../stack.ts';
 import { startAppContainer } from './app-container.ts';
-import { docker, OWNER_LABEL, ownerMark, removeRun, removeRunNow, requireEngine, RUN_LABEL, sweepDeadRuns } from './engine.ts';
-import { ensureImage } from './images.ts';
+import { docker, OWNER_LABEL, ownerMark, removeRun, removeRunNow, requireEngine, RUN_LABEL, sweepDeadRuns } from '../../engine/engine.ts';
+import { ensureImage } from '../../engine/images.ts';
 import { createRunNetwork } from './network.ts';
 import { NginxContainer } from './nginx-container.ts';
 

@@ -3,7 +3,7 @@
 // does not exist yet, so the names are pinned to addresses (--add-host) that stay the colour's
 // for the whole run, as a deployment's blue and green keep theirs.
 import type { Colour } from '../../records/records.ts';
-import { docker, dockerOk } from './engine.ts';
+import { docker, dockerOk } from '../../engine/engine.ts';
 
 export interface RunNetwork {
   name: string;

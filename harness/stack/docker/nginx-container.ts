@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
-import { childPids, isLiveChild } from '../proc.ts';
+import { childPids, isLiveChild } from '../process-table.ts';
 import { markOwner, NGINX_PREFIX } from '../sweep.ts';
 import { http2Syntax, UPSTREAM_FILE, type NginxLayout } from '../proxy/nginx-config.ts';
 import { nginxConf, upstreamInclude } from '../proxy/nginx-files.ts';
@@ -15,7 +15,7 @@ import type { Proxy } from '../proxy/proxy.ts';
 import { makeCertificate } from '../proxy/tls-cert.ts';
 import { healthStatus } from '../apps.ts';
 import { APP_PORT, containerState, inspectPid } from './app-container.ts';
-import { docker, dockerOk } from './engine.ts';
+import { docker, dockerOk } from '../../engine/engine.ts';
 import type { RunNetwork } from './network.ts';
 
 /** The harness's own prefix inside the container: it never edits the image's /etc/nginx. */

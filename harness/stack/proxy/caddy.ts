@@ -6,40 +6,26 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
-import type { ProxySettings } from '../../scenario/schema.ts';
 import { findBinary, nginxTimeMs } from '../binaries.ts';
-import { LeashedProxy } from '../leashed.ts';
 import { runCommand } from '../processes.ts';
 import { claimPort, waitForPort } from '../ports.ts';
-import type { Proxy } from './proxy.ts';
+import { LocalProxy, type Placement, type Proxy } from './proxy.ts';
 
 const HINT = 'Install it with `sudo apt-get install caddy` (Debian/Ubuntu) or `brew install caddy`; or point CADDY_BIN at a binary.';
 const UPSTREAM_FILE = 'conf.d/live.caddy';
 
-export class Caddy extends LeashedProxy implements Proxy {
+export class Caddy extends LocalProxy implements Proxy {
   readonly kind = 'caddy';
-  private readonly caddyfile: string;
-  private readonly upstream: string;
+  private readonly caddyfile = join(this.prefix, 'Caddyfile');
+  private readonly upstream = join(this.prefix, UPSTREAM_FILE);
+  private adminPort = 0;
 
-  private constructor(
-    private readonly bin: string,
-    readonly version: string,
-    private readonly settings: ProxySettings,
-    private readonly prefix: string,
-    readonly port: number,
-    private readonly adminPort: number,
-    private readonly appPorts: Record<Colour, number>,
-  ) {
-    super();
-    this.caddyfile = join(prefix, 'Caddyfile');
-    this.upstream = join(prefix, UPSTREAM_FILE);
-  }
-
-  static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<Caddy> {
+  static async create(place: Placement): Promise<Caddy> {
     const bin = findBinary('caddy', 'CADDY_BIN', HINT);
     const { stdout } = await runCommand(bin, ['version']);
-    const adminPort = await claimPort(0, 'caddy admin port');
-    return new Caddy(bin, `caddy/${stdout.trim().split(/\s+/)[0].replace(/^v/, '')}`, settings, prefix, port, adminPort, appPorts);
+    const caddy = new Caddy(bin, `caddy/${stdout.trim().split(/\s+/)[0].replace(/^v/, '')}`, place);
+    caddy.adminPort = await claimPort(0, 'caddy admin port');
+    return caddy;
   }
 
   /** Caddy keeps its state under XDG directories: the run's own, never the user's home. */
@@ -113,5 +99,4 @@ export class Caddy extends LeashedProxy implements Proxy {
   async configFiles(): Promise<Record<string, string>> {
     return { Caddyfile: await readFile(this.caddyfile, 'utf8'), 'live.caddy': await readFile(this.upstream, 'utf8') };
   }
-
 }

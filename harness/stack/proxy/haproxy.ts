@@ -5,41 +5,26 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
-import type { ProxySettings } from '../../scenario/schema.ts';
 import { findBinary } from '../binaries.ts';
 import { waitForPort } from '../ports.ts';
-import { LeashedProxy } from '../leashed.ts';
 import { runCommand } from '../processes.ts';
-import { childPids, isLiveChild } from '../proc.ts';
+import { childPids, isLiveChild } from '../process-table.ts';
 import { HAPROXY_UPSTREAM_FILE, renderHaproxyCfg, renderHaproxyUpstream } from './haproxy-config.ts';
-import type { Proxy } from './proxy.ts';
+import { LocalProxy, type Placement, type Proxy } from './proxy.ts';
 
 const HINT = 'Install it with `sudo apt-get install haproxy` (Debian/Ubuntu) or `brew install haproxy`; or point HAPROXY_BIN at a binary.';
 
-export class HAProxy extends LeashedProxy implements Proxy {
+export class HAProxy extends LocalProxy implements Proxy {
   readonly kind = 'haproxy';
   private pid: number | null = null;
-  private readonly cfg: string;
-  private readonly upstream: string;
+  private readonly cfg = join(this.prefix, 'haproxy.cfg');
+  private readonly upstream = join(this.prefix, HAPROXY_UPSTREAM_FILE);
 
-  private constructor(
-    private readonly bin: string,
-    readonly version: string,
-    private readonly settings: ProxySettings,
-    private readonly prefix: string,
-    readonly port: number,
-    private readonly appPorts: Record<Colour, number>,
-  ) {
-    super();
-    this.cfg = join(prefix, 'haproxy.cfg');
-    this.upstream = join(prefix, HAPROXY_UPSTREAM_FILE);
-  }
-
-  static async create(settings: ProxySettings, prefix: string, port: number, appPorts: Record<Colour, number>): Promise<HAProxy> {
+  static async create(place: Placement): Promise<HAProxy> {
     const bin = findBinary('haproxy', 'HAPROXY_BIN', HINT);
     const { stdout } = await runCommand(bin, ['-v']);
     const version = /HAProxy version (\S+)/.exec(stdout)?.[1];
-    return new HAProxy(bin, `haproxy/${version ?? 'unknown'}`, settings, prefix, port, appPorts);
+    return new HAProxy(bin, `haproxy/${version ?? 'unknown'}`, place);
   }
 
   private files = () => ['-f', this.cfg, '-f', this.upstream];
@@ -89,5 +74,4 @@ export class HAProxy extends LeashedProxy implements Proxy {
   async configFiles(): Promise<Record<string, string>> {
     return { 'haproxy.cfg': await readFile(this.cfg, 'utf8'), 'live.cfg': await readFile(this.upstream, 'utf8') };
   }
-
 }

@@ -5,14 +5,12 @@ import { delimiter, join } from 'node:path';
 import { nowNs } from '../../clock.ts';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
-import type { ProxySettings } from '../../scenario/schema.ts';
-import { LeashedProxy } from '../leashed.ts';
 import { runCommand } from '../processes.ts';
 import { accepts } from '../ports.ts';
-import { childPids, isLiveChild, listensOn } from '../proc.ts';
+import { childPids, isLiveChild, listensOn } from '../process-table.ts';
 import { http2Syntax, UPSTREAM_FILE } from './nginx-config.ts';
 import { nginxConf, upstreamInclude } from './nginx-files.ts';
-import type { Proxy } from './proxy.ts';
+import { LocalProxy, type Placement, type Proxy } from './proxy.ts';
 import { makeCertificate } from './tls-cert.ts';
 
 export const NGINX_INSTALL_HINT =
@@ -38,38 +36,19 @@ export async function nginxVersion(bin: string): Promise<string> {
   return (stderr || stdout).replace(/^nginx version:\s*/, '').trim();
 }
 
-export class Nginx extends LeashedProxy implements Proxy {
+export class Nginx extends LocalProxy implements Proxy {
   readonly kind = 'nginx';
   private masterPid: number | null = null;
-  private readonly confPath: string;
-  private readonly apps: Record<Colour, string>;
+  private readonly confPath = join(this.prefix, 'nginx.conf');
+  private readonly apps: Record<Colour, string> = { blue: `127.0.0.1:${this.appPorts.blue}`, green: `127.0.0.1:${this.appPorts.green}` };
   /** with your own configFile: it as you wrote it, and the lines the harness changed */
   private extraFiles: Record<string, string> = {};
 
-  private constructor(
-    private readonly bin: string,
-    readonly version: string,
-    private readonly settings: ProxySettings,
-    private readonly prefix: string,
-    readonly port: number,
-    appPorts: Record<Colour, number>,
-  ) {
-    super();
-    this.confPath = join(prefix, 'nginx.conf');
-    this.apps = { blue: `127.0.0.1:${appPorts.blue}`, green: `127.0.0.1:${appPorts.green}` };
-  }
-
   /** `closeFlag`: render the flag file that makes every response say Connection: close (setClosing). */
-  static async create(
-    settings: ProxySettings,
-    prefix: string,
-    port: number,
-    appPorts: Record<Colour, number>,
-    options: { closeFlag?: boolean } = {},
-  ): Promise<Nginx> {
+  static async create(place: Placement, options: { closeFlag?: boolean } = {}): Promise<Nginx> {
     const bin = findNginx();
-    const nginx = new Nginx(bin, await nginxVersion(bin), settings, prefix, port, appPorts);
-    if (options.closeFlag) nginx.closeFlag = join(prefix, 'closing');
+    const nginx = new Nginx(bin, await nginxVersion(bin), place);
+    if (options.closeFlag) nginx.closeFlag = join(place.prefix, 'closing');
     return nginx;
   }
 

@@ -1,7 +1,10 @@
+// What the rest of the harness needs from a reverse proxy: nginx, HAProxy and Caddy each
+// implement it (nginx.ts, haproxy.ts, caddy.ts), and the local driver starts the one
+// proxy.kind names (registry.ts); what each kind can do is declared in scenario/proxies.ts.
 import type { Colour } from '../../records/records.ts';
+import type { ProxySettings } from '../../scenario/schema.ts';
+import { LeashedProxy } from '../leashed.ts';
 
-// What the rest of the harness needs from a reverse proxy. nginx is the first; another proxy
-// (HAProxy, say) is another implementation of this, and nothing else changes.
 export interface Proxy {
   readonly kind: string;
   /** the port clients connect to, on 127.0.0.1 */
@@ -40,4 +43,29 @@ export interface Proxy {
   stop(): Promise<void>;
   /** Resolves, with what happened, if the proxy exits without stop() being called. */
   readonly ended: Promise<string>;
+}
+
+/** Where the local driver puts a proxy: its settings, a directory of its own, its port, the colours' ports. */
+export interface Placement {
+  settings: ProxySettings;
+  prefix: string;
+  port: number;
+  appPorts: Record<Colour, number>;
+}
+
+/** What every proxy the local driver runs holds: its binary and version, and its placement. */
+export abstract class LocalProxy extends LeashedProxy {
+  readonly port: number;
+  protected readonly settings: ProxySettings;
+  protected readonly prefix: string;
+  protected readonly appPorts: Record<Colour, number>;
+
+  protected constructor(
+    protected readonly bin: string,
+    readonly version: string,
+    place: Placement,
+  ) {
+    super();
+    ({ settings: this.settings, prefix: this.prefix, port: this.port, appPorts: this.appPorts } = place);
+  }
 }

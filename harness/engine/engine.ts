@@ -2,7 +2,7 @@
 // The CLI rather than the engine's socket API: it is what deploy jobs use, it honours the
 // user's DOCKER_HOST and contexts, and its error messages are the ones users know.
 import { spawn, spawnSync } from 'node:child_process';
-import { CannotMeasure } from '../../errors.ts';
+import { CannotMeasure } from '../errors.ts';
 import { ownerRuns, processStart } from '../owner.ts';
 
 export const ENGINE_HINT =

@@ -1,4 +1,4 @@
-// bundle.ts inside the npm package (scripts/build.mjs swaps it in): esbuild is not installed
+// agent-bundle.ts inside the npm package (scripts/build.ts swaps it in): esbuild is not installed
 // there, so the agent's bundle is the one made when the package was built, dist/agent/, copied
 // to where the image build wants it. Same files, same bytes, same image inputs.
 import { copyFile } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 // report.json: everything a run measured, versioned. A change to a figure's definition
 // (docs/MEASUREMENT.md) is a change to SCHEMA_VERSION.
 import type { Analysis } from '../analysis/types.ts';
-import type { RunMeta } from '../run/run.ts';
+import type { RunMeta } from './run-meta.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /** 2: gaps counted whole, the steady reference a maximum, `scheduled`, load stalls, delay line */

@@ -1,14 +1,15 @@
 // run.json and report.json as read back from disk: checked against their schema (version, the
 // scenario's own schema, every field the readers use, with its type) before anything trusts
 // them, so a damaged or foreign file is refused with the field named, not fed to the analysis.
+// Here, below run and report, so both the writer (run/store.ts) and the readers (report/, cli/) use it.
 import { z } from 'zod';
 import type { Disruption } from '../analysis/types.ts';
 import type { HiddenFailure, LoadStall } from '../records/records.ts';
 import { CannotMeasure } from '../errors.ts';
-import { SCHEMA_VERSION, type Report } from '../report/report.ts';
+import { SCHEMA_VERSION, type Report } from './report.ts';
 import { formatIssues } from '../scenario/resolve.ts';
 import { ScenarioSchema, type Scenario } from '../scenario/schema.ts';
-import type { RunMeta } from './run.ts';
+import type { RunMeta } from './run-meta.ts';
 
 export interface RunFile {
   schemaVersion: number;

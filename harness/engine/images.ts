@@ -8,9 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CannotMeasure } from '../../errors.ts';
-import { bundleAgent } from '../../agents/bundle.ts';
-import { FIXTURE } from '../apps.ts';
+import { CannotMeasure } from '../errors.ts';
+import { bundleAgent } from './agent-bundle.ts';
 import { docker, dockerOk } from './engine.ts';
 
 export const SUITES = ['bookworm', 'trixie', 'sid'] as const;
@@ -20,17 +19,24 @@ export type Suite = (typeof SUITES)[number];
 export const SUITE_NGINX: Record<Suite, string> = { bookworm: '1.22', trixie: '1.26', sid: '1.30' };
 
 /**
- * docker/ of the repository, or of the installed package (whose code is bundled into dist/, one
- * level down rather than three): the nearest directory above this module that has it.
+ * The nearest directory above this module holding `marker`, in a clone or in the installed package
+ * (whose code is bundled flat into dist/, one level down rather than two), joined with `then`.
  */
-function dockerDir(): string {
+function findAbove(markers: [marker: string, then: string][], what: string): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'docker', 'nginx.Dockerfile'))) return join(dir, 'docker');
-    if (dirname(dir) === dir) throw new CannotMeasure('docker/nginx.Dockerfile not found above the harness: an incomplete install?');
+    for (const [marker, then] of markers) if (existsSync(join(dir, marker))) return join(dir, then);
+    if (dirname(dir) === dir) throw new CannotMeasure(`${what} not found above the harness: an incomplete install?`);
   }
 }
-const DOCKER_DIR = dockerDir();
-const FIXTURE_DIR = dirname(FIXTURE);
+const DOCKER_DIR = findAbove([['docker/nginx.Dockerfile', 'docker']], 'docker/nginx.Dockerfile');
+/** the fixture app: harness/stack/fixture/ in a clone, dist/fixture/ in the package */
+const FIXTURE_DIR = findAbove(
+  [
+    ['harness/stack/fixture/app.mjs', 'harness/stack/fixture'],
+    ['fixture/app.mjs', 'fixture'],
+  ],
+  'the fixture app (app.mjs)',
+);
 const MIRROR = process.env.DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
 export const baseImage = (suite: Suite) => `downtime-base:${suite}`;
@@ -44,7 +50,7 @@ async function recipe(image: string): Promise<{ inputs: string; build: (log: Log
   const m = /^downtime-(nginx|app|agent):([a-z]+)$/.exec(image);
   const suite = m && (SUITES as readonly string[]).includes(m[2]) ? (m[2] as Suite) : null;
   if (!m || !suite) return null;
-  // The agent's context is its bundle (agents/bundle.ts), made afresh in a temp directory: the
+  // The agent's context is its bundle (agent-bundle.ts), made afresh in a temp directory: the
   // bundle's bytes are its inputs, so any change to the load generator rebuilds it.
   const bundleDir = m[1] === 'agent' ? await mkdtemp(join(tmpdir(), 'downtime-agent-bundle-')) : null;
   if (bundleDir) await bundleAgent(bundleDir);
