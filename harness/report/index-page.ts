@@ -53,15 +53,7 @@ export async function indexEntries(root: string): Promise<IndexEntry[]> {
           title: c.groups.map((g) => `${g.label}${g.runs.length > 1 ? ` ×${g.runs.length}` : ''}`).join(' · '),
           verdict: 'comparison',
           tone: 'neutral',
-          gate: '',
-          changes: '',
-          proxy: '',
-          failed: null,
-          worstErrorWindowMs: null,
-          worstGapMs: null,
-          okPerSecond: null,
-          switches: null,
-          durationS: null,
+          ...NOT_A_RUN,
           note: '',
         });
       } catch (err) {
@@ -101,25 +93,21 @@ export async function indexEntries(root: string): Promise<IndexEntry[]> {
   return out.sort((x, y) => (y.startedAt || '').localeCompare(x.startedAt || '') || y.dir.localeCompare(x.dir));
 }
 
+/** What a comparison or an unreadable directory has none of: a gate, a proxy, a run's figures. */
+const NOT_A_RUN = {
+  gate: '',
+  changes: '',
+  proxy: '',
+  failed: null,
+  worstErrorWindowMs: null,
+  worstGapMs: null,
+  okPerSecond: null,
+  switches: null,
+  durationS: null,
+} as const satisfies Partial<IndexEntry>;
+
 function broken(dir: string, kind: 'run' | 'compare', err: unknown): IndexEntry {
-  return {
-    dir,
-    kind,
-    startedAt: '',
-    title: dir,
-    verdict: 'unreadable',
-    tone: 'bad',
-    gate: '',
-    changes: '',
-    proxy: '',
-    failed: null,
-    worstErrorWindowMs: null,
-    worstGapMs: null,
-    okPerSecond: null,
-    switches: null,
-    durationS: null,
-    note: (err as Error).message,
-  };
+  return { dir, kind, startedAt: '', title: dir, verdict: 'unreadable', tone: 'bad', ...NOT_A_RUN, note: (err as Error).message };
 }
 
 export function renderIndex(entries: IndexEntry[]): string {
