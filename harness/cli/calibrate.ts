@@ -3,14 +3,46 @@ import { CannotMeasure } from '../errors.ts';
 import { calibrate, calibrationVerdict, tolerance, type CalibrationRow } from '../run/calibration.ts';
 import { crossCheck, REFERENCES, type CrossCheck, type Reference } from '../run/cross-check.ts';
 import type { OutageMode } from '../run/plans.ts';
-import { parseOverride } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
 import { durationFlag } from '../scenario/schema.ts';
+import { helpLines, HELP_FLAG, jsonFlag, overridesOf, parserOptions, type Flags } from './flags.ts';
+import { SCENARIO_FLAGS } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
 const MODES: OutageMode[] = ['503', 'reset', 'refuse'];
+const CALIBRATE_FLAGS = {
+  modes: { type: 'string', default: MODES.join(','), value: '<list>', help: `outage kinds, comma-separated (default: ${MODES.join(',')})` },
+  durations: {
+    type: 'string',
+    default: '20,50,200,1000,2000',
+    value: '<list>',
+    help: 'outage lengths, comma-separated, e.g. 20ms,0.5s,2s; a bare number\nis milliseconds (default: 20,50,200,1000,2000)',
+  },
+  set: { ...SCENARIO_FLAGS.set, help: 'override the load (e.g. --set load.connections=64), repeatable' },
+  'cross-check': {
+    type: 'boolean',
+    help: `instead: the harness's load against an independent client, same nginx,
+same reloads, runs interleaved; prints failed requests per reload of each
+and whether they agree within max(2, 25 %) of the reference (exit 0
+agree, 1 not)`,
+  },
+  reference: {
+    type: 'string',
+    default: 'undici',
+    value: '<name>',
+    help: `cross-check: undici (default): undici clients, one connection each on its
+own schedule, at the idle-clients shape (open model, 2,000 req/s over 200
+connections); wrk: Debian's wrk, one connection per thread, at the
+keepalive-60s shape (closed loop, 32 connections)`,
+  },
+  pairs: { type: 'string', default: '3', value: '<n>', help: 'cross-check: interleaved pairs of runs (default: 3)' },
+  delay: { type: 'string', default: '0', value: '<ms>', help: 'cross-check: added each way by the delay line (default: 0, loopback)' },
+  ...jsonFlag('rows as JSON'),
+  ...HELP_FLAG,
+} as const satisfies Flags;
+
 const HELP = `Usage: npm run calibrate -- [options]
 
 Runs steady keep-alive load through a real nginx while the live app fails on purpose for a
@@ -19,46 +51,19 @@ measures (errorWindowMs, maxGapMs) with the app's own record of the outage. Tole
 max(2 ms, 5 %). docs/MEASUREMENT.md defines every figure and the calibration.
 
 Options:
-  --modes <list>       outage kinds, comma-separated (default: 503,reset,refuse)
-  --durations <list>   outage lengths, comma-separated, e.g. 20ms,0.5s,2s; a bare number
-                       is milliseconds (default: 20,50,200,1000,2000)
-  --set <field=value>  override the load (e.g. --set load.connections=64), repeatable
-  --cross-check        instead: the harness's load against an independent client, same nginx,
-                       same reloads, runs interleaved; prints failed requests per reload of each
-                       and whether they agree within max(2, 25 %) of the reference (exit 0
-                       agree, 1 not)
-  --reference <name>   cross-check: undici (default): undici clients, one connection each on its
-                       own schedule, at the idle-clients shape (open model, 2,000 req/s over 200
-                       connections); wrk: Debian's wrk, one connection per thread, at the
-                       keepalive-60s shape (closed loop, 32 connections)
-  --pairs <n>          cross-check: interleaved pairs of runs (default: 3)
-  --delay <ms>         cross-check: added each way by the delay line (default: 0, loopback)
-  --json               rows as JSON
-  -h, --help           this text
+${helpLines(CALIBRATE_FLAGS, 21)}
 
 Exit codes: 0 every outage measured within tolerance, 1 some were not, 2 could not measure.`;
 
 async function main(): Promise<number> {
-  const parsed = parseCommandLine({
-    options: {
-      modes: { type: 'string', default: MODES.join(',') },
-      durations: { type: 'string', default: '20,50,200,1000,2000' },
-      set: { type: 'string', multiple: true },
-      'cross-check': { type: 'boolean' },
-      reference: { type: 'string', default: 'undici' },
-      pairs: { type: 'string', default: '3' },
-      delay: { type: 'string', default: '0' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const parsed = parseCommandLine({ options: parserOptions(CALIBRATE_FLAGS) });
   const { values } = parsed;
   if (values.help) return print(HELP);
   const modes = values.modes!.split(',') as OutageMode[];
   const bad = modes.find((m) => !MODES.includes(m));
   if (bad) throw new CannotMeasure(`--modes: unknown mode "${bad}" (known: ${MODES.join(', ')})`);
   const durations = values.durations!.split(',').map((d) => durationFlag('durations', d.trim(), 1, 10_000));
-  const overrides = (values.set ?? []).map(parseOverride);
+  const overrides = overridesOf({ set: CALIBRATE_FLAGS.set }, values);
 
   const progress = progressLine();
   const stopped = stopOnSignals(progress, 'ending the load, stopping nginx and the app…');

@@ -18,8 +18,18 @@ import type { Scenario } from '../scenario/schema.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
-import { ALL_SCENARIO_FLAGS, overridesFrom, scenarioHelp, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
+import { helpLines, HELP_FLAG, jsonFlag, parserOptions, type Flags } from './flags.ts';
+import { ALL_SCENARIO_FLAGS, overridesFrom, REPEAT_FLAG, scenarioHelp, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
+
+const OWN_FLAGS = {
+  repeat: { ...REPEAT_FLAG.repeat, help: 'runs per scenario (default 1)' },
+} as const satisfies Flags;
+
+const END_FLAGS = {
+  ...jsonFlag("print compare.json to stdout, with the comparison's directory (dir)"),
+  ...HELP_FLAG,
+} as const satisfies Flags;
 
 const HELP = `Usage: npm run compare -- <scenario-or-run> [<scenario-or-run> ...] [options]
 
@@ -36,10 +46,9 @@ settings are shown as separate rows named by what differs, with a warning. At le
 two arguments, or one with --repeat 2 or more.
 
 Options (for the scenarios run now):
-  --repeat <n>             runs per scenario (default 1)
+${helpLines(OWN_FLAGS)}
 ${scenarioHelp(ALL_SCENARIO_FLAGS, { out: 'where run and comparison directories go (default: reports)' })}
-  --json                   print compare.json to stdout, with the comparison's directory (dir)
-  -h, --help               this text
+${helpLines(END_FLAGS)}
 
 Exit codes: 0 written; 2 could not measure (unknown scenario or directory, bad option, a run
 that could not complete or whose switch did not take effect); 130/143/129 stopped by a signal.
@@ -54,12 +63,7 @@ type Source = { kind: 'run'; dir: string } | { kind: 'scenario'; scenario: Scena
 async function main(): Promise<number> {
   const args = parseCommandLine({
     allowPositionals: true,
-    options: {
-      repeat: { type: 'string', default: '1' },
-      ...SCENARIO_OPTIONS,
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...parserOptions(OWN_FLAGS), ...SCENARIO_OPTIONS, ...parserOptions(END_FLAGS) },
   });
   const { values, positionals } = args;
   if (values.help) return print(HELP);

@@ -24,6 +24,12 @@ export interface Flag {
 
 export type Flags = Record<string, Flag>;
 
+/** Every command's -h, --help. */
+export const HELP_FLAG = { help: { type: 'boolean', short: 'h', help: 'this text' } } as const satisfies Flags;
+
+/** --json: what the command prints on stdout in place of its text. */
+export const jsonFlag = (help: string) => ({ json: { type: 'boolean', help } }) as const satisfies Flags;
+
 /** What node:util's parseArgs takes, made from the declarations. */
 type ParserOption<F extends Flag> = { type: F['type']; multiple: F['multiple'] extends true ? true : false; default?: string; short?: string };
 export type ParserOptions<T extends Flags> = { [K in keyof T]: ParserOption<T[K]> };

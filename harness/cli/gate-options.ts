@@ -11,8 +11,8 @@ import { durationFlag, type Scenario } from '../scenario/schema.ts';
 import { declaresThresholds, FIGURE_NAMES, STATS, THRESHOLD_NAMES, THRESHOLDS, type FigureName, type Stat, type ThresholdName } from '../scenario/thresholds.ts';
 import { scenarios as scenarioFiles } from '../../scenarios/index.ts';
 import { parseCommandLine } from './command-line.ts';
-import { parserOptions, type Flags } from './flags.ts';
-import { MEASURE_OPTIONS, overridesFrom, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
+import { HELP_FLAG, jsonFlag, parserOptions, type Flags } from './flags.ts';
+import { MEASURE_OPTIONS, overridesFrom, REPEAT_FLAG, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
 
 /** A threshold's limit as its flag gives it: a duration for the *Ms ones, else a number >= 0. */
 function limitOf(name: ThresholdName) {
@@ -47,7 +47,7 @@ names the statistic it used.`,
 
 export const RUN_FLAGS = {
   all: { type: 'boolean', help: 'every scenario that declares thresholds' },
-  repeat: { type: 'string', default: '1', value: '<n>', help: 'run each scenario n times (default 1)' },
+  ...REPEAT_FLAG,
 } as const satisfies Flags;
 
 export const BASELINE_FLAGS = {
@@ -65,9 +65,9 @@ export const BASELINE_FLAGS = {
 export const OUTPUT_FLAGS = {
   junit: { type: 'string', value: '<file>', help: 'JUnit XML: one test case per scenario × threshold' },
   markdown: { type: 'string', value: '<file>', help: 'the Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)' },
-  json: { type: 'boolean', help: 'the gate\'s result as JSON on stdout' },
+  ...jsonFlag("the gate's result as JSON on stdout"),
   list: { type: 'boolean', help: 'the scenarios and the thresholds they declare' },
-  help: { type: 'boolean', short: 'h', help: 'this text' },
+  ...HELP_FLAG,
 } as const satisfies Flags;
 
 const GATE_OPTIONS = {

@@ -4,6 +4,14 @@ import { docker, requireEngine } from '../engine/engine.ts';
 import { AGENT_IMAGE, appImage, ensureImage, nginxImage, SUITES, type Suite } from '../engine/images.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
+import { helpLines, HELP_FLAG, parserOptions, type Flags } from './flags.ts';
+
+const IMAGES_FLAGS = {
+  suite: { type: 'string', value: '<a,b>', help: "only these suites' nginx images (default: all)" },
+  rebuild: { type: 'boolean', help: 'build even when up to date' },
+  list: { type: 'boolean', help: 'show the images and their nginx versions, build nothing' },
+  ...HELP_FLAG,
+} as const satisfies Flags;
 
 const HELP = `Usage: npm run images -- [options]
 
@@ -16,22 +24,12 @@ Each is built only when it is missing or its files changed. Base images are pull
 mirror (DEBIAN_MIRROR, default http://deb.debian.org/debian; needs root and debootstrap).
 
 Options:
-  --suite <a,b>   only these suites' nginx images (default: all)
-  --rebuild       build even when up to date
-  --list          show the images and their nginx versions, build nothing
-  -h, --help      this text
+${helpLines(IMAGES_FLAGS, 16)}
 
 Exit codes: 0 ready; 2 no Docker engine, an unknown suite, or a build that failed (Docker's words).`;
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine({
-    options: {
-      suite: { type: 'string' },
-      rebuild: { type: 'boolean' },
-      list: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseCommandLine({ options: parserOptions(IMAGES_FLAGS) });
   if (values.help) return print(HELP);
   const suites = (values.suite?.split(',').map((s) => s.trim()) ?? [...SUITES]) as Suite[];
   const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s));

@@ -5,7 +5,7 @@ import { measureScenario } from '../scenario/measure.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { runAndShow } from './run-output.ts';
-import { helpLines } from './flags.ts';
+import { helpLines, HELP_FLAG, jsonFlag, parserOptions, type Flags } from './flags.ts';
 import { MEASURE_FLAGS, MEASURE_OPTIONS, overridesFrom, pickOptions, scenarioHelp, wholeNumber } from './scenario-options.ts';
 
 /** The scenario flags measure takes, and what some of them mean here (no stack of ours). */
@@ -19,6 +19,11 @@ const MEASURE_HELP = {
   set: 'any scenario field, e.g. --set load.timeoutMs=2s,\n--set switches.commandTimeoutMs=5m, --set expect.maxFailed=0',
 };
 
+const END_FLAGS = {
+  ...jsonFlag('print report.json to stdout instead of the summary'),
+  ...HELP_FLAG,
+} as const satisfies Flags;
+
 const HELP = `Usage: npm run measure -- --url <url> [--switch-cmd <command>] [options]
 
 Measures a running system the harness did not start: HTTP/1.1 keep-alive load against <url>,
@@ -30,8 +35,7 @@ requests, or a stall with no success for 10x the usual interval (at least 100 ms
 Options:
 ${helpLines(MEASURE_FLAGS)}
 ${scenarioHelp(MEASURE_SCENARIO_FLAGS, MEASURE_HELP)}
-  --json                   print report.json to stdout instead of the summary
-  -h, --help               this text
+${helpLines(END_FLAGS)}
 
 Exit codes: 0 measured; 2 could not measure (a URL that does not answer, a command that failed
 or hung, bad input); 130 stopped by Ctrl-C (what was measured is still written).
@@ -48,8 +52,7 @@ async function main(): Promise<number> {
     options: {
       ...MEASURE_OPTIONS,
       ...pickOptions(MEASURE_SCENARIO_FLAGS),
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...parserOptions(END_FLAGS),
     },
   });
   if (values.help) return print(HELP);

@@ -8,6 +8,12 @@ import { formatSummary } from '../report/summary.ts';
 import { reportRun } from '../run/store.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
+import { helpLines, HELP_FLAG, jsonFlag, parserOptions, type Flags } from './flags.ts';
+
+const REPORT_FLAGS = {
+  ...jsonFlag('print report.json to stdout instead of the summary'),
+  ...HELP_FLAG,
+} as const satisfies Flags;
 
 const HELP = `Usage: npm run report -- <run-dir> [--json]
 
@@ -15,13 +21,16 @@ Re-analyses a stored run (run.json + records.bin) and re-renders it without re-r
 report.json, summary.txt, report.html and charts/*.png in that directory (and the index.html of
 the directory above, if it has one), then prints the summary (or, with --json, report.json).
 
+Options:
+${helpLines(REPORT_FLAGS, 16)}
+
 Exit codes: 0 written; 2 not a run directory, or bad arguments.
 
 Example:
   npm run report -- reports/20261124-221718-keepalive-60s`;
 
 async function main(): Promise<number> {
-  const parsed = parseCommandLine({ allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const parsed = parseCommandLine({ allowPositionals: true, options: parserOptions(REPORT_FLAGS) });
   const { values, positionals } = parsed;
   if (values.help) return print(HELP);
   if (positionals.length !== 1) throw new CannotMeasure(`name one run directory.\n\n${HELP}`);

@@ -7,6 +7,14 @@ import { CannotMeasure } from '../errors.ts';
 import { writeIndex } from '../report/index-page.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
+import { helpLines, HELP_FLAG, parserOptions, type Flags } from './flags.ts';
+
+const REPORTS_FLAGS = {
+  dir: { type: 'string', default: 'reports', value: '<dir>', help: 'the reports directory (default: reports)' },
+  port: { type: 'string', default: '8080', value: '<n>', help: 'port (default: 8080; 0 picks a free one)' },
+  'index-only': { type: 'boolean', help: 'rebuild index.html and exit without serving' },
+  ...HELP_FLAG,
+} as const satisfies Flags;
 
 const HELP = `Usage: npm run reports -- [options]
 
@@ -14,10 +22,7 @@ Rebuilds <dir>/index.html (every run, newest first, and every comparison) and se
 http://127.0.0.1:<port>/ until Ctrl-C. Only this machine can connect.
 
 Options:
-  --dir <dir>     the reports directory (default: reports)
-  --port <n>      port (default: 8080; 0 picks a free one)
-  --index-only    rebuild index.html and exit without serving
-  -h, --help      this text
+${helpLines(REPORTS_FLAGS, 16)}
 
 Exit codes: 0 index written (--index-only); 2 bad input or the port cannot be bound; 130 after Ctrl-C.`;
 
@@ -36,14 +41,7 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const realpathOf = (path: string) => realpathSync.native(path);
 
 async function main(): Promise<number | null> {
-  const parsed = parseCommandLine({
-    options: {
-      dir: { type: 'string', default: 'reports' },
-      port: { type: 'string', default: '8080' },
-      'index-only': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const parsed = parseCommandLine({ options: parserOptions(REPORTS_FLAGS) });
   const { values } = parsed;
   if (values.help) return print(HELP);
   const port = Number(values.port);

@@ -99,6 +99,11 @@ onto this machine's clock (README: Load from several machines)`,
   out: { type: 'string', default: 'reports', value: '<dir>', help: 'where run directories go (default: reports)' },
 } as const satisfies Flags;
 
+/** How many runs of each scenario: npm run gate's and npm run compare's. */
+export const REPEAT_FLAG = {
+  repeat: { type: 'string', default: '1', value: '<n>', help: 'run each scenario n times (default 1)' },
+} as const satisfies Flags;
+
 /** npm run measure's, and npm run gate's for a URL the harness did not start. */
 export const MEASURE_FLAGS = {
   url: { type: 'string', value: '<url>', help: 'the URL to load (http:// or https://; its path is the path loaded)' },

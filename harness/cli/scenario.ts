@@ -5,7 +5,7 @@ import { listScenarios, resolveScenario } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { runAndShow } from './run-output.ts';
-import { helpLines, parserOptions, type Flags } from './flags.ts';
+import { helpLines, HELP_FLAG, jsonFlag, parserOptions, type Flags } from './flags.ts';
 import { ALL_SCENARIO_FLAGS, overridesFrom, scenarioHelp, SCENARIO_OPTIONS } from './scenario-options.ts';
 
 const OWN_FLAGS = {
@@ -14,8 +14,8 @@ const OWN_FLAGS = {
 } as const satisfies Flags;
 
 const END_FLAGS = {
-  json: { type: 'boolean', help: 'print report.json to stdout, with runDir and verdict added; the\nsummary and progress go to stderr' },
-  help: { type: 'boolean', short: 'h', help: 'this text' },
+  ...jsonFlag('print report.json to stdout, with runDir and verdict added; the\nsummary and progress go to stderr'),
+  ...HELP_FLAG,
 } as const satisfies Flags;
 
 const HELP = `Usage: npm run scenario -- <scenario> [options]

@@ -14,8 +14,32 @@ import { buildStudy, fellBehind, type CellRuns } from '../study/results.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
-import { wholeNumber } from './scenario-options.ts';
+import { helpLines, HELP_FLAG, jsonFlag, parserOptions, type Flags } from './flags.ts';
+import { SCENARIO_FLAGS, wholeNumber } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
+
+const STUDY_FLAGS = {
+  quick: {
+    type: 'boolean',
+    help: `4 switches per run, 1 repeat, short runs, and the client profiles other
+than raw only on ${QUICK_CLIENT_FIXES.join(', ')} (unless --clients names them): a few minutes (for CI)`,
+  },
+  repeat: { type: 'string', value: '<n>', help: 'repeats per combination (default 3; 1 with --quick)' },
+  switches: { type: 'string', value: '<n>', help: "switches per run (default: the scenario's, 10; 4 with --quick)" },
+  fixes: { type: 'string', value: '<a,b>', help: `only these fixes (their baselines are added): ${FIXES.map((f) => f.id).join(', ')}` },
+  shapes: { type: 'string', value: '<a,b>', help: `only these traffic shapes: ${SHAPES.map((s) => s.id).join(', ')}` },
+  clients: {
+    type: 'string',
+    value: '<a,b>',
+    help: `only these client behaviours: ${CLIENTS.map((c) => c.id).join(', ')}
+(raw never resends; retrying resends once what failed on a reused
+connection before any response byte, as browsers, curl and Go's HTTP
+client for GET do, and so k6 and vegeta; post: POST, never resent)`,
+  },
+  out: { ...SCENARIO_FLAGS.out, help: 'where run directories and the study go (default: reports)' },
+  ...jsonFlag('print study.json to stdout instead of the summary'),
+  ...HELP_FLAG,
+} as const satisfies Flags;
 
 const HELP = `Usage: npm run study -- [options]
 
@@ -26,19 +50,7 @@ throughput and p99 latency against the plain keep-alive baseline of the same pro
 ranked recommendation derived from those figures.
 
 Options:
-  --quick              4 switches per run, 1 repeat, short runs, and the client profiles other
-                       than raw only on ${QUICK_CLIENT_FIXES.join(', ')} (unless --clients names them): a few minutes (for CI)
-  --repeat <n>         repeats per combination (default 3; 1 with --quick)
-  --switches <n>       switches per run (default: the scenario's, 10; 4 with --quick)
-  --fixes <a,b>        only these fixes (their baselines are added): ${FIXES.map((f) => f.id).join(', ')}
-  --shapes <a,b>       only these traffic shapes: ${SHAPES.map((s) => s.id).join(', ')}
-  --clients <a,b>      only these client behaviours: ${CLIENTS.map((c) => c.id).join(', ')}
-                       (raw never resends; retrying resends once what failed on a reused
-                       connection before any response byte, as browsers, curl and Go's HTTP
-                       client for GET do, and so k6 and vegeta; post: POST, never resent)
-  --out <dir>          where run directories and the study go (default: reports)
-  --json               print study.json to stdout instead of the summary
-  -h, --help           this text
+${helpLines(STUDY_FLAGS, 21)}
 
 Fixes that need the Docker driver (nginx 1.30) are reported as not measured without an engine.
 Exit codes: 0 every combination measured; 2 bad input, or a combination that could not be
@@ -48,19 +60,7 @@ measured (the page still says what was); 130 after Ctrl-C (what was measured is 
 const QUICK = { local: '8s', docker: '16s' };
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine({
-    options: {
-      quick: { type: 'boolean' },
-      repeat: { type: 'string' },
-      switches: { type: 'string' },
-      fixes: { type: 'string' },
-      shapes: { type: 'string' },
-      clients: { type: 'string' },
-      out: { type: 'string', default: 'reports' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseCommandLine({ options: parserOptions(STUDY_FLAGS) });
   if (values.help) return print(HELP);
   const list = (v: string | undefined) => v?.split(',').map((x) => x.trim()).filter(Boolean);
   const quick = Boolean(values.quick);

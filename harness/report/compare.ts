@@ -8,7 +8,8 @@ import { changesFromScenario, changesText, changeText, differingFields } from '.
 import { EXPLAIN, th } from './explain.ts';
 import { rangeBarSpec, type ChartSpec } from './charts.ts';
 import { count, ms, msUnit, rate } from '../numbers.ts';
-import { canvas, esc, int, page, type PageChart } from './page.ts';
+import { html, joinHtml, type Html } from './html-template.ts';
+import { canvas, int, page, type PageChart } from './page.ts';
 import type { Report } from '../stored/report.ts';
 import { runVerdict, type Tone } from './verdict.ts';
 
@@ -145,40 +146,110 @@ export function compareSpec(c: Comparison, figure: FigureName, title: string, un
 
 /** A table cell: the median, and the range under it when repeats differ. */
 const range = (s: FigureSummary | null, f: (v: number) => string) =>
-  s === null ? 'n/a' : s.min === s.max ? f(s.median) : `${f(s.median)}<br><span class="meta">${f(s.min)}–${f(s.max)}</span>`;
+  s === null ? 'n/a' : s.min === s.max ? f(s.median) : html`${f(s.median)}<br><span class="meta">${f(s.min)}–${f(s.max)}</span>`;
 /** A per-switch time: the worst switch first (what the terminal prints), the median under it, both named. */
-const worst = (s: FigureSummary | null) => (s === null ? 'n/a' : `<span class="nw">max ${ms(s.max)}</span><br><span class="meta nw">median ${ms(s.median)}</span>`);
+const worst = (s: FigureSummary | null) =>
+  s === null ? 'n/a' : html`<span class="nw">max ${ms(s.max)}</span><br><span class="meta nw">median ${ms(s.median)}</span>`;
+
+type Group = Comparison['groups'][number];
+const g0 = (g: Group, f: FigureName) => g.figures[f];
+
+/** One line per group: failed per run, the worst error window (as the terminal prints it), throughput. */
+function headline(g: Group): Html {
+  const failed = g0(g, 'failed');
+  const ok = g0(g, 'okPerSecond');
+  const win = g0(g, 'errorWindowMs');
+  const failedText = failed
+    ? `${count(failed.median)} failed requests per run${failed.min !== failed.max ? ` (${count(failed.min)}–${count(failed.max)})` : ''}`
+    : 'n/a';
+  return html`<li><b>${g.label}</b>: ${failedText}, worst error window ${msUnit(win?.max)}, ${ok ? rate(ok.median) : 'n/a'} ok/s — ${g.description}</li>`;
+}
+
+const worstAndMedian = 'The worst switch (max), and the median under it.';
+const FIGURES_HEAD = [
+  th('scenario', EXPLAIN.scenario, 'l'),
+  th('runs', EXPLAIN.runs),
+  th('failed / run', `${EXPLAIN.failedRun} Median over the repeats, min–max under it.`),
+  th('failed / switch', `${EXPLAIN.failedPerSwitch} Median, min–max under it.`),
+  th('errorWindow ms / switch', `${EXPLAIN.errorWindowMs} ${worstAndMedian}`),
+  th('maxGap ms / switch', `${EXPLAIN.maxGapMs} ${worstAndMedian}`),
+  th('excessGap ms / switch', `${EXPLAIN.excessGapMs} ${worstAndMedian}`),
+  th('ok/s', `${EXPLAIN.okPerSecond} Median over the repeats.`),
+  th('p99 ms', `${EXPLAIN.p99} Median over the repeats.`),
+  th('background failures', EXPLAIN.background),
+];
+
+/** A group's figures: medians with their ranges, the per-switch times led by the worst switch. */
+function figuresRow(g: Group): Html {
+  const changed = g.changes && html` · changed: <code>${g.changes}</code>`;
+  const cells = [
+    html`<td class="l"><b>${g.label}</b><br><span class="meta">${g.proxy}${changed}</span></td>`,
+    html`<td>${g.runs.length}</td>`,
+    html`<td>${range(g0(g, 'failed'), count)}</td>`,
+    html`<td>${range(g0(g, 'failedPerSwitch'), count)}</td>`,
+    html`<td>${worst(g0(g, 'errorWindowMs'))}</td>`,
+    html`<td>${worst(g0(g, 'maxGapMs'))}</td>`,
+    html`<td>${worst(g0(g, 'excessGapMs'))}</td>`,
+    html`<td>${range(g0(g, 'okPerSecond'), rate)}</td>`,
+    html`<td>${range(g0(g, 'p99LatencyMs'), ms)}</td>`,
+    html`<td>${range(g0(g, 'backgroundFailures'), count)}</td>`,
+  ];
+  return html`<tr>${cells}</tr>`;
+}
+
+const RUNS_HEAD = [
+  th('scenario', EXPLAIN.scenario, 'l'),
+  th('started', EXPLAIN.started, 'l'),
+  th('clients saw', EXPLAIN.clientsSaw, 'l'),
+  th('gate', "The scenario's thresholds and whether they hold.", 'l'),
+  th('failed', EXPLAIN.failedRun),
+  th('switches', EXPLAIN.switches),
+  th('report', "The run's own report.", 'l'),
+];
+
+/** One run of a group: when, what clients saw, the gate, and a link to its report. */
+function runRow(g: Group, r: Group['runs'][number]): Html {
+  const href = `${r.dir.split('/').map(encodeURIComponent).join('/')}/report.html`;
+  const cells = [
+    html`<td class="l">${g.label}</td>`,
+    html`<td class="l nw">${r.startedAt}</td>`,
+    html`<td class="l nw"><span class="verdict ${r.tone}" style="padding:1px 8px;margin:0;font-size:12px">${r.verdict}</span></td>`,
+    html`<td class="l gate">${r.gate}</td>`,
+    html`<td>${int(r.failed)}</td>`,
+    html`<td>${r.switches}</td>`,
+    html`<td class="l"><a href="${href}">${r.dir}</a></td>`,
+  ];
+  return html`<tr>${cells}</tr>`;
+}
+
+const chartFigure = ({ figure, stat }: (typeof COMPARED)[number]) => {
+  const note = compareChartNote(figure, stat);
+  return html`<figure>${canvas(`cmp-${figure}`, 'chart', note)}<figcaption class="meta">${note}</figcaption></figure>`;
+};
+
+/** What each cell and bar is: said once under the table. */
+const CELLS_NOTE = [
+  'Each cell: the median, with min–max under it when the runs differ; the per-switch times (errorWindow, maxGap, excessGap) lead with the worst switch (max), ',
+  'as the terminal prints them, with the median under it. Per-run figures are taken over the repeats; per-switch figures over every switch of every repeat. ',
+  'Runs are grouped by their effective configuration (scenario settings and proxy version), so runs with different settings are never repeats of one another. ',
+  'In the charts a bar reaches the median (for the error window and the gap: the max, the worst switch, with the median beside it), ',
+  'its value is written above it, and a whisker spans min–max.',
+].join('');
 
 export function renderCompare(c: Comparison): string {
   const charts = compareCharts(c);
-  const g0 = (g: Comparison['groups'][number], f: FigureName) => g.figures[f];
-  // the worst error window, as the terminal's comparison prints it
-  const headline = c.groups
-    .map((g) => {
-      const failed = g0(g, 'failed');
-      const ok = g0(g, 'okPerSecond');
-      const win = g0(g, 'errorWindowMs');
-      return `<li><b>${esc(g.label)}</b>: ${failed ? `${count(failed.median)} failed requests per run${failed.min !== failed.max ? ` (${count(failed.min)}–${count(failed.max)})` : ''}` : 'n/a'}, worst error window ${msUnit(win?.max)}, ${ok ? rate(ok.median) : 'n/a'} ok/s — ${esc(g.description)}</li>`;
-    })
-    .join('\n');
-  const body = `
-<h1>Comparison <span class="meta" style="font-size:14px;font-weight:normal">${esc(c.createdAt)}</span></h1>
-<ul>${headline}</ul>
+  const body = html`
+<h1>Comparison <span class="meta" style="font-size:14px;font-weight:normal">${c.createdAt}</span></h1>
+<ul>${joinHtml(c.groups.map(headline), '\n')}</ul>
 <h2>Figures</h2>
-<table class="cmp"><tr>${th('scenario', EXPLAIN.scenario, 'l')}${th('runs', EXPLAIN.runs)}${th('failed / run', `${EXPLAIN.failedRun} Median over the repeats, min–max under it.`)}${th('failed / switch', `${EXPLAIN.failedPerSwitch} Median, min–max under it.`)}${th('errorWindow ms / switch', `${EXPLAIN.errorWindowMs} The worst switch (max), and the median under it.`)}${th('maxGap ms / switch', `${EXPLAIN.maxGapMs} The worst switch (max), and the median under it.`)}${th('excessGap ms / switch', `${EXPLAIN.excessGapMs} The worst switch (max), and the median under it.`)}${th('ok/s', `${EXPLAIN.okPerSecond} Median over the repeats.`)}${th('p99 ms', `${EXPLAIN.p99} Median over the repeats.`)}${th('background failures', EXPLAIN.background)}</tr>
-${c.groups
-  .map(
-    (g) =>
-      `<tr><td class="l"><b>${esc(g.label)}</b><br><span class="meta">${esc(g.proxy)}${g.changes ? ` · changed: <code>${esc(g.changes)}</code>` : ''}</span></td><td>${g.runs.length}</td><td>${range(g0(g, 'failed'), count)}</td><td>${range(g0(g, 'failedPerSwitch'), count)}</td><td>${worst(g0(g, 'errorWindowMs'))}</td>` +
-      `<td>${worst(g0(g, 'maxGapMs'))}</td><td>${worst(g0(g, 'excessGapMs'))}</td><td>${range(g0(g, 'okPerSecond'), rate)}</td><td>${range(g0(g, 'p99LatencyMs'), ms)}</td><td>${range(g0(g, 'backgroundFailures'), count)}</td></tr>`,
-  )
-  .join('\n')}
+<table class="cmp"><tr>${FIGURES_HEAD}</tr>
+${joinHtml(c.groups.map(figuresRow), '\n')}
 </table>
-<p class="meta">Each cell: the median, with min–max under it when the runs differ; the per-switch times (errorWindow, maxGap, excessGap) lead with the worst switch (max), as the terminal prints them, with the median under it. Per-run figures are taken over the repeats; per-switch figures over every switch of every repeat. Runs are grouped by their effective configuration (scenario settings and proxy version), so runs with different settings are never repeats of one another. In the charts a bar reaches the median (for the error window and the gap: the max, the worst switch, with the median beside it), its value is written above it, and a whisker spans min–max.</p>
-<div class="bars">${COMPARED.map(({ figure, stat }) => `<figure>${canvas(`cmp-${figure}`, 'chart', compareChartNote(figure, stat))}<figcaption class="meta">${esc(compareChartNote(figure, stat))}</figcaption></figure>`).join('\n')}</div>
+<p class="meta">${CELLS_NOTE}</p>
+<div class="bars">${joinHtml(COMPARED.map(chartFigure), '\n')}</div>
 <h2>Runs</h2>
-<table><tr>${th('scenario', EXPLAIN.scenario, 'l')}${th('started', EXPLAIN.started, 'l')}${th('clients saw', EXPLAIN.clientsSaw, 'l')}${th('gate', "The scenario's thresholds and whether they hold.", 'l')}${th('failed', EXPLAIN.failedRun)}${th('switches', EXPLAIN.switches)}${th('report', 'The run\'s own report.', 'l')}</tr>
-${c.groups.flatMap((g) => g.runs.map((r) => `<tr><td class="l">${esc(g.label)}</td><td class="l nw">${esc(r.startedAt)}</td><td class="l nw"><span class="verdict ${r.tone}" style="padding:1px 8px;margin:0;font-size:12px">${esc(r.verdict)}</span></td><td class="l gate">${esc(r.gate)}</td><td>${int(r.failed)}</td><td>${r.switches}</td><td class="l"><a href="${esc(r.dir.split('/').map(encodeURIComponent).join('/'))}/report.html">${esc(r.dir)}</a></td></tr>`)).join('\n')}
+<table><tr>${RUNS_HEAD}</tr>
+${joinHtml(c.groups.flatMap((g) => g.runs.map((r) => runRow(g, r))), '\n')}
 </table>
 <p class="meta"><a href="../index.html">all runs</a></p>`;
   return page('Comparison — downtime', body, charts);

@@ -1,7 +1,7 @@
 // One line per figure the pages show, used as its hover title (and, for the less obvious ones,
 // as a line under it), so no number on a page stands unexplained. The words follow
 // docs/GLOSSARY.md and docs/MEASUREMENT.md.
-import { esc } from './page.ts';
+import { html } from './html-template.ts';
 
 export const EXPLAIN = {
   failed: "Failed requests that started within the switch's horizon (its first event to one second after its last).",
@@ -47,4 +47,4 @@ export const EXPLAIN = {
 } as const;
 
 /** A header cell with its explanation on hover. */
-export const th = (label: string, title: string, cls = '') => `<th${cls ? ` class="${cls}"` : ''} title="${esc(title)}">${esc(label)}</th>`;
+export const th = (label: string, title: string, cls = '') => html`<th${cls && html` class="${cls}"`} title="${title}">${label}</th>`;

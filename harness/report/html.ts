@@ -7,7 +7,8 @@ import type { ZoomWindow } from './chart-data.ts';
 import { codeColour, latencySpec, timelineSpec, zoomSpec } from './charts.ts';
 import { EXPLAIN, th } from './explain.ts';
 import { count, ms, msUnit, share } from '../numbers.ts';
-import { canvas, esc, int, page, type PageChart } from './page.ts';
+import { html, joinHtml, type Html, type Interpolation } from './html-template.ts';
+import { canvas, int, page, type PageChart } from './page.ts';
 import type { Report } from '../stored/report.ts';
 import { runVerdict } from './verdict.ts';
 import { agentLines, clientLines, lateLine, loadClientText, loadLines } from './summary.ts';
@@ -33,102 +34,305 @@ export function runCharts(report: Report, zooms: ZoomWindow[] = []): PageChart[]
 }
 
 export async function renderHtml(report: Report, extras: HtmlExtras = {}): Promise<string> {
-  const { analysis: a, scenario: s, meta } = report;
-  const loadClient = loadClientText(meta);
-  const t = a.totals;
   const zooms = extras.zooms ?? [];
-  const charts = runCharts(report, zooms);
+  const worst = worstSwitch(report.analysis.disruptions);
+  const sections = [
+    html`${verdictBlock(report)}\n${figures(report)}\n${runTable(report)}`,
+    html`<h2>Timeline</h2>\n${timelineNote(report)}\n${canvas('timeline', 'chart', EXPLAIN.timeline)}`,
+    html`<h2>Each switch up close</h2>\n${zoomPanels(zooms, worst)}`,
+    html`<h2>Per switch</h2>\n${switchTable(report, worst)}`,
+    agentsSection(report),
+    html`<h2>Errors</h2>\n${errorsSection(report)}`,
+    html`<h2>Latency of successful requests</h2>\n${latencySection(report)}`,
+    html`<h2>Totals</h2>\n${totalsSection(report, extras.pngs ?? [])}`,
+    html`<h2>Configuration</h2>\n${configuration(report, extras.proxyFiles ?? {})}`,
+  ];
+  const title = `${report.scenario.name} — downtime report`;
+  return page(title, html`\n${joinHtml(sections, '\n\n')}`, runCharts(report, zooms));
+}
+
+/** The name, the verdict (what clients saw, then the gate), and a warning when the baseline failed. */
+function verdictBlock(report: Report): Html {
+  const { analysis: a, scenario: s } = report;
+  const t = a.totals;
   const verdict = runVerdict(report);
-  const worst = worstSwitch(a.disruptions);
   const switches = a.disruptions.filter((d) => d.kind === 'switch').length;
-  // a cell is its text, or [text, hover title]
-  const cell = (c: string | number | [string, string]) => (Array.isArray(c) ? `<td title="${esc(c[1])}">${esc(c[0])}</td>` : `<td>${esc(String(c))}</td>`);
-  const row = (cells: (string | number | [string, string])[], cls = '') => `<tr${cls ? ` class="${cls}"` : ''}>${cells.map(cell).join('')}</tr>`;
-  const codes = (m: Record<string, number>) => Object.entries(m).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
-  // milliseconds by the one rule (two decimals), like the terminal: never three
-  const lat = (name: string, l: LatencySummary) => row([name, int(l.count), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => (l.count ? ms(v) : 'n/a'))]);
+  const failed = t.failed === 0 ? 'no failed requests' : `${int(t.failed)} failed request${t.failed === 1 ? '' : 's'}`;
+  const saw = verdict.outcome === 'incomplete' ? 'run stopped early (Ctrl-C)' : `${failed} over ${switches} switch${switches === 1 ? '' : 'es'}`;
+  const small = 'font-size:13px;margin-top:4px';
+  const lines = verdict.lines.length > 0 && html`<div style="${small}">${joinHtml(verdict.lines, html`<br>`)}</div>`;
+  const background =
+    t.backgroundFailures > 0 &&
+    html`<div class="verdict warn">${int(t.backgroundFailures)} background failures outside every switch: the baseline is not healthy</div>`;
+  return html`<h1>${s.name} <span class="meta" style="font-size:14px;font-weight:normal">downtime report</span></h1>
+<div class="meta">${s.description}</div>
+<div class="verdict ${verdict.tone}" id="verdict" data-outcome="${verdict.outcome}"><b>${verdict.headline}</b> — ${saw};
+worst error window ${msUnit(a.switchStats.errorWindowMs.max)}, worst gap ${msUnit(a.switchStats.maxGapMs.max)}
+<div class="gate" style="${small}">${verdict.gateText}</div>
+${lines}</div>
+${background}`;
+}
+
+/** The headline figures, each explained on hover. */
+function figures({ analysis: a }: Report): Html {
+  const t = a.totals;
+  const fig = (v: string, k: string, title: string) =>
+    html`<div class="fig" title="${title}"><div class="v">${v}</div><div class="k">${k}</div></div>`;
+  const gap = `worst gap (steady reference ${msUnit(a.gapReferenceMs)})`;
+  return html`<div class="figs">
+${joinHtml(
+  [
+    fig(int(t.failed), 'failed requests', EXPLAIN.failedRun),
+    fig(msUnit(a.switchStats.errorWindowMs.max), 'worst error window', `The largest error window of any switch. ${EXPLAIN.errorWindowMs}`),
+    fig(msUnit(a.switchStats.maxGapMs.max), gap, `The longest gap of any switch, beside the steady-state reference. ${EXPLAIN.maxGapMs} ${EXPLAIN.gapReference}`),
+    fig(int(t.okPerSecond), 'successful requests / s', EXPLAIN.okPerSecond),
+    fig(a.latency.overall.count ? msUnit(a.latency.overall.p99) : 'n/a', 'p99 latency', EXPLAIN.p99),
+    fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connections', EXPLAIN.onReusedTotal),
+  ],
+  '\n',
+)}
+</div>`;
+}
+
+/** What ran, on what, when: the scenario and its changes, the load, the client, the proxy, the machine. */
+function runTable(report: Report): Html {
+  const { analysis: a, scenario: s, meta } = report;
+  const t = a.totals;
   const changed = nonDefaults(s);
   const fromFile = changesFromScenario(s);
-  const fig = (v: string, k: string, title: string) => `<div class="fig" title="${esc(title)}"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`;
+  const differs = changed.length
+    ? html` — differs from the defaults in: ${joinHtml(
+        changed.map((c) => html`<code>${changeText(c)}</code>`),
+        ' ',
+      )}`
+    : ' (defaults otherwise)';
+  const changedHere =
+    fromFile.length > 0 && html`<br>changed from <code>scenarios/${s.name}.ts</code> for this run: <code>${changesText(fromFile)}</code>`;
+  const load =
+    `${meta.protocol ? `${meta.protocol}, ` : ''}${s.load.connections} keep-alive connections` +
+    `${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${ms(t.durationMs / 1000)} s, ${int(t.requests)} requests, ` +
+    `${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened`;
+  const p = s.proxy;
+  const proxy =
+    `${meta.proxy.version}, worker_processes ${p.workerProcesses}, keepalive_timeout ${p.keepaliveTimeout}` +
+    `${p.workerShutdownTimeout ? `, worker_shutdown_timeout ${p.workerShutdownTimeout}` : ''}${p.connectionClose ? ', Connection: close' : ''}`;
+  const stack = meta.stack;
+  const images = stack?.images ? `, images ${stack.images.proxy} + ${stack.images.apps} (${stack.engine ?? ''})` : '';
+  const m = meta.machine;
+  const loadClient = loadClientText(meta);
+  const machine = `${m.hostname}: ${m.cpus} cpu (${m.cpuModel}), ${m.platform} ${m.release}, node ${meta.node}${loadClient ? `; load client ${loadClient}` : ''}`;
+  const late = lateLine(report);
+  const rows = [
+    info('scenario', html`<b>${s.name}</b>${differs}${changedHere}`),
+    info('load', load),
+    late !== null && info('schedule', late),
+    info('client', clientLines(report)[0] ?? CLIENT_LABELS[s.load.client ?? 'raw']),
+    info('load shape and meter', joinHtml(loadLines(report), html`<br>`)),
+    info('proxy', proxy),
+    stack && info('stack', `${stack.driver} driver${images}; traffic: ${stack.path}`),
+    info('machine', machine),
+    info('date', meta.startedAt),
+  ];
+  return html`<table>
+${joinHtml(rows, '\n')}
+</table>`;
+}
 
-  const body = `
-<h1>${esc(s.name)} <span class="meta" style="font-size:14px;font-weight:normal">downtime report</span></h1>
-<div class="meta">${esc(s.description)}</div>
-<div class="verdict ${verdict.tone}" id="verdict" data-outcome="${verdict.outcome}"><b>${esc(verdict.headline)}</b> — ${esc(verdict.outcome === 'incomplete' ? 'run stopped early (Ctrl-C)' : `${t.failed === 0 ? 'no failed requests' : `${int(t.failed)} failed request${t.failed === 1 ? '' : 's'}`} over ${switches} switch${switches === 1 ? '' : 'es'}`)};
-worst error window ${msUnit(a.switchStats.errorWindowMs.max)}, worst gap ${msUnit(a.switchStats.maxGapMs.max)}
-<div class="gate" style="font-size:13px;margin-top:4px">${esc(verdict.gateText)}</div>
-${verdict.lines.length ? `<div style="font-size:13px;margin-top:4px">${verdict.lines.map(esc).join('<br>')}</div>` : ''}</div>
-${t.backgroundFailures ? `<div class="verdict warn">${int(t.backgroundFailures)} background failures outside every switch: the baseline is not healthy</div>` : ''}
-<div class="figs">
-${fig(int(t.failed), 'failed requests', EXPLAIN.failedRun)}
-${fig(msUnit(a.switchStats.errorWindowMs.max), 'worst error window', `The largest error window of any switch. ${EXPLAIN.errorWindowMs}`)}
-${fig(msUnit(a.switchStats.maxGapMs.max), `worst gap (steady reference ${msUnit(a.gapReferenceMs)})`, `The longest gap of any switch, beside the steady-state reference. ${EXPLAIN.maxGapMs} ${EXPLAIN.gapReference}`)}
-${fig(int(t.okPerSecond), 'successful requests / s', EXPLAIN.okPerSecond)}
-${fig(a.latency.overall.count ? msUnit(a.latency.overall.p99) : 'n/a', 'p99 latency', EXPLAIN.p99)}
-${fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connections', EXPLAIN.onReusedTotal)}
-</div>
-<table>
-<tr><td class="l">scenario</td><td class="l"><b>${esc(s.name)}</b>${changed.length ? ` — differs from the defaults in: ${changed.map((c) => `<code>${esc(changeText(c))}</code>`).join(' ')}` : ' (defaults otherwise)'}${fromFile.length ? `<br>changed from <code>scenarios/${esc(s.name)}.ts</code> for this run: <code>${esc(changesText(fromFile))}</code>` : ''}</td></tr>
-<tr><td class="l">load</td><td class="l">${meta.protocol ? `${esc(meta.protocol)}, ` : ''}${s.load.connections} keep-alive connections${s.load.clientKeepAlive ? '' : ' (client keep-alive off)'}, ${ms(t.durationMs / 1000)} s, ${int(t.requests)} requests, ${int(t.okPerSecond)} ok/s, ${int(t.connections)} connections opened</td></tr>
-${lateLine(report) ? `<tr><td class="l">schedule</td><td class="l">${esc(lateLine(report)!)}</td></tr>` : ''}
-<tr><td class="l">client</td><td class="l">${esc(clientLines(report)[0] ?? CLIENT_LABELS[s.load.client ?? 'raw'])}</td></tr>
-<tr><td class="l">load shape and meter</td><td class="l">${loadLines(report).map(esc).join('<br>')}</td></tr>
-<tr><td class="l">proxy</td><td class="l">${esc(meta.proxy.version)}, worker_processes ${esc(String(s.proxy.workerProcesses))}, keepalive_timeout ${esc(s.proxy.keepaliveTimeout)}${s.proxy.workerShutdownTimeout ? `, worker_shutdown_timeout ${esc(s.proxy.workerShutdownTimeout)}` : ''}${s.proxy.connectionClose ? ', Connection: close' : ''}</td></tr>
-${meta.stack ? `<tr><td class="l">stack</td><td class="l">${esc(meta.stack.driver)} driver${meta.stack.images ? `, images ${esc(meta.stack.images.proxy)} + ${esc(meta.stack.images.apps)} (${esc(meta.stack.engine ?? '')})` : ''}; traffic: ${esc(meta.stack.path)}</td></tr>` : ''}
-<tr><td class="l">machine</td><td class="l">${esc(meta.machine.hostname)}: ${meta.machine.cpus} cpu (${esc(meta.machine.cpuModel)}), ${esc(meta.machine.platform)} ${esc(meta.machine.release)}, node ${esc(meta.node)}${loadClient ? `; load client ${esc(loadClient)}` : ''}</td></tr>
-<tr><td class="l">date</td><td class="l">${esc(meta.startedAt)}</td></tr>
+/** One row of the run table: its label, and what it says. */
+const info = (label: string, content: Interpolation) => html`<tr><td class="l">${label}</td><td class="l">${content}</td></tr>`;
+
+/** What the timeline shows, under its heading. */
+const timelineNote = ({ analysis: a }: Report) =>
+  html`<p class="meta">${[
+    html`Successful responses per second by colour (left axis; the blue→green crossover at each switch), `,
+    html`failed requests per ${a.timeline.bucketMs} ms by error code (bars, right axis), `,
+    html`every switch's events as vertical lines and its longest gap shaded grey. `,
+    html`Lines are at most 1,000 buckets (longer runs are downsampled keeping each slice's minimum and maximum, so a dip still shows); `,
+    html`the milliseconds are in the panels below.`,
+  ]}</p>`;
+
+/** A close-up of every switch, or why there is none. */
+function zoomPanels(zooms: ZoomWindow[], worst: DisruptionFigures | null): Html {
+  if (!zooms.length) return html`<p class="meta">No switches, or the records were not available to zoom in.</p>`;
+  const z = zooms[0];
+  const note = [
+    html`±${count((z.toMs - z.fromMs) / 2)} ms around each reload signal in ${z.bucketMs} ms buckets: `,
+    html`successes by colour, failures by code (bars, right axis), the error window shaded red, `,
+    html`the longest gap without a success shaded grey, `,
+    html`each step of the switch a vertical line with its name (names of close steps are stacked in rows).`,
+    worst && html` Worst: ${worst.label}.`,
+  ];
+  const panels = zooms.map((_, i) => canvas(`zoom-${i + 1}`, 'chart', EXPLAIN.zoom));
+  return html`<p class="meta">${note}</p>
+<div class="zooms">${joinHtml(panels, '\n')}</div>`;
+}
+// a cell is its text, or [text, hover title]
+type Cell = string | number | [string, string];
+const cell = (c: Cell) => (Array.isArray(c) ? html`<td title="${c[1]}">${c[0]}</td>` : html`<td>${c}</td>`);
+const row = (cells: Cell[], cls = '') => html`<tr${cls && html` class="${cls}"`}>${cells.map(cell)}</tr>`;
+const codes = (m: Record<string, number>) =>
+  Object.entries(m)
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ') || '-';
+
+/** One row per switch (the worst marked), its statistics when there are several, and what two columns mean. */
+function switchTable({ analysis: a }: Report, worst: DisruptionFigures | null): Html {
+  const head = [
+    th('failed', EXPLAIN.failed),
+    th('on reused', EXPLAIN.reused),
+    th('errorWindow ms', EXPLAIN.errorWindowMs),
+    th('maxGap ms', EXPLAIN.maxGapMs),
+    th('excessGap ms', EXPLAIN.excessGapMs),
+    th('last old → first new (ms)', EXPLAIN.crossover),
+    th('new colour after', EXPLAIN.newShare),
+    th('codes', EXPLAIN.codes, 'l'),
+  ];
+  const rows = a.disruptions.map((d) => {
+    const all = d.failedRequests && d.failedOnReused === d.failedRequests ? ' (all)' : '';
+    const c = d.crossover;
+    const cells: Cell[] = [
+      d.label,
+      count(d.failedRequests),
+      `${count(d.failedOnReused)}${all}`,
+      ms(d.errorWindowMs),
+      ms(d.maxGapMs),
+      ms(d.excessGapMs),
+      c ? [crossoverText(c), crossoverTitle(c)] : '-',
+      c ? `${share(c.newShareAfter)}${c.tookEffect ? '' : ' NOT TAKEN'}` : '-',
+      codes(d.byCode),
+    ];
+    return row(cells, d === worst ? 'worst' : '');
+  });
+  const st = a.switchStats;
+  const stats =
+    st.failedRequests.count > 1 &&
+    (['median', 'mean', 'max'] as const).map(
+      (k) =>
+        html`<tr>${th(k, EXPLAIN.stat[k])}<th>${count(st.failedRequests[k])}</th><th></th>${[
+          html`<th>${ms(st.errorWindowMs[k])}</th><th>${ms(st.maxGapMs[k])}</th><th>${ms(st.excessGapMs[k])}</th>`,
+        ]}<th></th><th></th><th></th></tr>`,
+    );
+  const reference = a.gapReferenceMs === null ? 'n/a (no steady state)' : msUnit(a.gapReferenceMs);
+  return html`<table class="switches"><tr><th></th>${head}</tr>
+${joinHtml(rows, '\n')}
+${stats}
 </table>
+<p class="meta" id="crossover-note"><b>last old → first new</b>: ${EXPLAIN.crossover} The gap between them is not downtime: that is maxGap.</p>
+<p class="meta">${[
+    html`maxGap is the longest interval with no successful response on any connection that overlaps the switch's horizon, counted whole; `,
+    html`the steady-state reference (the longest such interval outside switches, after warm-up, `,
+    html`over at least a horizon's length of steady time) is ${reference}, and excessGap is maxGap minus it.`,
+  ]}</p>`;
+}
 
-<h2>Timeline</h2>
-<p class="meta">Successful responses per second by colour (left axis; the blue→green crossover at each switch), failed requests per ${a.timeline.bucketMs} ms by error code (bars, right axis), every switch's events as vertical lines and its longest gap shaded grey. Lines are at most 1,000 buckets (longer runs are downsampled keeping each slice's minimum and maximum, so a dip still shows); the milliseconds are in the panels below.</p>
-${canvas('timeline', 'chart', EXPLAIN.timeline)}
+/** The load agents, when the load came from several: their figures and how well their clocks align. */
+function agentsSection({ analysis: a }: Report): Html | '' {
+  if (!a.agents) return '';
+  return html`<h2>Agents</h2>
+<p class="meta">${[
+    html`The load came from ${a.agents.agents.length} agents; `,
+    html`their records were merged onto this machine's clock (offset at the start, drift corrected to the end). `,
+    html`Every errorWindow and maxGap above is ± ${msUnit(a.agents.gapUncertaintyMs)}: the two largest alignment errors together.`,
+  ]}</p>
+<pre>${agentLines(a.agents).slice(1).join('\n')}</pre>`;
+}
 
-<h2>Each switch up close</h2>
-${zooms.length ? `<p class="meta">±${count((zooms[0].toMs - zooms[0].fromMs) / 2)} ms around each reload signal in ${zooms[0].bucketMs} ms buckets: successes by colour, failures by code (bars, right axis), the error window shaded red, the longest gap without a success shaded grey, each step of the switch a vertical line with its name (names of close steps are stacked in rows).${worst ? ` Worst: ${esc(worst.label)}.` : ''}</p>
-<div class="zooms">${zooms.map((_, i) => canvas(`zoom-${i + 1}`, 'chart', EXPLAIN.zoom)).join('\n')}</div>` : '<p class="meta">No switches, or the records were not available to zoom in.</p>'}
-
-<h2>Per switch</h2>
-<table class="switches"><tr><th></th>${th('failed', EXPLAIN.failed)}${th('on reused', EXPLAIN.reused)}${th('errorWindow ms', EXPLAIN.errorWindowMs)}${th('maxGap ms', EXPLAIN.maxGapMs)}${th('excessGap ms', EXPLAIN.excessGapMs)}${th('last old → first new (ms)', EXPLAIN.crossover)}${th('new colour after', EXPLAIN.newShare)}${th('codes', EXPLAIN.codes, 'l')}</tr>
-${a.disruptions.map((d) => row([d.label, count(d.failedRequests), `${count(d.failedOnReused)}${d.failedRequests ? (d.failedOnReused === d.failedRequests ? ' (all)' : '') : ''}`, ms(d.errorWindowMs), ms(d.maxGapMs), ms(d.excessGapMs), d.crossover ? [crossoverText(d.crossover), crossoverTitle(d.crossover)] : '-', d.crossover ? `${share(d.crossover.newShareAfter)}${d.crossover.tookEffect ? '' : ' NOT TAKEN'}` : '-', codes(d.byCode)], d === worst ? 'worst' : '')).join('\n')}
-${a.switchStats.failedRequests.count > 1 ? (['median', 'mean', 'max'] as const).map((k) => `<tr>${th(k, EXPLAIN.stat[k])}<th>${count(a.switchStats.failedRequests[k])}</th><th></th><th>${ms(a.switchStats.errorWindowMs[k])}</th><th>${ms(a.switchStats.maxGapMs[k])}</th><th>${ms(a.switchStats.excessGapMs[k])}</th><th></th><th></th><th></th></tr>`).join('') : ''}
+/** The failures by code, each with what it means. */
+function errorsSection({ analysis: a }: Report): Html {
+  const t = a.totals;
+  if (t.failed === 0) return html`<p>No failed requests.</p>`;
+  const head = [
+    th('code', EXPLAIN.code),
+    th('count', 'How many failed requests had this code.'),
+    th('share', EXPLAIN.share),
+    th('what it means', EXPLAIN.meaning, 'l'),
+  ];
+  const rows = Object.entries(t.byCode)
+    .sort((x, y) => y[1] - x[1])
+    .map(
+      ([code, n]) =>
+        html`<tr><td class="nw"><span style="color:${codeColour(code)}">■</span> ${code}</td>${[
+          html`<td>${int(n)}</td><td>${((100 * n) / t.failed).toFixed(1)}%</td><td class="l">${explainCode(code)}</td></tr>`,
+        ]}`,
+    );
+  return html`<table><tr>${head}</tr>
+${joinHtml(rows, '\n')}
 </table>
-<p class="meta" id="crossover-note"><b>last old → first new</b>: ${esc(EXPLAIN.crossover)} The gap between them is not downtime: that is maxGap.</p>
-<p class="meta">maxGap is the longest interval with no successful response on any connection that overlaps the switch's horizon, counted whole; the steady-state reference (the longest such interval outside switches, after warm-up, over at least a horizon's length of steady time) is ${a.gapReferenceMs === null ? 'n/a (no steady state)' : msUnit(a.gapReferenceMs)}, and excessGap is maxGap minus it.</p>
+<p class="meta">${[
+    html`By outcome: ${int(t.transportErrors)} transport errors (no complete response), ${int(t.httpErrors)} HTTP errors; `,
+    html`${int(t.failedOnReused)} of ${int(t.failed)} on keep-alive connections that had served before; `,
+    html`${int(t.backgroundFailures)} outside every switch.`,
+  ]}</p>`;
+}
 
-${a.agents ? `<h2>Agents</h2>
-<p class="meta">The load came from ${a.agents.agents.length} agents; their records were merged onto this machine's clock (offset at the start, drift corrected to the end). Every errorWindow and maxGap above is ± ${msUnit(a.agents.gapUncertaintyMs)}: the two largest alignment errors together.</p>
-<pre>${esc(agentLines(a.agents).slice(1).join('\n'))}</pre>` : ''}
+/** The latency chart, and its percentiles: overall, steady, during switches (and from due time, open model). */
+function latencySection({ analysis: a, scenario: s }: Report): Html {
+  // milliseconds by the one rule (two decimals), like the terminal: never three
+  const lat = (name: string, l: LatencySummary) =>
+    row([name, int(l.count), ...[l.p50, l.p90, l.p99, l.p999, l.p9999, l.max].map((v) => (l.count ? ms(v) : 'n/a'))]);
+  const head = [
+    th('ms', EXPLAIN.latency),
+    th('count', EXPLAIN.count),
+    ['50', '90', '99', '99.9', '99.99'].map((p) => th(`p${p}`, EXPLAIN.percentile(p))),
+    th('max', EXPLAIN.max),
+  ];
+  const l = a.latency;
+  const rows = [
+    lat('overall', l.overall),
+    lat('steady', l.steady),
+    lat('during switches', l.switching),
+    s.load.model === 'open' && lat('from due time (open model)', l.fromScheduled),
+  ];
+  return html`${canvas('latency', 'chart', EXPLAIN.latencyChart)}
+<table><tr>${head}</tr>
+${rows}</table>`;
+}
 
-<h2>Errors</h2>
-${t.failed === 0 ? '<p>No failed requests.</p>' : `<table><tr>${th('code', EXPLAIN.code)}${th('count', 'How many failed requests had this code.')}${th('share', EXPLAIN.share)}${th('what it means', EXPLAIN.meaning, 'l')}</tr>
-${Object.entries(t.byCode).sort((x, y) => y[1] - x[1]).map(([code, n]) => `<tr><td class="nw"><span style="color:${codeColour(code)}">■</span> ${esc(code)}</td><td>${int(n)}</td><td>${((100 * n) / t.failed).toFixed(1)}%</td><td class="l">${esc(explainCode(code))}</td></tr>`).join('\n')}
+/** Every count of the run, and the PNG charts beside the report. */
+function totalsSection({ analysis: a }: Report, pngs: string[]): Html {
+  const t = a.totals;
+  const first = [
+    row(['requests', int(t.requests)]),
+    row(['ok', int(t.ok)]),
+    row(['failed', int(t.failed)]),
+    row(['transport errors', int(t.transportErrors)]),
+    row(['HTTP errors', int(t.httpErrors)]),
+  ];
+  const second = [
+    row(['failed on reused connections', int(t.failedOnReused)]),
+    row(['background failures', int(t.backgroundFailures)]),
+    row(['connections opened', int(t.connections)]),
+  ];
+  const links = joinHtml(
+    pngs.map((p) => html`<a href="${p}">${p}</a>`),
+    ' · ',
+  );
+  return html`<table>
+${first}
+${second}
 </table>
-<p class="meta">By outcome: ${int(t.transportErrors)} transport errors (no complete response), ${int(t.httpErrors)} HTTP errors; ${int(t.failedOnReused)} of ${int(t.failed)} on keep-alive connections that had served before; ${int(t.backgroundFailures)} outside every switch.</p>`}
+${pngs.length > 0 && html`<p class="meta">PNG charts: ${links}</p>`}`;
+}
 
-<h2>Latency of successful requests</h2>
-${canvas('latency', 'chart', EXPLAIN.latencyChart)}
-<table><tr>${th('ms', EXPLAIN.latency)}${th('count', EXPLAIN.count)}${['50', '90', '99', '99.9', '99.99'].map((p) => th(`p${p}`, EXPLAIN.percentile(p))).join('')}${th('max', EXPLAIN.max)}</tr>
-${lat('overall', a.latency.overall)}${lat('steady', a.latency.steady)}${lat('during switches', a.latency.switching)}${s.load.model === 'open' ? lat('from due time (open model)', a.latency.fromScheduled) : ''}</table>
-
-<h2>Totals</h2>
-<table>
-${row(['requests', int(t.requests)])}${row(['ok', int(t.ok)])}${row(['failed', int(t.failed)])}${row(['transport errors', int(t.transportErrors)])}${row(['HTTP errors', int(t.httpErrors)])}
-${row(['failed on reused connections', int(t.failedOnReused)])}${row(['background failures', int(t.backgroundFailures)])}${row(['connections opened', int(t.connections)])}
-</table>
-${extras.pngs?.length ? `<p class="meta">PNG charts: ${extras.pngs.map((p) => `<a href="${esc(p)}">${esc(p)}</a>`).join(' · ')}</p>` : ''}
-
-<h2>Configuration</h2>
-${Object.entries(extras.proxyFiles ?? {}).map(([name, text]) => `<details><summary>${esc(name)}</summary><pre>${esc(text)}</pre></details>`).join('\n')}
-<details><summary>scenario (resolved)</summary><pre>${esc(JSON.stringify(s, null, 2))}</pre></details>
+/** The proxy's files as it used them, and the resolved scenario. */
+function configuration({ scenario: s }: Report, proxyFiles: Record<string, string>): Html {
+  const files = Object.entries(proxyFiles).map(([name, text]) => html`<details><summary>${name}</summary><pre>${text}</pre></details>`);
+  return html`${joinHtml(files, '\n')}
+<details><summary>scenario (resolved)</summary><pre>${JSON.stringify(s, null, 2)}</pre></details>
 <p class="meta"><a href="../index.html">all runs</a></p>`;
-  return page(`${s.name} — downtime report`, body, charts);
 }
 
 /** The switch with the most failures (then the widest error window, then the longest gap). */
 export function worstSwitch(ds: DisruptionFigures[]): DisruptionFigures | null {
   let best: DisruptionFigures | null = null;
   for (const d of ds) {
-    if (!best || d.failedRequests > best.failedRequests || (d.failedRequests === best.failedRequests && (d.errorWindowMs > best.errorWindowMs || (d.errorWindowMs === best.errorWindowMs && d.maxGapMs > best.maxGapMs)))) best = d;
+    const worse =
+      !best ||
+      d.failedRequests > best.failedRequests ||
+      (d.failedRequests === best.failedRequests &&
+        (d.errorWindowMs > best.errorWindowMs || (d.errorWindowMs === best.errorWindowMs && d.maxGapMs > best.maxGapMs)));
+    if (worse) best = d;
   }
   return best;
 }
@@ -145,6 +349,9 @@ export function crossoverTitle(c: { lastOldMs: number | null; firstNewMs: number
       : old > neu
         ? ` Here the old colour still answered ${ms(old - neu)} ms after the new one first did (old workers finishing what they held).`
         : ` Here the new colour first answered ${ms(neu - old)} ms after the old one last did.`;
-  const at = (v: number | null, who: string) => (v === null ? `no success from the ${who} colour after the switch began` : `${who === 'old' ? 'the last' : 'the first'} success from the ${who} colour ended at ${ms(v)} ms`);
+  const at = (v: number | null, who: string) =>
+    v === null
+      ? `no success from the ${who} colour after the switch began`
+      : `${who === 'old' ? 'the last' : 'the first'} success from the ${who} colour ended at ${ms(v)} ms`;
   return `Counted from the load's start: ${at(old, 'old')}, ${at(neu, 'new')}.${order}`;
 }

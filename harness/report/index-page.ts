@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { changesFromScenario, changesText } from './changes.ts';
 import { EXPLAIN, th } from './explain.ts';
 import { count, ms, rate } from '../numbers.ts';
-import { esc, page } from './page.ts';
+import { html, joinHtml, type Html } from './html-template.ts';
+import { page } from './page.ts';
 import { gateShort, runVerdict, type Tone } from './verdict.ts';
 import { parseReport } from '../stored/files.ts';
 
@@ -52,15 +53,7 @@ export async function indexEntries(root: string): Promise<IndexEntry[]> {
           title: c.groups.map((g) => `${g.label}${g.runs.length > 1 ? ` ×${g.runs.length}` : ''}`).join(' · '),
           verdict: 'comparison',
           tone: 'neutral',
-          gate: '',
-          changes: '',
-          proxy: '',
-          failed: null,
-          worstErrorWindowMs: null,
-          worstGapMs: null,
-          okPerSecond: null,
-          switches: null,
-          durationS: null,
+          ...NOT_A_RUN,
           note: '',
         });
       } catch (err) {
@@ -100,45 +93,108 @@ export async function indexEntries(root: string): Promise<IndexEntry[]> {
   return out.sort((x, y) => (y.startedAt || '').localeCompare(x.startedAt || '') || y.dir.localeCompare(x.dir));
 }
 
+/** What a comparison or an unreadable directory has none of: a gate, a proxy, a run's figures. */
+const NOT_A_RUN = {
+  gate: '',
+  changes: '',
+  proxy: '',
+  failed: null,
+  worstErrorWindowMs: null,
+  worstGapMs: null,
+  okPerSecond: null,
+  switches: null,
+  durationS: null,
+} as const satisfies Partial<IndexEntry>;
+
 function broken(dir: string, kind: 'run' | 'compare', err: unknown): IndexEntry {
-  return { dir, kind, startedAt: '', title: dir, verdict: 'unreadable', tone: 'bad', gate: '', changes: '', proxy: '', failed: null, worstErrorWindowMs: null, worstGapMs: null, okPerSecond: null, switches: null, durationS: null, note: (err as Error).message };
+  return { dir, kind, startedAt: '', title: dir, verdict: 'unreadable', tone: 'bad', ...NOT_A_RUN, note: (err as Error).message };
 }
 
 export function renderIndex(entries: IndexEntry[]): string {
   const runs = entries.filter((e) => e.kind === 'run');
   const compares = entries.filter((e) => e.kind === 'compare');
-  const when = (iso: string) => (iso ? esc(iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')) : '');
-  const body = `
+  const body = html`
 <h1>Downtime runs</h1>
-<p class="meta">${runs.length} run${runs.length === 1 ? '' : 's'}, ${compares.length} comparison${compares.length === 1 ? '' : 's'}, newest first. Open a run for its timeline, each switch up close, latency and errors. Regenerated after every run; <code>npm run reports</code> serves this directory.</p>
-${compares.length ? `<h2>Comparisons</h2>
-<table><tr>${th('created', 'When the comparison was made (UTC).', 'l')}${th('scenarios', 'The configurations compared, ×N for N repeats of one.', 'l')}${th('report', 'The comparison page.', 'l')}</tr>
-${compares.map((e) => `<tr><td class="l">${when(e.startedAt)}</td><td class="l">${esc(e.title)}</td><td class="l">${e.verdict === 'unreadable' ? esc(e.note) : `<a href="${encodeURIComponent(e.dir)}/compare.html">${esc(e.dir)}</a>`}</td></tr>`).join('\n')}
-</table>` : ''}
+<p class="meta">${[
+    `${runs.length} run${runs.length === 1 ? '' : 's'}, ${compares.length} comparison${compares.length === 1 ? '' : 's'}, newest first. `,
+    'Open a run for its timeline, each switch up close, latency and errors. ',
+  ]}Regenerated after every run; <code>npm run reports</code> serves this directory.</p>
+${compares.length > 0 && comparisonsTable(compares)}
 <h2>Runs</h2>
-${runs.length ? `<table class="runs"><tr>${th('started', EXPLAIN.started, 'l')}${th('scenario', EXPLAIN.scenario, 'l')}${th('clients saw', EXPLAIN.clientsSaw, 'l')}${th('gate', EXPLAIN.gate, 'l')}${th('failed', EXPLAIN.failedRun)}${th('worst errorWindow ms', `The largest error window of any switch. ${EXPLAIN.errorWindowMs}`)}${th('worst maxGap ms', `The longest gap of any switch. ${EXPLAIN.maxGapMs}`)}${th('ok/s', EXPLAIN.okPerSecond)}${th('switches', EXPLAIN.switches)}${th('s', EXPLAIN.seconds)}${th('proxy', EXPLAIN.proxy, 'l')}${th('notes', EXPLAIN.notes, 'l')}</tr>
-${runs
-  .map(
-    (e) =>
-      `<tr><td class="l nw">${when(e.startedAt).replace(' ', '<br>')}</td><td class="l"><b>${e.verdict === 'unreadable' ? esc(e.title) : `<a href="${encodeURIComponent(e.dir)}/report.html" title="${esc(e.dir)}">${esc(e.title)}</a>`}</b>${e.changes ? `<br>${changeChips(e.changes)}` : ''}</td><td class="l"><span class="verdict ${e.tone} chip">${esc(e.verdict)}</span></td>${gateCell(e)}` +
-      `<td>${e.failed === null ? '' : count(e.failed)}</td><td>${ms(e.worstErrorWindowMs)}</td><td>${ms(e.worstGapMs)}</td><td>${e.okPerSecond === null ? '' : rate(e.okPerSecond)}</td><td>${e.switches ?? ''}</td><td>${e.durationS === null ? '' : ms(e.durationS)}</td><td class="l">${esc(e.proxy)}</td>` +
-      `<td class="l meta">${esc(e.note)}</td></tr>`,
-  )
-  .join('\n')}
-</table>` : '<p>No runs yet: <code>npm run scenario keepalive-60s</code>.</p>'}`;
+${runs.length ? runsTable(runs) : html`<p>No runs yet: <code>npm run scenario keepalive-60s</code>.</p>`}`;
   return page('Downtime runs', body);
+}
+
+const when = (iso: string) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '');
+
+function comparisonsTable(compares: IndexEntry[]): Html {
+  const head = [
+    th('created', 'When the comparison was made (UTC).', 'l'),
+    th('scenarios', 'The configurations compared, ×N for N repeats of one.', 'l'),
+    th('report', 'The comparison page.', 'l'),
+  ];
+  const link = (e: IndexEntry) =>
+    e.verdict === 'unreadable' ? e.note : html`<a href="${encodeURIComponent(e.dir)}/compare.html">${e.dir}</a>`;
+  const rows = compares.map((e) => html`<tr><td class="l">${when(e.startedAt)}</td><td class="l">${e.title}</td><td class="l">${link(e)}</td></tr>`);
+  return html`<h2>Comparisons</h2>
+<table><tr>${head}</tr>
+${joinHtml(rows, '\n')}
+</table>`;
+}
+
+function runsTable(runs: IndexEntry[]): Html {
+  const head = [
+    th('started', EXPLAIN.started, 'l'),
+    th('scenario', EXPLAIN.scenario, 'l'),
+    th('clients saw', EXPLAIN.clientsSaw, 'l'),
+    th('gate', EXPLAIN.gate, 'l'),
+    th('failed', EXPLAIN.failedRun),
+    th('worst errorWindow ms', `The largest error window of any switch. ${EXPLAIN.errorWindowMs}`),
+    th('worst maxGap ms', `The longest gap of any switch. ${EXPLAIN.maxGapMs}`),
+    th('ok/s', EXPLAIN.okPerSecond),
+    th('switches', EXPLAIN.switches),
+    th('s', EXPLAIN.seconds),
+    th('proxy', EXPLAIN.proxy, 'l'),
+    th('notes', EXPLAIN.notes, 'l'),
+  ];
+  return html`<table class="runs"><tr>${head}</tr>
+${joinHtml(runs.map(runRow), '\n')}
+</table>`;
+}
+
+/** One run: when, what (linked to its report, with its changes), what clients saw, the gate, the figures. */
+function runRow(e: IndexEntry): Html {
+  const started = when(e.startedAt);
+  const space = started.indexOf(' ');
+  // the date above the time
+  const date = space < 0 ? started : html`${started.slice(0, space)}<br>${started.slice(space + 1)}`;
+  const title = e.verdict === 'unreadable' ? e.title : html`<a href="${encodeURIComponent(e.dir)}/report.html" title="${e.dir}">${e.title}</a>`;
+  const cells = [
+    html`<td class="l nw">${date}</td>`,
+    html`<td class="l"><b>${title}</b>${e.changes && html`<br>${changeChips(e.changes)}`}</td>`,
+    html`<td class="l"><span class="verdict ${e.tone} chip">${e.verdict}</span></td>`,
+    gateCell(e),
+    html`<td>${e.failed === null ? '' : count(e.failed)}</td>`,
+    html`<td>${ms(e.worstErrorWindowMs)}</td><td>${ms(e.worstGapMs)}</td>`,
+    html`<td>${e.okPerSecond === null ? '' : rate(e.okPerSecond)}</td>`,
+    html`<td>${e.switches ?? ''}</td>`,
+    html`<td>${e.durationS === null ? '' : ms(e.durationS)}</td>`,
+    html`<td class="l">${e.proxy}</td>`,
+    html`<td class="l meta">${e.note}</td>`,
+  ];
+  return html`<tr>${cells}</tr>`;
 }
 
 /** The gate in a few words; its full text (the thresholds it used) on hover. */
 const gateCell = (e: IndexEntry) =>
-  e.gate ? `<td class="l gate" title="${esc(e.gate)}"><span class="hover">${esc(e.gateShort ?? e.gate)}</span></td>` : '<td class="l gate"></td>';
+  e.gate ? html`<td class="l gate" title="${e.gate}"><span class="hover">${e.gateShort ?? e.gate}</span></td>` : html`<td class="l gate"></td>`;
 
 /** "load.durationMs=4s switches.count=1" as one chip per change, so a line breaks between them. */
 const changeChips = (changes: string) =>
-  changes
-    .split(/ (?=[\w.]+=)/)
-    .map((c) => `<code class="changes">${esc(c)}</code>`)
-    .join(' ');
+  joinHtml(
+    changes.split(/ (?=[\w.]+=)/).map((c) => html`<code class="changes">${c}</code>`),
+    ' ',
+  );
 
 /** Rewrites root/index.html from what is on disk; returns its path. */
 export async function writeIndex(root: string): Promise<string> {

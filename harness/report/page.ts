@@ -1,17 +1,18 @@
-// What every generated page shares: escaping, the style sheet, and the charts (Chart.js and
-// chart-runtime.cjs inlined from disk, the specs as JSON), so each page opens offline alone.
+// What every generated page shares: the style sheet, the safe encodings of what is inlined, and
+// the charts (Chart.js and chart-runtime.cjs inlined from disk, the specs as JSON), so each page
+// opens offline alone. Pages are written with the `html` tag (html-template.ts), which escapes.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChartSpec } from './charts.ts';
 import { count } from '../numbers.ts';
+import { html, raw, type Html } from './html-template.ts';
 
 // The UMD build is not in chart.js's exports map: find it beside the package's main file.
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 export const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), 'chart-runtime.cjs');
 
-export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 /** Safe to put inside <script>: no "</script" or "<!--" can end the element early. */
 export const inlineScript = (s: string) => s.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 /**
@@ -56,14 +57,15 @@ export interface PageChart {
 
 /** The canvas for a chart, in its sized container; `title` says in one line what it shows (on hover). */
 export const canvas = (id: string, cls = 'chart', title = '') =>
-  `<div class="${cls}"${title ? ` title="${esc(title)}"` : ''}><canvas id="${esc(id)}" role="img"${title ? ` aria-label="${esc(title)}"` : ''}></canvas></div>`;
+  html`<div class="${cls}"${title && html` title="${title}"`}><canvas id="${id}" role="img"${title && html` aria-label="${title}"`}></canvas></div>`;
 
 /** Chart.js, the runtime and the specs, and the loop that draws them; errors go to the console. */
-export function chartScripts(charts: PageChart[]): string {
-  const runtime = readFileSync(RUNTIME, 'utf8');
-  return `<script>${inlineScript(readFileSync(CHART_JS, 'utf8'))}</script>
-<script>window.DowntimeCharts = (function (module) {\n${inlineScript(runtime)}\nreturn module.exports;\n})({ exports: {} });</script>
-<script id="chart-specs" type="application/json">${inlineJson(charts)}</script>
+export function chartScripts(charts: PageChart[]): Html {
+  const chartJs = raw(inlineScript(readFileSync(CHART_JS, 'utf8')));
+  const runtime = raw(inlineScript(readFileSync(RUNTIME, 'utf8')));
+  return html`<script>${chartJs}</script>
+<script>window.DowntimeCharts = (function (module) {\n${runtime}\nreturn module.exports;\n})({ exports: {} });</script>
+<script id="chart-specs" type="application/json">${raw(inlineJson(charts))}</script>
 <script>
 // One chart per task, in page order: the verdict and the first chart show at once, the rest
 // follow without blocking the page; window.chartsDrawn is set when every chart is drawn.
@@ -82,15 +84,16 @@ export function chartScripts(charts: PageChart[]): string {
 </script>`;
 }
 
-export function page(title: string, body: string, charts: PageChart[] = []): string {
-  return `<!doctype html>
+/** The whole page: its title, the body (an `html` fragment) and its charts' scripts. */
+export function page(title: string, body: Html, charts: PageChart[] = []): string {
+  return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title>
-<style>${CSS}</style></head><body>
+<title>${title}</title>
+<style>${raw(CSS)}</style></head><body>
 ${body}
-${charts.length ? chartScripts(charts) : ''}
+${charts.length > 0 && chartScripts(charts)}
 </body></html>
-`;
+`.text;
 }
 
 /** Whole counts, by the one number rule (numbers.ts). */

@@ -1,52 +1,11 @@
 // What the load's HTTP/1.1 client records when a server's bytes are not a response it can trust
 // (issue 19): HPE_INVALID_RESPONSE at once, not a timeout later, and never dropped silently;
 // and the requests it refuses to build. Servers on 127.0.0.1 whose every byte the test controls.
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestHandler } from '../../harness/load/client-api.ts';
 import { H1Client } from '../../harness/load/h1-client.ts';
+import { closeServers, listen, request } from './byte-server.ts';
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
-});
-
-/** A TCP server; `onRequest` is called with each complete request head received, n counting them over all connections. */
-function listen(onRequest: (socket: Socket, n: number) => void): Promise<{ port: number; connections: () => number }> {
-  let connections = 0;
-  let n = 0;
-  const server = createServer((socket) => {
-    connections++;
-    let buffered = '';
-    socket.on('data', (d) => {
-      buffered += d.toString('latin1');
-      while (buffered.includes('\r\n\r\n')) {
-        buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
-        onRequest(socket, ++n);
-      }
-    });
-    socket.on('error', () => {});
-  });
-  servers.push(server);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, connections: () => connections })));
-}
-
-interface Outcome { status: number; body: string; code: string; message: string; written: boolean; ms: number }
-
-function request(client: H1Client): Promise<Outcome> {
-  const t0 = performance.now();
-  const got: Outcome = { status: 0, body: '', code: '', message: '', written: false, ms: 0 };
-  return new Promise((resolve) => {
-    const handler: RequestHandler = {
-      onWritten: () => (got.written = true),
-      onHeaders: (status) => void (got.status = status),
-      onData: (chunk) => void (got.body += chunk.toString()),
-      onComplete: () => resolve({ ...got, ms: performance.now() - t0 }),
-      onError: (err) => resolve({ ...got, code: (err as Error & { code: string }).code, message: err.message, ms: performance.now() - t0 }),
-    };
-    client.dispatch({ method: 'GET', path: '/', headers: {} }, handler);
-  });
-}
+afterEach(closeServers);
 
 const client = (port: number) => new H1Client(`http://127.0.0.1:${port}`, { timeoutMs: 2000, opening: () => {} });
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
@@ -62,7 +21,7 @@ describe('HTTP/1.1 load client, refusing', () => {
   });
 
   it('a response followed by bytes nobody asked for fails, and its connection is not reused', async () => {
-    const server = await listen((s, n) => s.write(n === 1 ? `${OK}EXTRA` : OK));
+    const server = await listen((s, _, n) => s.write(n === 1 ? `${OK}EXTRA` : OK));
     const c = client(server.port);
     expect(await request(c)).toMatchObject({ status: 200, body: 'ok', code: 'HPE_INVALID_RESPONSE' });
     expect(await request(c)).toMatchObject({ status: 200, body: 'ok', code: '' });
@@ -71,7 +30,7 @@ describe('HTTP/1.1 load client, refusing', () => {
   });
 
   it('bytes arriving on the idle connection are not dropped silently: the next request fails with them, unsent', async () => {
-    const server = await listen((s, n) => {
+    const server = await listen((s, _, n) => {
       s.write(OK);
       if (n === 1) setTimeout(() => s.write('GARBAGE'), 30);
     });
@@ -87,7 +46,7 @@ describe('HTTP/1.1 load client, refusing', () => {
   });
 
   it('a 101 Switching Protocols ends the request and never returns its connection to use', async () => {
-    const server = await listen((s, n) => s.write(n === 1 ? 'HTTP/1.1 101 Switching Protocols\r\nConnection: keep-alive\r\n\r\n\x81\x00' : OK));
+    const server = await listen((s, _, n) => s.write(n === 1 ? 'HTTP/1.1 101 Switching Protocols\r\nConnection: keep-alive\r\n\r\n\x81\x00' : OK));
     const c = client(server.port);
     expect(await request(c)).toMatchObject({ status: 101, code: '' });
     expect(await request(c)).toMatchObject({ status: 200, body: 'ok', code: '' });

@@ -2,53 +2,11 @@
 // keep-alive reuse, the server's close and reset at each moment of a request (the codes the
 // reports explain), the three timeouts, and a real Node server's chunked responses.
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestHandler } from '../../harness/load/client-api.ts';
 import { H1Client } from '../../harness/load/h1-client.ts';
+import { closeServers, listen, request, servers } from './byte-server.ts';
 
-const servers: { close(cb: () => void): void }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
-});
-
-/** A TCP server on 127.0.0.1; `onRequest` is called with each complete request head received. */
-function listen(onRequest: (socket: Socket, n: number) => void): Promise<{ port: number; connections: () => number }> {
-  let connections = 0;
-  const server: Server = createServer((socket) => {
-    connections++;
-    let n = 0;
-    let buffered = '';
-    socket.on('data', (d) => {
-      buffered += d.toString('latin1');
-      while (buffered.includes('\r\n\r\n')) {
-        buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
-        onRequest(socket, ++n);
-      }
-    });
-    socket.on('error', () => {});
-  });
-  servers.push(server);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, connections: () => connections })));
-}
-
-interface Outcome { status: number; body: string; code: string; written: boolean; ms: number }
-
-/** One request on `client`, resolved with what its handler saw. */
-function request(client: H1Client, method = 'GET'): Promise<Outcome> {
-  const t0 = performance.now();
-  const got: Outcome = { status: 0, body: '', code: '', written: false, ms: 0 };
-  return new Promise((resolve) => {
-    const handler: RequestHandler = {
-      onWritten: () => (got.written = true),
-      onHeaders: (status) => void (got.status = status),
-      onData: (chunk) => void (got.body += chunk.toString()),
-      onComplete: () => resolve({ ...got, ms: performance.now() - t0 }),
-      onError: (err) => resolve({ ...got, code: (err as Error & { code: string }).code, ms: performance.now() - t0 }),
-    };
-    client.dispatch({ method, path: '/', headers: {} }, handler);
-  });
-}
+afterEach(closeServers);
 
 function client(port: number, timeoutMs = 1000) {
   const opened = { count: 0 };

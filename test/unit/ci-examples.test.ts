@@ -6,23 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { block, jenkinsEnv, shSteps } from './ci-files.ts';
+import { block, jenkinsEnv, ROOT, shSteps, WORKFLOW_TEXT, type WorkflowStep } from './ci-files.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-}
-const workflowText = readFileSync(join(ROOT, '.github/workflows/downtime.yml'), 'utf8');
-const workflowDoc = parseDocument(workflowText);
-const job = (workflowDoc.toJS() as { jobs: Record<string, { env: Record<string, string>; steps: Step[] }> }).jobs['your-deploy'];
+const workflowDoc = parseDocument(WORKFLOW_TEXT);
+const job = (workflowDoc.toJS() as { jobs: Record<string, { env: Record<string, string>; steps: WorkflowStep[] }> }).jobs['your-deploy'];
 
 const jenkinsfile = readFileSync(join(ROOT, 'examples/ci/Jenkinsfile'), 'utf8');
 

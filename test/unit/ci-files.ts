@@ -1,5 +1,25 @@
-// Reading examples/ci/Jenkinsfile without Jenkins: its blocks, its `sh` steps and its environment
-// (test/unit/ci-examples.test.ts checks the file; test/engines/package.test.ts runs its steps).
+// Reading the CI files a team copies without a runner: .github/workflows/downtime.yml as text and
+// the shape of its steps, and examples/ci/Jenkinsfile's blocks, `sh` steps and environment
+// (test/unit/ci-examples.test.ts and gate-workflow.test.ts check them; test/engines/package.test.ts
+// runs their steps).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The example workflow, as written. */
+export const WORKFLOW_TEXT = readFileSync(join(ROOT, '.github/workflows/downtime.yml'), 'utf8');
+
+/** One step of a GitHub Actions job, as far as the tests read it. */
+export interface WorkflowStep {
+  name?: string;
+  uses?: string;
+  run?: string;
+  if?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
 
 /** Each `sh '…'` of a Jenkinsfile block, in order. */
 export const shSteps = (groovy: string) => [...groovy.matchAll(/^\s*sh '([^']*)'/gm)].map((m) => m[1]);

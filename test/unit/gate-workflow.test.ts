@@ -3,35 +3,24 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
+import { ROOT, WORKFLOW_TEXT, type WorkflowStep } from './ci-files.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const text = readFileSync(join(ROOT, '.github/workflows/downtime.yml'), 'utf8');
-
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-const workflow = parse(text) as {
+const workflow = parse(WORKFLOW_TEXT) as {
   name: string;
   on: Record<string, unknown>;
   permissions: Record<string, string>;
-  jobs: Record<string, { 'runs-on': string; 'timeout-minutes': number; steps: Step[] }>;
+  jobs: Record<string, { 'runs-on': string; 'timeout-minutes': number; steps: WorkflowStep[] }>;
 };
 // the repository's own gate; the job a team copies (your-deploy) is checked by ci-examples.test.ts
 const job = workflow.jobs.gate;
 const steps = job.steps;
-const stepIndex = (pred: (s: Step) => boolean) => steps.findIndex(pred);
+const stepIndex = (pred: (s: WorkflowStep) => boolean) => steps.findIndex(pred);
 
 describe('.github/workflows/downtime.yml', () => {
   it('is valid YAML with the shape GitHub Actions reads', () => {
-    const doc = parseDocument(text);
+    const doc = parseDocument(WORKFLOW_TEXT);
     expect(doc.errors).toEqual([]);
     expect(doc.warnings).toEqual([]);
     expect(typeof workflow.name).toBe('string');
