@@ -95,9 +95,15 @@ export class H1Client implements LoadClient, ResponseSink {
   private open(): void {
     this.options.opening();
     const { host, port, tls } = this;
-    const socket = tls
+    // Plain TCP reads straight into the thread's one read buffer (`onread`): no Buffer per read,
+    // no stream machinery between the socket and the parser. The parser copies what it keeps.
+    const read = (length: number): boolean => {
+      this.read(socket, READ_BUFFER.subarray(0, length));
+      return true;
+    };
+    const socket: Socket = tls
       ? tlsConnect({ host, port, ca: this.options.ca, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], session: this.session })
-      : tcpConnect({ host, port });
+      : tcpConnect({ host, port, onread: { buffer: READ_BUFFER, callback: read } });
     socket.setNoDelay(true);
     this.socket = socket;
     this.connecting = true;
@@ -110,17 +116,7 @@ export class H1Client implements LoadClient, ResponseSink {
       if (bytes && this.handler) this.write(bytes);
     });
     if (tls) socket.on('session', (s: Buffer) => (this.session = s));
-    socket.on('data', (chunk: Buffer) => {
-      if (this.socket !== socket) return;
-      try {
-        this.parser.feed(chunk);
-      } catch (err) {
-        // A malformed response is the server's failure; anything else is a bug of ours, not recorded as the server's.
-        if (!(err instanceof ParseError)) throw err;
-        if (!this.handler) this.stray = err; // on an idle connection: not dropped silently
-        this.fail(err);
-      }
-    });
+    if (tls) socket.on('data', (chunk: Buffer) => this.read(socket, chunk));
     // The server's FIN. It ends a body read until close; with a request outstanding, anything
     // else is the keep-alive race: "other side closed".
     socket.on('end', () => {
@@ -144,6 +140,19 @@ export class H1Client implements LoadClient, ResponseSink {
           : coded(`no response head within ${this.options.timeoutMs} ms`, CODE.HEADERS_TIMEOUT));
       }
     });
+  }
+
+  /** Bytes from `socket`, valid only during this call. */
+  private read(socket: Socket, chunk: Buffer): void {
+    if (this.socket !== socket) return;
+    try {
+      this.parser.feed(chunk);
+    } catch (err) {
+      // A malformed response is the server's failure; anything else is a bug of ours, not recorded as the server's.
+      if (!(err instanceof ParseError)) throw err;
+      if (!this.handler) this.stray = err; // on an idle connection: not dropped silently
+      this.fail(err);
+    }
   }
 
   /** The socket is done: the next request opens a new one. */
@@ -179,6 +188,8 @@ export class H1Client implements LoadClient, ResponseSink {
 }
 
 const CONNECTION_CLOSE = Buffer.from('\r\nconnection: close\r\n');
+/** The read buffer of every plain-TCP connection of this thread: a read is parsed before the next one (the buffer's size is libuv's usual). */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * The request as it goes on the wire, as undici writes it: request line, host (the scenario's own
