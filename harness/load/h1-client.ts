@@ -23,6 +23,7 @@ export class H1Client implements LoadClient, ResponseSink {
   private readonly parser = new ResponseParser(this);
   /** each request's bytes, built once (a thread sends a handful of distinct requests), and whether it asks the server to close */
   private readonly built = new Map<string, { bytes: Buffer; close: boolean }>();
+  private last: { method: string; path: string; built: { bytes: Buffer; close: boolean } } | null = null;
   /** the request's bytes, held while its connection is still being opened */
   private pendingWrite: Buffer | null = null;
   /** TLS session of the last connection, offered to the next (resumption, as browsers and undici do) */
@@ -176,6 +177,9 @@ export class H1Client implements LoadClient, ResponseSink {
   }
 
   private requestOf(req: LoadRequest): { bytes: Buffer; close: boolean } {
+    // The same request as last time (the usual case: one path) is found without making a key.
+    const last = this.last;
+    if (last && last.method === req.method && last.path === req.path) return last.built;
     const key = `${req.method} ${req.path}`;
     let built = this.built.get(key);
     if (!built) {
@@ -183,6 +187,7 @@ export class H1Client implements LoadClient, ResponseSink {
       built = { bytes, close: bytes.includes(CONNECTION_CLOSE) };
       this.built.set(key, built);
     }
+    this.last = { method: req.method, path: req.path, built };
     return built;
   }
 }

@@ -88,13 +88,13 @@ class Connection implements RequestHandler {
     this.dispatch();
   }
 
-  private dispatch(): void {
+  private readonly dispatch = (): void => {
     this.written = false;
     this.status = 0;
     this.colour = 0;
     this.body = '';
     this.client.dispatch({ path: this.path, method, headers, body }, this);
-  }
+  };
 
   /** The request's head is going out now: "write begins". A request is on a reused connection
    * when its socket has already served one. */
@@ -122,8 +122,10 @@ class Connection implements RequestHandler {
     this.record(ok ? OUTCOME.ok : OUTCOME.httpError, '');
     this.served++;
     // Next turn: the client is still inside its read of this response (and drops a socket whose
-    // response said `Connection: close`); the next request must start after both.
-    queueMicrotask(() => this.ended());
+    // response said `Connection: close`); the next request must start after both. A microtask,
+    // as queueMicrotask's, but through a resolved promise: queueMicrotask makes an async resource
+    // per call (async id, bind, enter and leave its scope), a measurable share of a request.
+    nextTurn(this.ended);
   }
 
   onError(err: Error): void {
@@ -134,18 +136,18 @@ class Connection implements RequestHandler {
       // client has dropped the dead socket by now, so the resend opens a fresh connection.
       hidden.push({ startUs: this.start, endUs: sinceOrigin(), code });
       this.resent = true;
-      queueMicrotask(() => this.dispatch());
+      nextTurn(this.dispatch);
       return;
     }
     this.record(OUTCOME.transportError, code);
-    queueMicrotask(() => this.ended());
+    nextTurn(this.ended);
   }
 
-  private ended(): void {
+  private readonly ended = (): void => {
     inFlight--;
     this.after(this);
     if (stopping && inFlight === 0) allIdle();
-  }
+  };
 
   private record(outcome: OutcomeCode, errorCode: string): void {
     if (outcome !== OUTCOME.ok) failed++;
@@ -162,6 +164,10 @@ class Connection implements RequestHandler {
     });
   }
 }
+
+const resolved = Promise.resolve();
+/** Runs `f` in a microtask (as queueMicrotask would, without its per-call async resource). */
+const nextTurn = (f: () => void) => void resolved.then(f);
 
 /** 1 blue, 2 green, 0 neither (the record's colour column). */
 function colourOf(value: string): number {
