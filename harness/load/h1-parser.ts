@@ -78,12 +78,31 @@ export class ResponseParser {
     const buf = this.headBuf!;
     const base = this.headBase;
     const f = this.fields;
-    let value: string | undefined;
+    let at = -1;
     for (let i = 0; i < this.fieldsUsed; i += 4) {
-      if (caseIs(buf, base + f[i], base + f[i + 1], lowerCaseName)) value = buf.toString('latin1', base + f[i + 2], base + f[i + 3]);
+      if (caseIs(buf, base + f[i], base + f[i + 1], lowerCaseName)) at = i;
     }
-    return value;
+    return at < 0 ? undefined : this.valueOf(buf, base + f[at + 2], base + f[at + 3]);
   };
+  /** the last value read, and its bytes: a load reads the same header, with the same value, from response after response */
+  private lastValue = '';
+  private readonly lastBytes = Buffer.alloc(64);
+  private lastLength = -1;
+
+  /** The string of bytes [from, to): the last one's, when the bytes are the same (no new string). */
+  private valueOf(buf: Buffer, from: number, to: number): string {
+    const n = to - from;
+    const last = this.lastBytes;
+    if (n === this.lastLength) {
+      let i = 0;
+      while (i < n && buf[from + i] === last[i]) i++;
+      if (i === n) return this.lastValue;
+    }
+    this.lastValue = buf.toString('latin1', from, to);
+    this.lastLength = n <= last.length ? n : -1;
+    if (n <= last.length) buf.copy(last, 0, from, to);
+    return this.lastValue;
+  }
 
   constructor(private readonly sink: ResponseSink) {}
 

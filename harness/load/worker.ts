@@ -8,7 +8,7 @@ import { nowNs } from '../clock.ts';
 import { CODE } from '../records/failure-codes.ts';
 import { OUTCOME, RecordWriter, buffersOf, type HiddenFailure, type OutcomeCode } from '../records/records.ts';
 import { resends } from './client.ts';
-import type { HeaderLookup, LoadClient, RequestHandler } from './client-api.ts';
+import type { HeaderLookup, LoadClient, LoadRequest, RequestHandler } from './client-api.ts';
 import { H1Client } from './h1-client.ts';
 import { H2Client } from './h2-client.ts';
 import { createPacer } from './pacer.ts';
@@ -68,6 +68,8 @@ class Connection implements RequestHandler {
   private colour = 0;
   /** the response body so far, only when the colour is read from it */
   private body = '';
+  /** what goes to the client, one object per connection (the client reads it during dispatch) */
+  private readonly request: LoadRequest = { path: '', method, headers, body };
 
   constructor(private readonly after: (c: Connection) => void) {
     const opening = () => {
@@ -78,10 +80,11 @@ class Connection implements RequestHandler {
     this.client = opts.http2 ? new H2Client(origin, options, headers) : new H1Client(origin, options);
   }
 
-  send(scheduled: number): void {
+  /** `now`: the time of the hand-over, when the caller has just read the clock */
+  send(scheduled: number, now = sinceOrigin()): void {
     inFlight++;
     this.scheduled = scheduled;
-    this.start = sinceOrigin();
+    this.start = now;
     this.resent = false;
     this.path = paths[nextPath];
     nextPath = (nextPath + 1) % paths.length;
@@ -93,7 +96,8 @@ class Connection implements RequestHandler {
     this.status = 0;
     this.colour = 0;
     this.body = '';
-    this.client.dispatch({ path: this.path, method, headers, body }, this);
+    this.request.path = this.path;
+    this.client.dispatch(this.request, this);
   };
 
   /** The request's head is going out now: "write begins". A request is on a reused connection
@@ -151,17 +155,7 @@ class Connection implements RequestHandler {
 
   private record(outcome: OutcomeCode, errorCode: string): void {
     if (outcome !== OUTCOME.ok) failed++;
-    records.push({
-      scheduled: this.scheduled,
-      start: this.start,
-      end: sinceOrigin(),
-      outcome,
-      status: this.status,
-      errorCode,
-      conn: this.connId,
-      reused: this.written && this.reused,
-      colour: this.colour,
-    });
+    records.add(this.scheduled, this.start, sinceOrigin(), outcome, this.status, errorCode, this.connId, this.written && this.reused, this.colour);
   }
 }
 
@@ -171,9 +165,15 @@ const nextTurn = (f: () => void) => void resolved.then(f);
 
 /** 1 blue, 2 green, 0 neither (the record's colour column). */
 function colourOf(value: string): number {
+  // The same string as last time (the parser hands out the same string for the same bytes): its colour is known.
+  if (value === lastColourOf) return lastColour;
   const v = value.toLowerCase();
-  return v.includes('blue') ? 1 : v.includes('green') ? 2 : 0;
+  lastColourOf = value;
+  lastColour = v.includes('blue') ? 1 : v.includes('green') ? 2 : 0;
+  return lastColour;
 }
+let lastColourOf = '';
+let lastColour = 0;
 
 const connections: Connection[] = [];
 const post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => parentPort!.postMessage(m, transfer);
@@ -191,7 +191,9 @@ function admit(): boolean {
 
 function closedLoop(): void {
   const again = (c: Connection) => {
-    if (admit()) c.send(sinceOrigin());
+    if (!admit()) return;
+    const now = sinceOrigin();
+    c.send(now, now);
   };
   for (let i = 0; i < opts.connections; i++) connections.push(new Connection(again));
   for (const c of connections) again(c);
