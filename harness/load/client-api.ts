@@ -8,7 +8,6 @@ export interface RequestHandler {
   onWritten(): void;
   /** the response head; `header` reads one header by its lower-case name, only during this call */
   onHeaders(statusCode: number, header: HeaderLookup): void;
-  /** body bytes, valid only during this call (the client may reuse the buffer for its next read) */
   onData(chunk: Buffer): boolean | void;
   onComplete(): void;
   onError(err: Error): void;

@@ -23,7 +23,6 @@ export class H1Client implements LoadClient, ResponseSink {
   private readonly parser = new ResponseParser(this);
   /** each request's bytes, built once (a thread sends a handful of distinct requests), and whether it asks the server to close */
   private readonly built = new Map<string, { bytes: Buffer; close: boolean }>();
-  private last: { method: string; path: string; built: { bytes: Buffer; close: boolean } } | null = null;
   /** the request's bytes, held while its connection is still being opened */
   private pendingWrite: Buffer | null = null;
   /** TLS session of the last connection, offered to the next (resumption, as browsers and undici do) */
@@ -96,15 +95,9 @@ export class H1Client implements LoadClient, ResponseSink {
   private open(): void {
     this.options.opening();
     const { host, port, tls } = this;
-    // Plain TCP reads straight into the thread's one read buffer (`onread`): no Buffer per read,
-    // no stream machinery between the socket and the parser. The parser copies what it keeps.
-    const read = (length: number): boolean => {
-      this.read(socket, READ_BUFFER.subarray(0, length));
-      return true;
-    };
-    const socket: Socket = tls
+    const socket = tls
       ? tlsConnect({ host, port, ca: this.options.ca, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], session: this.session })
-      : tcpConnect({ host, port, onread: { buffer: READ_BUFFER, callback: read } });
+      : tcpConnect({ host, port });
     socket.setNoDelay(true);
     this.socket = socket;
     this.connecting = true;
@@ -117,7 +110,17 @@ export class H1Client implements LoadClient, ResponseSink {
       if (bytes && this.handler) this.write(bytes);
     });
     if (tls) socket.on('session', (s: Buffer) => (this.session = s));
-    if (tls) socket.on('data', (chunk: Buffer) => this.read(socket, chunk));
+    socket.on('data', (chunk: Buffer) => {
+      if (this.socket !== socket) return;
+      try {
+        this.parser.feed(chunk);
+      } catch (err) {
+        // A malformed response is the server's failure; anything else is a bug of ours, not recorded as the server's.
+        if (!(err instanceof ParseError)) throw err;
+        if (!this.handler) this.stray = err; // on an idle connection: not dropped silently
+        this.fail(err);
+      }
+    });
     // The server's FIN. It ends a body read until close; with a request outstanding, anything
     // else is the keep-alive race: "other side closed".
     socket.on('end', () => {
@@ -143,19 +146,6 @@ export class H1Client implements LoadClient, ResponseSink {
     });
   }
 
-  /** Bytes from `socket`, valid only during this call. */
-  private read(socket: Socket, chunk: Buffer): void {
-    if (this.socket !== socket) return;
-    try {
-      this.parser.feed(chunk);
-    } catch (err) {
-      // A malformed response is the server's failure; anything else is a bug of ours, not recorded as the server's.
-      if (!(err instanceof ParseError)) throw err;
-      if (!this.handler) this.stray = err; // on an idle connection: not dropped silently
-      this.fail(err);
-    }
-  }
-
   /** The socket is done: the next request opens a new one. */
   private drop(): void {
     const socket = this.socket;
@@ -177,9 +167,6 @@ export class H1Client implements LoadClient, ResponseSink {
   }
 
   private requestOf(req: LoadRequest): { bytes: Buffer; close: boolean } {
-    // The same request as last time (the usual case: one path) is found without making a key.
-    const last = this.last;
-    if (last && last.method === req.method && last.path === req.path) return last.built;
     const key = `${req.method} ${req.path}`;
     let built = this.built.get(key);
     if (!built) {
@@ -187,14 +174,11 @@ export class H1Client implements LoadClient, ResponseSink {
       built = { bytes, close: bytes.includes(CONNECTION_CLOSE) };
       this.built.set(key, built);
     }
-    this.last = { method: req.method, path: req.path, built };
     return built;
   }
 }
 
 const CONNECTION_CLOSE = Buffer.from('\r\nconnection: close\r\n');
-/** The read buffer of every plain-TCP connection of this thread: a read is parsed before the next one (the buffer's size is libuv's usual). */
-const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * The request as it goes on the wire, as undici writes it: request line, host (the scenario's own

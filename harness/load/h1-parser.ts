@@ -71,38 +71,17 @@ export class ResponseParser {
   private headBuf: Buffer | null = null;
   private headBase = 0;
   private readonly fields: number[] = [];
-  /** how many numbers of `fields` belong to the head being read (the array is reused, never shortened) */
-  private fieldsUsed = 0;
   /** Reads a header of the head being delivered (the last one if repeated); no string is made for headers nobody asks for. */
   private readonly header = (lowerCaseName: string): string | undefined => {
     const buf = this.headBuf!;
     const base = this.headBase;
     const f = this.fields;
-    let at = -1;
-    for (let i = 0; i < this.fieldsUsed; i += 4) {
-      if (caseIs(buf, base + f[i], base + f[i + 1], lowerCaseName)) at = i;
+    let value: string | undefined;
+    for (let i = 0; i < f.length; i += 4) {
+      if (caseIs(buf, base + f[i], base + f[i + 1], lowerCaseName)) value = buf.toString('latin1', base + f[i + 2], base + f[i + 3]);
     }
-    return at < 0 ? undefined : this.valueOf(buf, base + f[at + 2], base + f[at + 3]);
+    return value;
   };
-  /** the last value read, and its bytes: a load reads the same header, with the same value, from response after response */
-  private lastValue = '';
-  private readonly lastBytes = Buffer.alloc(64);
-  private lastLength = -1;
-
-  /** The string of bytes [from, to): the last one's, when the bytes are the same (no new string). */
-  private valueOf(buf: Buffer, from: number, to: number): string {
-    const n = to - from;
-    const last = this.lastBytes;
-    if (n === this.lastLength) {
-      let i = 0;
-      while (i < n && buf[from + i] === last[i]) i++;
-      if (i === n) return this.lastValue;
-    }
-    this.lastValue = buf.toString('latin1', from, to);
-    this.lastLength = n <= last.length ? n : -1;
-    if (n <= last.length) buf.copy(last, 0, from, to);
-    return this.lastValue;
-  }
 
   constructor(private readonly sink: ResponseSink) {}
 
@@ -221,7 +200,7 @@ export class ResponseParser {
     this.lineAt = this.scanned = 0;
     this.colon = -1;
     if (this.state !== State.Head) return;
-    this.fieldsUsed = this.lengths = this.connection = 0;
+    this.fields.length = this.lengths = this.connection = 0;
     this.length = -1;
     this.transferEncoding = this.chunked = false;
   }
@@ -271,13 +250,7 @@ export class ResponseParser {
   private field(buf: Buffer, base: number, line: number, colon: number, eol: number): void {
     const vs = owsStart(buf, colon + 1, eol);
     const ve = owsEnd(buf, vs, eol);
-    const f = this.fields;
-    const n = this.fieldsUsed;
-    f[n] = line - base;
-    f[n + 1] = colon - base;
-    f[n + 2] = vs - base;
-    f[n + 3] = ve - base;
-    this.fieldsUsed = n + 4;
+    this.fields.push(line - base, colon - base, vs - base, ve - base);
     const len = colon - line;
     if (len === 14 && caseIs(buf, line, colon, 'content-length')) {
       // One Content-Length of digits: a second (even an equal one) or a list is refused, as llhttp does.

@@ -17,15 +17,16 @@ export interface StallProbe {
 export function startStallProbe(sinceOriginUs: () => number): StallProbe {
   const stalls: number[] = [];
   let due = sinceOriginUs() + PERIOD_MS * 1000;
+  let timer: NodeJS.Timeout;
   const check = () => {
     const now = sinceOriginUs();
     // setTimeout(1) fires after at least 1 ms; what is beyond the granularity is the stall.
     const late = now - due;
     if (late >= STALL_THRESHOLD_US && stalls.length < MAX_STALLS * 2) stalls.push(due, late);
     due = now + PERIOD_MS * 1000;
-    timer.refresh(); // the same timer, due again PERIOD_MS from now: no new timer object per period
+    timer = setTimeout(check, PERIOD_MS);
   };
-  const timer = setTimeout(check, PERIOD_MS);
+  timer = setTimeout(check, PERIOD_MS);
   return {
     stop() {
       clearTimeout(timer);

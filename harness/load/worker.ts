@@ -8,7 +8,7 @@ import { nowNs } from '../clock.ts';
 import { CODE } from '../records/failure-codes.ts';
 import { OUTCOME, RecordWriter, buffersOf, type HiddenFailure, type OutcomeCode } from '../records/records.ts';
 import { resends } from './client.ts';
-import type { HeaderLookup, LoadClient, LoadRequest, RequestHandler } from './client-api.ts';
+import type { HeaderLookup, LoadClient, RequestHandler } from './client-api.ts';
 import { H1Client } from './h1-client.ts';
 import { H2Client } from './h2-client.ts';
 import { createPacer } from './pacer.ts';
@@ -68,8 +68,6 @@ class Connection implements RequestHandler {
   private colour = 0;
   /** the response body so far, only when the colour is read from it */
   private body = '';
-  /** what goes to the client, one object per connection (the client reads it during dispatch) */
-  private readonly request: LoadRequest = { path: '', method, headers, body };
 
   constructor(private readonly after: (c: Connection) => void) {
     const opening = () => {
@@ -80,25 +78,23 @@ class Connection implements RequestHandler {
     this.client = opts.http2 ? new H2Client(origin, options, headers) : new H1Client(origin, options);
   }
 
-  /** `now`: the time of the hand-over, when the caller has just read the clock */
-  send(scheduled: number, now = sinceOrigin()): void {
+  send(scheduled: number): void {
     inFlight++;
     this.scheduled = scheduled;
-    this.start = now;
+    this.start = sinceOrigin();
     this.resent = false;
     this.path = paths[nextPath];
     nextPath = (nextPath + 1) % paths.length;
     this.dispatch();
   }
 
-  private readonly dispatch = (): void => {
+  private dispatch(): void {
     this.written = false;
     this.status = 0;
     this.colour = 0;
     this.body = '';
-    this.request.path = this.path;
-    this.client.dispatch(this.request, this);
-  };
+    this.client.dispatch({ path: this.path, method, headers, body }, this);
+  }
 
   /** The request's head is going out now: "write begins". A request is on a reused connection
    * when its socket has already served one. */
@@ -126,10 +122,8 @@ class Connection implements RequestHandler {
     this.record(ok ? OUTCOME.ok : OUTCOME.httpError, '');
     this.served++;
     // Next turn: the client is still inside its read of this response (and drops a socket whose
-    // response said `Connection: close`); the next request must start after both. A microtask,
-    // as queueMicrotask's, but through a resolved promise: queueMicrotask makes an async resource
-    // per call (async id, bind, enter and leave its scope), a measurable share of a request.
-    nextTurn(this.ended);
+    // response said `Connection: close`); the next request must start after both.
+    queueMicrotask(() => this.ended());
   }
 
   onError(err: Error): void {
@@ -140,40 +134,40 @@ class Connection implements RequestHandler {
       // client has dropped the dead socket by now, so the resend opens a fresh connection.
       hidden.push({ startUs: this.start, endUs: sinceOrigin(), code });
       this.resent = true;
-      nextTurn(this.dispatch);
+      queueMicrotask(() => this.dispatch());
       return;
     }
     this.record(OUTCOME.transportError, code);
-    nextTurn(this.ended);
+    queueMicrotask(() => this.ended());
   }
 
-  private readonly ended = (): void => {
+  private ended(): void {
     inFlight--;
     this.after(this);
     if (stopping && inFlight === 0) allIdle();
-  };
+  }
 
   private record(outcome: OutcomeCode, errorCode: string): void {
     if (outcome !== OUTCOME.ok) failed++;
-    records.add(this.scheduled, this.start, sinceOrigin(), outcome, this.status, errorCode, this.connId, this.written && this.reused, this.colour);
+    records.push({
+      scheduled: this.scheduled,
+      start: this.start,
+      end: sinceOrigin(),
+      outcome,
+      status: this.status,
+      errorCode,
+      conn: this.connId,
+      reused: this.written && this.reused,
+      colour: this.colour,
+    });
   }
 }
 
-const resolved = Promise.resolve();
-/** Runs `f` in a microtask (as queueMicrotask would, without its per-call async resource). */
-const nextTurn = (f: () => void) => void resolved.then(f);
-
 /** 1 blue, 2 green, 0 neither (the record's colour column). */
 function colourOf(value: string): number {
-  // The same string as last time (the parser hands out the same string for the same bytes): its colour is known.
-  if (value === lastColourOf) return lastColour;
   const v = value.toLowerCase();
-  lastColourOf = value;
-  lastColour = v.includes('blue') ? 1 : v.includes('green') ? 2 : 0;
-  return lastColour;
+  return v.includes('blue') ? 1 : v.includes('green') ? 2 : 0;
 }
-let lastColourOf = '';
-let lastColour = 0;
 
 const connections: Connection[] = [];
 const post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => parentPort!.postMessage(m, transfer);
@@ -191,9 +185,7 @@ function admit(): boolean {
 
 function closedLoop(): void {
   const again = (c: Connection) => {
-    if (!admit()) return;
-    const now = sinceOrigin();
-    c.send(now, now);
+    if (admit()) c.send(sinceOrigin());
   };
   for (let i = 0; i < opts.connections; i++) connections.push(new Connection(again));
   for (const c of connections) again(c);

@@ -100,24 +100,19 @@ export class RecordWriter {
   private codes = new Map<string, number>([['', 0]]);
 
   push(r: RecordInput): void {
-    this.add(r.scheduled ?? r.start, r.start, r.end, r.outcome, r.status, r.errorCode, r.conn, r.reused, r.colour);
-  }
-
-  /** push, field by field: the load thread's path, with no object per record. */
-  add(scheduled: number, start: number, end: number, outcome: OutcomeCode, status: number, errorCode: string, conn: number, reused: boolean, colour: number): void {
     if (this.used === CHUNK_RECORDS) this.addChunk();
     const i = this.used++;
     this.count++;
     const c = this.current;
-    c.scheduled[i] = scheduled;
-    c.start[i] = start;
-    c.end[i] = end;
-    c.outcome[i] = outcome;
-    c.status[i] = status;
-    c.error[i] = errorCode === '' ? 0 : this.codeIndex(errorCode);
-    c.conn[i] = conn;
-    c.reused[i] = reused ? 1 : 0;
-    c.colour[i] = colour;
+    c.scheduled[i] = r.scheduled ?? r.start;
+    c.start[i] = r.start;
+    c.end[i] = r.end;
+    c.outcome[i] = r.outcome;
+    c.status[i] = r.status;
+    c.error[i] = this.codeIndex(r.errorCode);
+    c.conn[i] = r.conn;
+    c.reused[i] = r.reused ? 1 : 0;
+    c.colour[i] = r.colour;
   }
 
   /** One contiguous copy whose buffers can be transferred to another thread. */
