@@ -65,15 +65,21 @@ const switchLog = () => {
   return file && existsSync(file) ? readFileSync(file, 'utf8') : '(no switch-command.log)';
 };
 
-/** A port with the next two free too: the stand-in staging's nginx, blue and green. */
+/**
+ * A port with the next two free too: the stand-in staging's nginx, blue and green. Below the
+ * kernel's ephemeral range: each deploy frees the old colour's port and binds it again a switch
+ * later, and in between an outgoing connection (the load's, nginx's to the app) may take it as
+ * its local port (seen: "listen EADDRINUSE" on blue's port at the second deploy, in CI).
+ */
 async function freePorts(): Promise<number> {
+  const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
   const free = (port: number) =>
     new Promise<boolean>((resolve) => {
       const srv = createServer().once('error', () => resolve(false));
       srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
   for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 30_000);
+    const port = 10_000 + Math.floor(Math.random() * (Math.min(ephemeralLow, 30_000) - 10_003));
     if ((await free(port)) && (await free(port + 1)) && (await free(port + 2))) return port;
   }
 }
