@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { CannotMeasure } from '../errors.ts';
+import { harnessRoot } from '../package-root.ts';
 import { bundleAgent } from './agent-bundle.ts';
 import { docker, dockerOk } from './engine.ts';
 
@@ -18,25 +18,11 @@ export type Suite = (typeof SUITES)[number];
 /** What each suite's nginx is, as measured when the images were last built here. */
 export const SUITE_NGINX: Record<Suite, string> = { bookworm: '1.22', trixie: '1.26', sid: '1.30' };
 
-/**
- * The nearest directory above this module holding `marker`, in a clone or in the installed package
- * (whose code is bundled flat into dist/, one level down rather than two), joined with `then`.
- */
-function findAbove(markers: [marker: string, then: string][], what: string): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    for (const [marker, then] of markers) if (existsSync(join(dir, marker))) return join(dir, then);
-    if (dirname(dir) === dir) throw new CannotMeasure(`${what} not found above the harness: an incomplete install?`);
-  }
-}
-const DOCKER_DIR = findAbove([['docker/nginx.Dockerfile', 'docker']], 'docker/nginx.Dockerfile');
+const DOCKER_DIR = join(harnessRoot(), 'docker');
 /** the fixture app: harness/stack/fixture/ in a clone, dist/fixture/ in the package */
-const FIXTURE_DIR = findAbove(
-  [
-    ['harness/stack/fixture/app.mjs', 'harness/stack/fixture'],
-    ['fixture/app.mjs', 'fixture'],
-  ],
-  'the fixture app (app.mjs)',
-);
+const FIXTURE_DIR = existsSync(join(harnessRoot(), 'harness/stack/fixture/app.mjs'))
+  ? join(harnessRoot(), 'harness/stack/fixture')
+  : join(harnessRoot(), 'dist/fixture');
 const MIRROR = process.env.DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
 export const baseImage = (suite: Suite) => `downtime-base:${suite}`;

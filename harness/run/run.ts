@@ -3,7 +3,7 @@
 // After the load has started, nothing is lost: a failure or Ctrl-C still returns every record.
 import { cpus, hostname, platform, release } from 'node:os';
 import { nowNs, usSince } from '../clock.ts';
-import { harnessVersion } from '../version.ts';
+import { harnessVersion } from '../package-root.ts';
 import type { Disruption } from '../analysis/types.ts';
 import { startAgentLoad } from '../agents/agent-load.ts';
 import type { AgentFacts } from '../records/agent-facts.ts';
