@@ -10,12 +10,13 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harnessProcesses, ROOT } from '../integration/helpers.ts';
+import { commandArgs } from '../command.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const quick = ['--duration', '4s', '--switches', '1', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s'];
 const cli = (script: string, args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', `harness/cli/${script}.ts`, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+  spawnSync(process.execPath, commandArgs(`harness/cli/${script}.ts`, args), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
 
 // CI installs chromium (`npm run setup -- --with-browser`); elsewhere the browser checks are skipped without it.
 const haveBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
@@ -135,7 +136,7 @@ describe('report CLIs', () => {
   });
 
   it('npm run reports serves the directory on 127.0.0.1 and prints the URL', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/reports.ts', '--dir', out, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, commandArgs('harness/cli/reports.ts', ['--dir', out, '--port', '0']), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let text = '';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../harness/records/file.ts';
 import { harnessProcesses, ROOT, runCli } from './helpers.ts';
+import { commandArgs } from '../command.ts';
 
 const quick = ['--duration', '4s', '--switches', '1', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s'];
 const outDir = () => mkdtempSync(join(tmpdir(), 'downtime-test-reports-'));
@@ -26,7 +27,7 @@ function occupyPort(): Promise<number> {
 }
 
 const node = (script: string, args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+  spawnSync(process.execPath, commandArgs(script, args), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
 // npm as a user runs it: its own environment, not the test runner's
 const npmEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_'))) as NodeJS.ProcessEnv;
 
@@ -126,7 +127,7 @@ describe('scenario CLI', () => {
     expect(readFileSync(join(out, dir, 'service-url.inc'), 'utf8')).toContain('set $service_url');
 
     // Re-analysed from its stored records alone, the run gives the same figures.
-    const again = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/report.ts', join(out, dir), '--json'], { cwd: ROOT, encoding: 'utf8' });
+    const again = spawnSync(process.execPath, commandArgs('harness/cli/report.ts', [join(out, dir), '--json']), { cwd: ROOT, encoding: 'utf8' });
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout).analysis).toEqual(report.analysis);
   });
@@ -150,7 +151,7 @@ describe('scenario CLI', () => {
   });
 
   it('--help and --list exit 0', async () => {
-    expect((await runCli(['--help'])).stdout).toContain('Usage: npm run scenario');
+    expect((await runCli(['--help'])).stdout).toMatch(/Usage: (npm run scenario|npx downtime-harness scenario)/); // dist/ speaks the package's way
     const list = await runCli(['--list']);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain('connection-close');

@@ -11,6 +11,7 @@ import { decodeRecords } from '../../harness/records/file.ts';
 import { resolveScenario } from '../../harness/scenario/resolve.ts';
 import { Nginx } from '../../harness/stack/proxy/nginx.ts';
 import { ROOT, startCli, type CliResult } from './helpers.ts';
+import { commandArgs } from '../command.ts';
 
 const quick = ['--duration', '4s', '--switches', '1', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -118,7 +119,7 @@ function occupyPort(): Promise<number> {
 }
 
 /** npm run report on a stored run directory. */
-const report = (dir: string) => spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/report.ts', dir], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+const report = (dir: string) => spawnSync(process.execPath, commandArgs('harness/cli/report.ts', [dir]), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
 
 /** A quick run's directory, for a row to damage: run once, then copied into each row's --out. */
 let storedTemplate: string | null = null;

@@ -9,13 +9,14 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baselineEntry, withEntry } from '../../harness/gate/baseline.ts';
 import { harnessProcesses, ROOT, type CliResult } from './helpers.ts';
+import { commandArgs } from '../command.ts';
 
 const quick = ['--duration', '5s', '--switches', '2', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s'];
 const tmp = () => mkdtempSync(join(tmpdir(), 'downtime-gate-test-'));
 
 /** `npm run gate -- ...args` the way npm runs it; CI set, as on a runner. */
 function startGate(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/gate.ts', ...args], {
+  const child = spawn(process.execPath, commandArgs('harness/cli/gate.ts', args), {
     cwd: ROOT,
     env: { ...process.env, CI: 'true', GITHUB_STEP_SUMMARY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import type { LoadOptions } from '../../harness/load/protocol.ts';
+import { commandArgs } from '../command.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -23,7 +24,7 @@ export const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args
 
 /** Runs one of the harness's scripts (harness/cli/measure.ts, …) as npm does, under CI=true. */
 export function startScript(script: string, args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, commandArgs(script, args), {
     cwd: ROOT,
     env: { ...process.env, CI: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers.ts';
+import { commandArgs } from '../command.ts';
 
 let dir: string;
 let secret: string;
@@ -21,7 +22,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'run-1', 'summary.txt'), 'a run\n');
   symlinkSync(join(secret, 'secret.txt'), join(dir, 'run-1', 'leak.txt'));
   symlinkSync(secret, join(dir, 'outside'));
-  server = spawn(process.execPath, ['--import', 'tsx', 'harness/cli/reports.ts', '--dir', dir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(process.execPath, commandArgs('harness/cli/reports.ts', ['--dir', dir, '--port', '0']), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   port = await new Promise<number>((resolve, reject) => {
     let out = '';
     server.stdout!.on('data', (d) => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
 import { ROOT, WORKFLOW_TEXT, type WorkflowStep } from './ci-files.ts';
+import { commandArgs } from '../command.ts';
 
 const workflow = parse(WORKFLOW_TEXT) as {
   name: string;
@@ -54,11 +55,11 @@ describe('.github/workflows/downtime.yml', () => {
     expect(run).toContain('--all');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.scripts.gate).toBe('exec node --import tsx harness/cli/gate.ts');
-    const help = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/gate.ts', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    const help = spawnSync(process.execPath, commandArgs('harness/cli/gate.ts', ['--help']), { cwd: ROOT, encoding: 'utf8' });
     expect(help.status).toBe(0);
     for (const flag of run.match(/--[a-z][a-z-]*/g)!) expect(help.stdout, flag).toContain(flag);
     // --all gates exactly the scenarios that declare thresholds: the seed's two
-    const list = spawnSync(process.execPath, ['--import', 'tsx', 'harness/cli/gate.ts', '--list'], { cwd: ROOT, encoding: 'utf8' });
+    const list = spawnSync(process.execPath, commandArgs('harness/cli/gate.ts', ['--list']), { cwd: ROOT, encoding: 'utf8' });
     expect(list.stdout).toMatch(/keepalive-60s +minFailed=1/);
     expect(list.stdout).toMatch(/connection-close +maxFailed=0/);
     expect(run).toMatch(/--junit reports\/\S+\.xml/);
