@@ -14,6 +14,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long to keep watching for old workers to exit before giving up on that event. */
 const WORKER_WATCH_LIMIT_MS = 60_000;
 const WORKER_POLL_MS = 5;
+/** How long the drain waits for a reload's new workers before it starts anyway. */
+const RELOAD_EFFECT_LIMIT_MS = 3_000;
 
 /**
  * `events` is the caller's: a switch that fails halfway leaves there what it did, so its
@@ -63,10 +65,15 @@ export async function performSwitch(stack: Stack, events: TimedEvent[], options:
 
   // Settled at once, so a failing watch cannot become an unhandled rejection during the drain.
   // A proxy without worker processes (Caddy reloads inside its one process) has none to watch.
-  const watching = (oldWorkers.length ? watchWorkers(stack, oldWorkers, mark) : Promise.resolve()).then(
-    () => null,
-    (err: Error) => err,
-  );
+  let drainFrom: number | null = null;
+  let newWorkersUp!: () => void;
+  const upSeen = new Promise<void>((r) => (newWorkersUp = () => r(void (drainFrom ??= performance.now()))));
+  const watching = (oldWorkers.length ? watchWorkers(stack, oldWorkers, mark, newWorkersUp) : Promise.resolve())
+    .finally(newWorkersUp)
+    .then(
+      () => null,
+      (err: Error) => err,
+    );
   const closing = close
     ? sleep(close.afterMs).then(async () => {
         await stack.proxy.setClosing!(false);
@@ -74,7 +81,16 @@ export async function performSwitch(stack: Stack, events: TimedEvent[], options:
         return null;
       }, (err: Error) => err)
     : Promise.resolve(null);
-  await sleep(Math.max(0, drainMs - (performance.now() - reloadedAt)));
+  // The drain runs from when the reload has taken effect (the new workers are up), not from the
+  // signal: until then the old workers still route new requests to the old colour, and on a busy
+  // machine HAProxy's new workers came up 628 ms after SIGUSR2, past the 500 ms drain, so requests
+  // met a stopped colour (three 1 s connect retries, then 503) under a fix that loses none.
+  // A reload that brings up no new workers (a deploy step that did not reload) waits no longer than
+  // RELOAD_EFFECT_LIMIT_MS for them.
+  const limit = setTimeout(newWorkersUp, RELOAD_EFFECT_LIMIT_MS);
+  await upSeen;
+  clearTimeout(limit);
+  await sleep(Math.max(0, drainMs - (performance.now() - Math.max(reloadedAt, drainFrom ?? reloadedAt))));
   mark('old-colour-stopping');
   await old.stop();
   mark('old-colour-exited');
@@ -98,7 +114,7 @@ function switchEnv(stack: Stack, from: Colour, to: Colour): Record<string, strin
  * each old pid itself: the master's children list can briefly omit live children while
  * others exit, which is exactly what happens during a reload.
  */
-async function watchWorkers(stack: Stack, oldWorkers: number[], mark: (n: SwitchEventName) => void): Promise<void> {
+async function watchWorkers(stack: Stack, oldWorkers: number[], mark: (n: SwitchEventName) => void, onUp: () => void): Promise<void> {
   const old = new Set(oldWorkers);
   const deadline = performance.now() + WORKER_WATCH_LIMIT_MS;
   let upSeen = false;
@@ -107,6 +123,7 @@ async function watchWorkers(stack: Stack, oldWorkers: number[], mark: (n: Switch
     if (!upSeen && now.filter((p) => !old.has(p)).length >= Math.max(1, old.size)) {
       mark('new-workers-up');
       upSeen = true;
+      onUp();
     }
     const alive = await Promise.all([...old].map((pid) => stack.proxy.isWorker(pid)));
     if (!alive.includes(true)) {

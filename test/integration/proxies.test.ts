@@ -26,7 +26,8 @@ describe('other proxies behind the same interface', () => {
     const { run, a } = await measure('haproxy-keepalive', 5, '10s', IDLE_10MS);
     expect(run.meta.proxy.version).toMatch(/^haproxy\/2\./);
     expect(a.totals.failed).toBeGreaterThan(0);
-    expect(a.totals.failedOnReused).toBe(a.totals.failed);
+    const codes = a.disruptions.map((d) => `${d.label}: ${JSON.stringify(d.byCode)}, ${d.failedOnReused} on reused`).join('; ');
+    expect(a.totals.failedOnReused, codes).toBe(a.totals.failed);
     expect(a.problems).toEqual([]);
     for (const d of a.disruptions) expect(d.events.map((e) => e.name)).toContain('old-workers-gone');
   }, 60_000);
