@@ -51,7 +51,7 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
     await live.healthy();
     await proxy.start('blue');
     return {
-      origin: `${scenario.proxy.tls ? 'https' : 'http'}://127.0.0.1:${proxy.port}`,
+      origin: `${scenario.proxy.tls ? 'https' : 'http'}://${proxy.traffic.host}:${proxy.traffic.port}`,
       ca: proxy.ca,
       proxy,
       live,
@@ -64,7 +64,7 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
       failure,
       info: {
         driver: 'docker',
-        path: trafficPath(proxy.port),
+        path: trafficPath(proxy.traffic),
         images: { proxy: scenario.proxy.image, apps: scenario.apps.image },
         engine: `Docker ${engine}`,
         config: configNote(scenario),
@@ -83,11 +83,13 @@ async function removeStopped(prefix: string, colour: Colour): Promise<void> {
 }
 
 /**
- * Which way the load reaches nginx: Docker publishes a port either through its userland proxy
- * (a `docker-proxy` process terminates the client's TCP connection and opens its own to the
- * container) or by NAT alone. The two differ in throughput, so the report says which it was.
+ * Which way the load reaches nginx: straight to its address on the run's bridge network, or
+ * through the published port, where Docker answers either with its userland proxy (a
+ * `docker-proxy` process terminates the client's TCP connection and opens its own to the
+ * container) or by NAT alone. They differ in throughput, so the report says which it was.
  */
-function trafficPath(port: number): string {
+function trafficPath({ host, port, direct }: NginxContainer['traffic']): string {
+  if (direct) return `${host}:${port} → nginx container (its address on the run's Docker bridge network, no proxy or NAT between)`;
   const viaProxy = readdirSync('/proc', { withFileTypes: true }).some((e) => {
     if (!/^\d+$/.test(e.name)) return false;
     try {

@@ -10,6 +10,8 @@ export interface RunNetwork {
   subnet: string;
   /** each colour's fixed address on the network */
   ips: Record<Colour, string>;
+  /** nginx's fixed address on the network, which the load reaches directly where the host routes to it */
+  proxyIp: string;
 }
 
 /** The n-th address of an IPv4 subnet, e.g. ("172.18.0.0/16", 10) → "172.18.0.10". */
@@ -36,5 +38,5 @@ export async function createRunNetwork(name: string, labels: string[]): Promise<
   const v4 = subnet.split(/\s+/).find((s) => s.includes('.'));
   if (!v4) throw new Error(`Docker gave the network no IPv4 subnet (${subnet})`);
   await dockerOk(['network', 'create', '--subnet', v4, ...labels, name], `creating the Docker network ${name} on ${v4}`);
-  return { name, subnet: v4, ips: { blue: addressInSubnet(v4, 10), green: addressInSubnet(v4, 11) } };
+  return { name, subnet: v4, ips: { blue: addressInSubnet(v4, 10), green: addressInSubnet(v4, 11) }, proxyIp: addressInSubnet(v4, 12) };
 }
