@@ -7,6 +7,7 @@ import { parseCommandLine, print } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
 import { helpLines, HELP_FLAG, parserOptions, type Flags } from '../harness/cli/flags.ts';
 import { CannotMeasure } from '../harness/errors.ts';
+import { uniforms } from '../harness/load/pacer.ts';
 
 const FLAGS = {
   out: { type: 'string', value: '<file>', help: 'the log to write (required)' },
@@ -34,18 +35,6 @@ function positive(flag: string, v: string): number {
   return Math.floor(n);
 }
 
-/** mulberry32: small, fast, seeded. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const METHODS = ['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'POST', 'POST', 'HEAD', 'PUT'];
 const STATUSES = [200, 200, 200, 200, 200, 200, 200, 200, 304, 301, 404, 500, 502];
 
@@ -56,7 +45,7 @@ async function main(): Promise<number> {
   const size = positive('size', values.size!);
   const pool = positive('connections', values.connections!);
   const rate = positive('rate', values.rate!);
-  const next = random(1);
+  const next = uniforms(1);
   const out = createWriteStream(values.out);
   let serial = 0;
   const connections = Array.from({ length: pool }, () => ({ id: ++serial, requests: 0, busyUntilUs: 0 }));

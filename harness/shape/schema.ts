@@ -1,8 +1,7 @@
 // shape.json: the traffic shape `npm run shape` derives from nginx access logs, versioned. What
 // each figure means is in docs/SHAPE.md; a change to a definition is a change to the version.
 import { z } from 'zod';
-import { CannotMeasure } from '../errors.ts';
-import { formatIssues } from '../scenario/resolve.ts';
+import { parseJsonAs } from '../scenario/resolve.ts';
 
 /** 1: the first version */
 export const SHAPE_SCHEMA_VERSION = 1;
@@ -95,13 +94,5 @@ export type DistributionFigures = z.infer<typeof DistributionSchema>;
 
 /** A shape.json read back: checked against the schema, a damaged or foreign file refused with the field named. */
 export function parseShape(text: string, path: string): Shape {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CannotMeasure(`${path} is not JSON: ${(err as Error).message}`);
-  }
-  const result = ShapeSchema.safeParse(json);
-  if (!result.success) throw new CannotMeasure(`${path} is not a traffic shape:\n${formatIssues(result.error)}`);
-  return result.data;
+  return parseJsonAs(ShapeSchema, text, path, 'a traffic shape');
 }
