@@ -34,13 +34,18 @@ async function readOne(path: string, into: ShapeAccumulator): Promise<void> {
   into.startSource(path, gzip);
   const raw = createReadStream(path);
   const input = gzip ? raw.pipe(createGunzip()) : raw;
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+  // readline passes its input's errors on as its own: every one of the three is listened to
   const failed = new Promise<never>((_, reject) => {
-    const fail = (err: Error) => reject(new CannotMeasure(`${path}: ${gzip ? 'cannot decompress it' : 'cannot read it'} (${(err as NodeJS.ErrnoException).code ?? err.message})`));
-    raw.once('error', fail);
-    input.once('error', fail);
+    const fail = (err: Error) => {
+      raw.destroy();
+      reject(new CannotMeasure(`${path}: ${gzip ? 'cannot decompress it' : 'cannot read it'} (${(err as NodeJS.ErrnoException).code ?? err.message})`));
+    };
+    raw.on('error', fail);
+    input.on('error', fail);
+    lines.on('error', fail);
   });
   failed.catch(() => {}); // an error after the last line is no one's to handle
-  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let number = 0;
   lines.on('line', (text) => {
     number++;
