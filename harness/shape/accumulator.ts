@@ -19,6 +19,8 @@ interface OpenConnection {
   firstStartMs: number;
   lastEndMs: number;
   lastRequest: number;
+  /** numbers passed over so far and not logged since: requests not in the log, or not yet */
+  skipped: number;
 }
 
 type Channel = 'requests' | 'opened' | 'spanStarts' | 'spanEnds';
@@ -83,19 +85,26 @@ export class ShapeAccumulator {
     else this.rtt.record(l.rttUs);
 
     const known = this.open.get(l.connection);
-    if (known && l.connectionRequests > known.lastRequest) {
-      if (l.connectionRequests === known.lastRequest + 1) {
+    const n = l.connectionRequests;
+    // request 1 under a known serial is a new connection (nginx restarts $connection at 1 after a
+    // reload, while old workers still log their own); so is a number already passed, unless the
+    // connection skipped numbers: HTTP/2 streams end, and are logged, out of order
+    if (known && n !== 1 && (n > known.lastRequest || known.skipped > 0)) {
+      if (n === known.lastRequest + 1) {
         const idle = startMs - known.lastEndMs;
         if (idle < 0) this.overlapping++;
         else this.idle.record(idle);
+      } else if (n > known.lastRequest) {
+        known.skipped += n - known.lastRequest - 1;
+        this.unlogged += n - known.lastRequest - 1;
       } else {
-        this.unlogged += l.connectionRequests - known.lastRequest - 1;
+        known.skipped--;
+        this.unlogged--;
+        this.overlapping++;
       }
-      known.lastRequest = l.connectionRequests;
+      if (n > known.lastRequest) known.lastRequest = n;
       if (l.endMs > known.lastEndMs) known.lastEndMs = l.endMs;
     } else {
-      // a number not above the last one is a new connection under a reused serial: nginx
-      // restarts $connection at 1 after a reload, while old workers still log the old ones
       if (known) this.close(l.connection, known);
       this.connections.total++;
       if (l.connectionRequests === 1) {
@@ -104,7 +113,7 @@ export class ShapeAccumulator {
       } else {
         this.connections.continued++;
       }
-      this.open.set(l.connection, { firstStartMs: startMs, lastEndMs: l.endMs, lastRequest: l.connectionRequests });
+      this.open.set(l.connection, { firstStartMs: startMs, lastEndMs: l.endMs, lastRequest: n, skipped: 0 });
     }
     if (this.lastEndMs - this.sweptAtMs >= this.horizonMs / SWEEPS_PER_HORIZON) this.sweep();
   }

@@ -59,7 +59,7 @@ export const ShapeSchema = z.strictObject({
     total: count,
     /** first seen with $connection_requests 1: opened within the log */
     opened: count,
-    /** first seen with $connection_requests above 1: open before the log began (or idle past the horizon) */
+    /** first seen with $connection_requests above 1: open before the log began (or idle past the horizon, or a serial reused) */
     continued: count,
     /** counted closed after no request for longer than the horizon */
     closedByHorizon: count,

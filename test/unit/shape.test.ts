@@ -166,6 +166,20 @@ describe('ShapeAccumulator', () => {
     expect(() => parseShape('{', 'shape.json')).toThrow(CannotMeasure);
   });
 
+  it('HTTP/2: a skipped number logged late is the same connection, overlapping; a passed one with none skipped is a new connection', () => {
+    const h2 = accumulate([
+      '1700000000.100 7 1 0.100 - GET 200', // start 0.000
+      '1700000000.200 7 3 0.150 - GET 200', // stream 3 ends first: 2 skipped so far
+      '1700000000.300 7 2 0.280 - GET 200', // stream 2, logged late: no longer unlogged, overlapping
+      '1700000000.310 7 4 0.005 - GET 200', // start 0.305: idle 305 − 300 = 5 ms
+      '1700000000.400 7 2 0.000 - GET 200', // 2 again, nothing skipped: another connection under serial 7
+    ]);
+    expect(h2.requests.unlogged).toBe(0);
+    expect(h2.idleMs).toMatchObject({ count: 1, min: 5, max: 5, overlapping: 1 });
+    expect(h2.connections).toMatchObject({ total: 2, opened: 1, continued: 1 });
+    expect(h2.connections.requestsPerConnection).toMatchObject({ count: 2, min: 2, max: 4 });
+  });
+
   it('a longer horizon keeps the idle connection open to the end', () => {
     const long = accumulate(LINES, 10_000);
     expect(long.connections).toMatchObject({ closedByHorizon: 0, openAtEnd: 4 });
