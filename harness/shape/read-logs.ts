@@ -13,20 +13,20 @@ import type { Shape } from './schema.ts';
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 async function isGzip(path: string): Promise<boolean> {
-  let file;
+  const head = Buffer.alloc(2);
+  let bytesRead = 0;
   try {
-    file = await open(path, 'r');
+    const file = await open(path, 'r');
+    try {
+      ({ bytesRead } = await file.read(head, 0, 2, 0));
+    } finally {
+      await file.close();
+    }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw new CannotMeasure(`${path}: cannot read it (${e.code ?? e.message})`);
   }
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await file.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-  } finally {
-    await file.close();
-  }
+  return bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
 }
 
 async function readOne(path: string, into: ShapeAccumulator): Promise<void> {

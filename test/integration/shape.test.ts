@@ -114,10 +114,13 @@ describe('npm run shape on a real nginx access log', () => {
     expect(median, 'a timer never fires early: at least the 200 ms sleep less the stamps').toBeGreaterThanOrEqual(200 - STAMP_MS);
   }, 30_000);
 
-  it('bad input: a file that is not there, and a log in another format, exit 2 naming the file', async () => {
+  it('bad input: a file that is not there, a directory, a bad horizon: exit 2 naming what is wrong; --help shows the log_format', async () => {
     const missing = await startScript('harness/cli/shape.ts', [join(dir, 'nope.log'), '--out', join(dir, 'out')]).result;
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`${join(dir, 'nope.log')}: cannot read it (ENOENT)`);
+    const directory = await startScript('harness/cli/shape.ts', [dir, '--out', join(dir, 'out')]).result;
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toContain(`${dir}: cannot read it (EISDIR)`);
     const horizon = await startScript('harness/cli/shape.ts', ['x.log', '--horizon', 'soon']).result;
     expect(horizon.code).toBe(2);
     expect(horizon.stderr).toContain('--horizon soon: expected a duration');
