@@ -2,7 +2,7 @@
 // headline figures, the series over the log's time, each distribution's percentiles and
 // histogram, the method and status mix, and the lines that did not parse.
 import type { DistributionFigures, Shape } from '../shape/schema.ts';
-import { count, durationText, ms, rate, share } from '../numbers.ts';
+import { count, counted, durationText, ms, rate, share } from '../numbers.ts';
 import { html, joinHtml, type Html } from './html-template.ts';
 import { canvas, figure, page, type PageChart } from './page.ts';
 import { histogramSpec, shapeSeriesSpec } from './shape-charts.ts';
@@ -77,8 +77,8 @@ ${joinHtml(
 </table>
 <p class="meta">Connections: ${count(c.total)} seen, ${count(c.opened)} opened within the log, ${count(c.continued)} already open when it began
 (first line with $connection_requests above 1); ${count(c.closedByHorizon)} counted closed by the horizon, ${count(c.openAtEnd)} open at its end.
-${count(shape.idleMs.overlapping)} requests began before the previous one on their connection ended (HTTP/2, pipelining): no idle time.
-${count(r.unlogged)} requests are missing from the log (numbers skipped in $connection_requests); ${count(shape.rttUs.missing)} lines had no round trip.</p>
+${counted(shape.idleMs.overlapping, 'request')} began before the previous one on their connection ended (HTTP/2, pipelining): no idle time.
+${counted(r.unlogged, 'request')} missing from the log (numbers skipped in $connection_requests); ${counted(shape.rttUs.missing, 'line')} without a round trip.</p>
 <div class="bars">
 ${canvas('idle', 'chart', MEANS.idle)}
 ${canvas('per-connection', 'chart', MEANS.perConnection)}
@@ -90,7 +90,7 @@ ${canvas('rtt', 'chart', MEANS.rtt)}
 <table><tr><th class="l">status</th><th>requests</th><th>share</th></tr>${mix(r.statuses, r.total)}</table>
 </div>
 ${examples.length > 0 && html`<h2>Malformed lines</h2>
-<p>${count(shape.lines.malformed)} lines did not parse and were skipped; the first ${examples.length}:</p>
+<p>${counted(shape.lines.malformed, 'line')} did not parse and ${shape.lines.malformed === 1 ? 'was' : 'were'} skipped; the first ${examples.length}:</p>
 <table><tr><th class="l">line</th><th class="l">why</th><th class="l">text</th></tr>${examples}</table>`}`;
   return page('Traffic shape — downtime harness', body, charts);
 }

@@ -1,10 +1,7 @@
 // The traffic shape in a few terminal lines: what `npm run shape` prints when it has written
 // shape.json and shape.html.
 import type { DistributionFigures, Shape } from '../shape/schema.ts';
-import { count, durationText, ms, rate, share } from '../numbers.ts';
-
-/** `1 line`, `2 lines`. */
-const counted = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+import { count, counted, durationText, ms, rate, share } from '../numbers.ts';
 
 const percentiles = (d: DistributionFigures, show: (v: number | null) => string) =>
   d.count ? `p50 ${show(d.p50)}  p90 ${show(d.p90)}  p99 ${show(d.p99)}  max ${show(d.max)}` : 'none';
