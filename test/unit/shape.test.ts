@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CannotMeasure } from '../../harness/errors.ts';
+import { shapeSeriesSpec } from '../../harness/report/shape-charts.ts';
 import { renderShape } from '../../harness/report/shape-page.ts';
 import { formatShapeSummary } from '../../harness/report/shape-summary.ts';
 import { ShapeAccumulator } from '../../harness/shape/accumulator.ts';
@@ -190,6 +191,10 @@ describe('ShapeAccumulator', () => {
     for (const id of ['requests', 'open', 'opened', 'idle', 'per-connection', 'rtt']) expect(page).toContain(`<canvas id="${id}"`);
     expect(page).toContain('2,150.00'); // idle max, ms
     expect(page).toContain('6 space-separated fields');
+    // each bucket held over its own second: the last one closed at the series' end
+    expect(shapeSeriesSpec(shape, 'requests', 'requests / s', true).data.datasets[0].data).toEqual([
+      [0, 2], [1, 1], [2, 3], [3, 1], [4, 1], [5, 0], [6, 0], [7, 0], [8, 1], [9, 1], [10, 1],
+    ]);
     const text = formatShapeSummary(shape);
     expect(text).toContain('10 requests over 9.05s from 1 file (9 plain and 1 JSON lines; 1 malformed)');
     expect(text).toContain('idle ms          p50 1,300.00  p90 2,151.00  p99 2,151.00  max 2,150.00  (3 gaps; horizon 5s)');
