@@ -20,6 +20,7 @@ const COMMANDS = {
   measure: ['harness/cli/measure.ts', 'measure a running system the harness did not start'],
   images: ['harness/cli/images.ts', 'build the Docker driver\'s images'],
   study: ['harness/cli/study.ts', 'which fix works: every fix, ranked by what clients saw and what it costs'],
+  shape: ['harness/cli/shape.ts', 'the traffic shape of your nginx, from its access logs'],
   soak: ['scripts/soak.ts', 'a long run at top rate, its memory watched'],
   bench: ['scripts/bench.ts', 'our load generator beside autocannon and wrk'],
   setup: ['scripts/setup.mjs', 'install what the system lacks (nginx, build packages), then npm ci'],

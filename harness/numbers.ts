@@ -15,6 +15,8 @@ export function formatNumber(v: number | null | undefined, kind: NumberKind): st
 export const count = (v: number | null | undefined) => formatNumber(v, 'count');
 export const ms = (v: number | null | undefined) => formatNumber(v, 'ms');
 export const rate = (v: number | null | undefined) => formatNumber(v, 'rate');
+/** A count with its noun: `1 line`, `2 lines`. */
+export const counted = (n: number, noun: string) => `${count(n)} ${noun}${n === 1 ? '' : 's'}`;
 /** Milliseconds with their unit, or n/a alone: never "n/a ms". */
 export const msUnit = (v: number | null | undefined) => (formatNumber(v, 'ms') === 'n/a' ? 'n/a' : `${ms(v)} ms`);
 /** Shares (0..1) as a percentage with one decimal, or "none". */

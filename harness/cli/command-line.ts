@@ -109,7 +109,7 @@ export function swallowedMessage(flags: string[], env: NodeJS.ProcessEnv = proce
 }
 
 /** The commands the npm package has (scripts/build.ts bundles each): `npx downtime-harness <command>` there. */
-export const PACKAGE_COMMANDS = new Set(['scenario', 'gate', 'compare', 'report', 'reports', 'calibrate', 'measure', 'images', 'study']);
+export const PACKAGE_COMMANDS = new Set(['scenario', 'gate', 'compare', 'report', 'reports', 'calibrate', 'measure', 'images', 'study', 'shape']);
 
 /**
  * Text as the user runs the command. Installed from the npm package (the script is dist/<name>.mjs)

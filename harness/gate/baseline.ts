@@ -5,7 +5,7 @@
 // spread of that statistic across the baseline's own repeats. Pure: no I/O.
 import { z } from 'zod';
 import { CannotMeasure } from '../errors.ts';
-import { formatIssues } from '../scenario/resolve.ts';
+import { parseJsonAs } from '../scenario/resolve.ts';
 import { STATS, type Stat } from '../scenario/schema.ts';
 import { summarizeFigures, type FigureSummary, type RepeatFigures } from './figures.ts';
 import { FIGURE_NAMES, formatFigure, type FigureName } from '../scenario/thresholds.ts';
@@ -75,15 +75,7 @@ const FileSchema = z.object({
 
 /** Parses a stored baseline; CannotMeasure naming the field when it is not one. */
 export function parseBaseline(text: string, source: string): BaselineFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CannotMeasure(`${source} is not JSON: ${(err as Error).message}`);
-  }
-  const result = FileSchema.safeParse(json);
-  if (!result.success) throw new CannotMeasure(`${source} is not a gate baseline:\n${formatIssues(result.error)}`);
-  return result.data as BaselineFile;
+  return parseJsonAs(FileSchema, text, source, 'a gate baseline') as BaselineFile;
 }
 
 export interface Tolerance {

@@ -52,7 +52,7 @@ function inverseArrivals(spec: ArrivalSpec): (n: number) => number {
 }
 
 /** mulberry32: a small, fast, seeded generator of uniforms in [0, 1). */
-function uniforms(seed: number): () => number {
+export function uniforms(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

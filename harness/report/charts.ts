@@ -42,7 +42,7 @@ export const EVENT_STYLE: Record<string, { color: string; dash: number[]; short:
   'outage-end': { color: '#8250df', dash: [2, 2], short: 'outage end' },
 };
 
-const line = (label: string, data: Point[], color: string, extra: Record<string, unknown> = {}) => ({
+export const line = (label: string, data: Point[], color: string, extra: Record<string, unknown> = {}) => ({
   type: 'line',
   label,
   data,
@@ -68,7 +68,7 @@ const failureBars = (code: string, data: Point[], thickness: number) => ({
   grouped: false,
 });
 
-const title = (text: string | string[], size = 13) => ({ display: true, text, font: { size }, align: 'start' });
+export const title = (text: string | string[], size = 13) => ({ display: true, text, font: { size }, align: 'start' });
 
 /** Buckets of the timeline's lines: a multiple of the analysis bucket, about this many over the run. */
 export const TIMELINE_LINE_BUCKETS = 1000;

@@ -8,7 +8,7 @@ import { codeColour, latencySpec, timelineSpec, zoomSpec } from './charts.ts';
 import { EXPLAIN, th } from './explain.ts';
 import { count, ms, msUnit, share } from '../numbers.ts';
 import { html, joinHtml, type Html, type Interpolation } from './html-template.ts';
-import { canvas, int, page, type PageChart } from './page.ts';
+import { canvas, figure, int, page, type PageChart } from './page.ts';
 import type { Report } from '../stored/report.ts';
 import { runVerdict } from './verdict.ts';
 import { agentLines, clientLines, lateLine, loadClientText, loadLines } from './summary.ts';
@@ -76,18 +76,16 @@ ${background}`;
 /** The headline figures, each explained on hover. */
 function figures({ analysis: a }: Report): Html {
   const t = a.totals;
-  const fig = (v: string, k: string, title: string) =>
-    html`<div class="fig" title="${title}"><div class="v">${v}</div><div class="k">${k}</div></div>`;
   const gap = `worst gap (steady reference ${msUnit(a.gapReferenceMs)})`;
   return html`<div class="figs">
 ${joinHtml(
   [
-    fig(int(t.failed), 'failed requests', EXPLAIN.failedRun),
-    fig(msUnit(a.switchStats.errorWindowMs.max), 'worst error window', `The largest error window of any switch. ${EXPLAIN.errorWindowMs}`),
-    fig(msUnit(a.switchStats.maxGapMs.max), gap, `The longest gap of any switch, beside the steady-state reference. ${EXPLAIN.maxGapMs} ${EXPLAIN.gapReference}`),
-    fig(int(t.okPerSecond), 'successful requests / s', EXPLAIN.okPerSecond),
-    fig(a.latency.overall.count ? msUnit(a.latency.overall.p99) : 'n/a', 'p99 latency', EXPLAIN.p99),
-    fig(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connections', EXPLAIN.onReusedTotal),
+    figure(int(t.failed), 'failed requests', EXPLAIN.failedRun),
+    figure(msUnit(a.switchStats.errorWindowMs.max), 'worst error window', `The largest error window of any switch. ${EXPLAIN.errorWindowMs}`),
+    figure(msUnit(a.switchStats.maxGapMs.max), gap, `The longest gap of any switch, beside the steady-state reference. ${EXPLAIN.maxGapMs} ${EXPLAIN.gapReference}`),
+    figure(int(t.okPerSecond), 'successful requests / s', EXPLAIN.okPerSecond),
+    figure(a.latency.overall.count ? msUnit(a.latency.overall.p99) : 'n/a', 'p99 latency', EXPLAIN.p99),
+    figure(`${int(t.failedOnReused)} of ${int(t.failed)}`, 'failures on reused connections', EXPLAIN.onReusedTotal),
   ],
   '\n',
 )}

@@ -84,6 +84,10 @@ export function chartScripts(charts: PageChart[]): Html {
 </script>`;
 }
 
+/** A headline figure in its box: the value, what it is, and on hover what it means. */
+export const figure = (value: string, what: string, title: string) =>
+  html`<div class="fig" title="${title}"><div class="v">${value}</div><div class="k">${what}</div></div>`;
+
 /** The whole page: its title, the body (an `html` fragment) and its charts' scripts. */
 export function page(title: string, body: Html, charts: PageChart[] = []): string {
   return html`<!doctype html>
