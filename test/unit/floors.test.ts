@@ -19,7 +19,7 @@ export const FLOORS: readonly (readonly string[])[] = [
   ['records'], // typed-array records, records.bin, the failure-code table, AgentFacts
   ['load', 'network'], // the load threads and client profiles; the delay line
   ['scenario'], // the scenario schema, its thresholds, resolution by name
-  ['engine'], // the Docker engine, the images built here, the agent's bundle
+  ['engine', 'shape'], // the Docker engine, the images built here, the agent's bundle; traffic shapes from access logs
   ['stack'], // the Stack interface, its drivers and proxies
   ['switch', 'agents', 'reference'], // a switch; load agents; reference clients
   ['analysis'], // pure functions over the records
