@@ -2,7 +2,7 @@
 // declared once: its type, its help text and the scenario field it sets. To add a flag, add it
 // here; the parser, every command's help and the overrides follow (harness/cli/flags.ts).
 import { CannotMeasure } from '../errors.ts';
-import { CLIENT_PROFILES } from '../load/client.ts';
+import { CLIENT_PROFILES } from '../load/client-profiles.ts';
 import { parseOverride, type Override } from '../scenario/resolve.ts';
 import { DRIVERS, durationFlag } from '../scenario/schema.ts';
 import { helpLines, overridesOf, parserOptions, whole, type Flags, type FlagValues } from './flags.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
-import type { LoadOptions } from '../../harness/load/protocol.ts';
+import type { LoadOptions } from '../../harness/load/messages.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -3,7 +3,7 @@
 // streams sent after its GOAWAY, and Connection: close over TLS costs a handshake per request.
 import { describe, expect, it } from 'vitest';
 import { startLoad } from '../../harness/load/generator.ts';
-import type { LoadOptions } from '../../harness/load/protocol.ts';
+import type { LoadOptions } from '../../harness/load/messages.ts';
 import { runPlanned } from '../../harness/run/plans.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
