@@ -8,8 +8,7 @@ import type { Colour } from '../../records/records.ts';
 import { runCommand } from '../processes.ts';
 import { accepts } from '../ports.ts';
 import { childPids, isLiveChild, listensOn } from '../process-table.ts';
-import { http2Syntax, UPSTREAM_FILE } from './nginx-config.ts';
-import { nginxConf, upstreamInclude } from './nginx-files.ts';
+import { http2Syntax, nginxConf, upstreamInclude, UPSTREAM_FILE } from './nginx-config.ts';
 import { LocalProxy, type Placement, type Proxy } from './proxy.ts';
 import { makeCertificate } from './tls-cert.ts';
 

@@ -1,6 +1,6 @@
 // What the rest of the harness needs from a reverse proxy: nginx, HAProxy and Caddy each
 // implement it (nginx.ts, haproxy.ts, caddy.ts), and the local driver starts the one
-// proxy.kind names (registry.ts); what each kind can do is declared in scenario/proxies.ts.
+// proxy.kind names (local/local-stack.ts); what each kind can do is declared in scenario/proxies.ts.
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { LeashedProxy } from '../leashed.ts';
