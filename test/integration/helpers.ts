@@ -1,12 +1,16 @@
-// Shared by the integration tests: run the real CLI, and find processes the harness started.
+// Shared by the integration tests: run the real CLI or a shortened scenario, and find processes
+// the harness started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer, request, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import type { LoadOptions } from '../../harness/load/messages.ts';
+import { runPlanned } from '../../harness/run/plans.ts';
+import { analyzeRun } from '../../harness/run/store.ts';
+import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -145,4 +149,26 @@ export function getJson(port: number, path: string, method = 'GET'): Promise<unk
     req.on('error', reject);
     req.end();
   });
+}
+
+/** A test's run of a scenario: `duration` of load with `switches` in it, then `sets` (`field=value`). */
+export interface TestRun {
+  duration: string;
+  switches: number;
+  /** default 2s */
+  cooldown?: string;
+  sets?: string[];
+}
+
+/**
+ * Runs a scenario for real, shortened to a TestRun (1 s of warm-up); checks it ran and left
+ * nothing running, and analyses it as its report does.
+ */
+export async function measureScenario(name: string, { duration, switches, cooldown = '2s', sets = [] }: TestRun) {
+  const overrides = [`load.durationMs=${duration}`, 'load.warmupMs=1s', `load.cooldownMs=${cooldown}`, `switches.count=${switches}`, ...sets];
+  const scenario = resolveScenario(name, overrides.map(parseOverride));
+  const run = await runPlanned(scenario);
+  expect(run.meta.error).toBeNull();
+  expect(harnessProcesses()).toEqual([]);
+  return { run, a: analyzeRun(run.records, run.disruptions, scenario, run.loadStalls, run.hiddenFailures) };
 }
