@@ -126,6 +126,18 @@ export function scenarioHelp(names: readonly ScenarioFlag[], help: Partial<Recor
   return helpLines(Object.fromEntries(names.map((n) => [n, SCENARIO_FLAGS[n]])), 25, help as Record<string, string>);
 }
 
+/**
+ * A command that runs scenarios by name (scenario, compare): its own flags, every scenario flag,
+ * then its closing ones (--json, --help), in that order in its parser and its help alike. `help`
+ * rewords a scenario flag the command means differently.
+ */
+export function scenarioCommandFlags<O extends Flags, E extends Flags>(own: O, end: E, help: Partial<Record<ScenarioFlag, string>> = {}) {
+  return {
+    options: { ...parserOptions(own), ...SCENARIO_OPTIONS, ...parserOptions(end) },
+    help: [helpLines(own), scenarioHelp(ALL_SCENARIO_FLAGS, help), helpLines(end)].join('\n'),
+  };
+}
+
 /** Every scenario flag's value as its scenario override, in the declarations' order. */
 export function overridesFrom(values: { [K in keyof typeof SCENARIO_FLAGS]?: K extends 'set' | 'header' ? string[] : K extends 'tls' | 'http2' ? boolean : string }): Override[] {
   const { out: _out, ...flags } = SCENARIO_FLAGS;
