@@ -1,8 +1,8 @@
 // Shared by the integration tests: run the real CLI or a shortened scenario, and find processes
 // the harness started.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createServer, request, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,12 +32,20 @@ export function startScript(script: string, args: string[], env: NodeJS.ProcessE
     env: { ...process.env, CI: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return { child, result: outputOf(child) };
+}
+
+/** The same, waited for: its exit status and output (spawnSync's), at most two minutes. */
+export const runScriptSync = (script: string, args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+
+/** What a child started with piped stdout and stderr printed, and its exit code, once it has closed. */
+export function outputOf(child: ChildProcess): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  const result = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, result };
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 interface Proc {
@@ -137,19 +145,6 @@ export const loadOptions = (url: string, o: Partial<LoadOptions>): LoadOptions =
   threads: 1,
   ...o,
 });
-
-/** GET (or `method`) a JSON answer from 127.0.0.1:port, e.g. a fixture's /__outages. */
-export function getJson(port: number, path: string, method = 'GET'): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(JSON.parse(body)));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** A test's run of a scenario: `duration` of load with `switches` in it, then `sets` (`field=value`). */
 export interface TestRun {
