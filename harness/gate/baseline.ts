@@ -5,7 +5,7 @@
 // spread of that statistic across the baseline's own repeats. Pure: no I/O.
 import { z } from 'zod';
 import { CannotMeasure } from '../errors.ts';
-import { formatIssues } from '../scenario/resolve.ts';
+import { parseStored } from '../stored/files.ts';
 import { STATS, type Stat } from '../scenario/schema.ts';
 import { summarizeFigures, type FigureSummary, type RepeatFigures } from './figures.ts';
 import { FIGURE_NAMES, formatFigure, type FigureName } from '../scenario/thresholds.ts';
@@ -74,17 +74,7 @@ const FileSchema = z.object({
 });
 
 /** Parses a stored baseline; CannotMeasure naming the field when it is not one. */
-export function parseBaseline(text: string, source: string): BaselineFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CannotMeasure(`${source} is not JSON: ${(err as Error).message}`);
-  }
-  const result = FileSchema.safeParse(json);
-  if (!result.success) throw new CannotMeasure(`${source} is not a gate baseline:\n${formatIssues(result.error)}`);
-  return result.data as BaselineFile;
-}
+export const parseBaseline = (text: string, source: string) => parseStored<BaselineFile>(FileSchema, text, source, 'a gate baseline');
 
 export interface Tolerance {
   /** fraction of the baseline figure, e.g. 0.2 for 20 % */

@@ -122,7 +122,8 @@ const AnalysisSchema = z.looseObject({
 
 const ReportSchema = z.looseObject({ schemaVersion: version, meta: MetaSchema, scenario: ScenarioSchema, analysis: AnalysisSchema });
 
-function parseStored<T>(schema: z.ZodType, text: string, source: string): T {
+/** A stored file's JSON, checked against its schema; CannotMeasure naming `source` and the field when it is not `what`. */
+export function parseStored<T>(schema: z.ZodType, text: string, source: string, what = 'what it should be'): T {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -130,7 +131,7 @@ function parseStored<T>(schema: z.ZodType, text: string, source: string): T {
     throw new CannotMeasure(`${source} is not valid JSON (${(err as Error).message})`);
   }
   const result = schema.safeParse(json);
-  if (!result.success) throw new CannotMeasure(`${source} is damaged or not what it should be:\n${formatIssues(result.error)}`);
+  if (!result.success) throw new CannotMeasure(`${source} is damaged or not ${what}:\n${formatIssues(result.error)}`);
   return result.data as T;
 }
 
