@@ -13,8 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
 import { parse } from 'yaml';
-import { fixtureJson } from '../../harness/stack/apps.ts';
-import { harnessProcesses, outputOf, ROOT } from '../integration/helpers.ts';
+import { firstOutage, harnessProcesses, outputOf, ROOT } from '../integration/helpers.ts';
 import { block, jenkinsEnv, shSteps } from '../unit/ci-files.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
@@ -139,8 +138,7 @@ describe('the npm package, installed into an empty project', () => {
     const port = await startServer();
     const r = await npx(['measure', '--url', `http://127.0.0.1:${port}/`, '--switch-cmd', outageCmd(port), '--switches', '1', '--interval', '2s', '--connections', '8', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const [truth] = (await fixtureJson(port, '/__outages')) as { startNs: string; endNs: string }[];
-    const truthMs = Number(BigInt(truth.endNs) - BigInt(truth.startNs)) / 1e6;
+    const { outageMs: truthMs } = await firstOutage(port);
     const report = JSON.parse(r.stdout);
     const [d] = report.analysis.disruptions;
     const bound = tolerance(truthMs) + d.loadStallMs;

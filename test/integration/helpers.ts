@@ -11,6 +11,7 @@ import type { LoadOptions } from '../../harness/load/messages.ts';
 import { runPlanned } from '../../harness/run/plans.ts';
 import { analyzeRun } from '../../harness/run/store.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
+import { fixtureJson } from '../../harness/stack/apps.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -166,4 +167,14 @@ export async function measureScenario(name: string, { duration, switches, cooldo
   expect(run.meta.error).toBeNull();
   expect(harnessProcesses()).toEqual([]);
   return { run, a: analyzeRun(run.records, run.disruptions, scenario, run.loadStalls, run.hiddenFailures) };
+}
+
+/**
+ * The fixture's first outage on 127.0.0.1:port, as the app ran it: its length, and the gap
+ * between the last 200 it served before and the first after (NaN until one came), in ms.
+ */
+export async function firstOutage(port: number): Promise<{ outageMs: number; servedGapMs: number }> {
+  const [o] = (await fixtureJson(port, '/__outages')) as { startNs: string; endNs: string; okBeforeNs: string; okAfterNs: string | null }[];
+  const spanMs = (from: string, to: string) => Number(BigInt(to) - BigInt(from)) / 1e6;
+  return { outageMs: spanMs(o.startNs, o.endNs), servedGapMs: o.okAfterNs === null ? Number.NaN : spanMs(o.okBeforeNs, o.okAfterNs) };
 }
