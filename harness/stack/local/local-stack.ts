@@ -13,7 +13,7 @@ import { Caddy } from '../proxy/caddy.ts';
 import { HAProxy } from '../proxy/haproxy.ts';
 import { Nginx } from '../proxy/nginx.ts';
 import type { Placement, Proxy } from '../proxy/proxy.ts';
-import { configNote, type Stack } from '../stack.ts';
+import { configNote, startInFront, type Stack } from '../stack.ts';
 import { markOwner, NGINX_PREFIX } from '../sweep.ts';
 
 /** The proxy each proxy.kind starts: one for every kind scenario/proxies.ts declares (the compiler names a kind that has none). */
@@ -59,12 +59,9 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
       appPorts[colour] = (listener.address() as { port: number }).port;
     }
     proxy = await LOCAL_PROXIES[scenario.proxy.kind]({ settings: scenario.proxy, prefix, port, appPorts }, scenario);
-    void proxy.ended.then(failed);
-    const live = await launch('blue');
-    await live.healthy();
-    await proxy.start('blue');
+    const { live, origin } = await startInFront(scenario, proxy, launch, failed);
     return {
-      origin: `${scenario.proxy.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+      origin,
       ca: proxy.ca,
       proxy,
       live,
