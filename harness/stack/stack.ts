@@ -45,14 +45,20 @@ export const configNote = (s: Scenario) =>
 
 /**
  * Both drivers' last step: blue, the first live colour, healthy before the proxy starts in front
- * of it; the proxy exiting early fails the run. Returns blue and where clients reach the proxy.
+ * of it; the proxy exiting early fails the run. Returns the stack's part that follows: where
+ * clients reach the proxy, its certificate, the proxy and blue.
  */
-export async function startInFront(scenario: Scenario, proxy: Proxy, launch: (colour: Colour) => Promise<RunningApp>, failed: (why: string) => void) {
+export async function startInFront(
+  scenario: Scenario,
+  proxy: Proxy,
+  launch: (colour: Colour) => Promise<RunningApp>,
+  failed: (why: string) => void,
+): Promise<Pick<Stack, 'origin' | 'ca' | 'proxy' | 'live'>> {
   void proxy.ended.then(failed);
   const live = await launch('blue');
   await live.healthy();
   await proxy.start('blue');
-  return { live, origin: `${scenario.proxy.tls ? 'https' : 'http'}://127.0.0.1:${proxy.port}` };
+  return { origin: `${scenario.proxy.tls ? 'https' : 'http'}://127.0.0.1:${proxy.port}`, ca: proxy.ca, proxy, live };
 }
 
 export const otherColour = (c: Colour): Colour => (c === 'blue' ? 'green' : 'blue');

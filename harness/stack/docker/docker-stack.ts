@@ -46,12 +46,8 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
       return app;
     };
     const proxy = new NginxContainer(scenario.proxy, `${prefix}-nginx`, network, labels, scenario.switches.closeAroundReload !== undefined);
-    const { live, origin } = await startInFront(scenario, proxy, launch, failed);
     return {
-      origin,
-      ca: proxy.ca,
-      proxy,
-      live,
+      ...(await startInFront(scenario, proxy, launch, failed)),
       startApp: async (colour) => {
         // The colour's previous container still holds its fixed address until it is removed.
         await removeStopped(prefix, colour);

@@ -59,12 +59,8 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
       appPorts[colour] = (listener.address() as { port: number }).port;
     }
     proxy = await LOCAL_PROXIES[scenario.proxy.kind]({ settings: scenario.proxy, prefix, port, appPorts }, scenario);
-    const { live, origin } = await startInFront(scenario, proxy, launch, failed);
     return {
-      origin,
-      ca: proxy.ca,
-      proxy,
-      live,
+      ...(await startInFront(scenario, proxy, launch, failed)),
       startApp: launch,
       stop,
       info: { driver: 'local', path: `127.0.0.1:${port} → ${proxy.kind} (a local process)`, config: configNote(scenario) },
