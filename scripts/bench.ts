@@ -9,8 +9,9 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { parseCommandLine } from '../harness/cli/command-line.ts';
+import { parseCommandLine, print } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
+import { helpLines, HELP_FLAG, jsonFlag, parserOptions, type Flags } from '../harness/cli/flags.ts';
 import { stopOnSignals } from '../harness/cli/signals.ts';
 import { durationFlag } from '../harness/scenario/schema.ts';
 import { usSince } from '../harness/clock.ts';
@@ -20,7 +21,22 @@ import { resolveScenario } from '../harness/scenario/resolve.ts';
 import { spawnTracked, stopChild } from '../harness/stack/processes.ts';
 import { startLocalStack } from '../harness/stack/local/local-stack.ts';
 
-const HELP = `usage: npm run bench -- [options]
+const OPEN_RATES = '1000,2000,5000,10000,20000';
+const BENCH_FLAGS = {
+  target: { type: 'string', default: 'both', value: 'app|nginx|both', help: 'what to load (default both)' },
+  connections: { type: 'string', default: '32', value: '<n>', help: 'keep-alive connections, every tool (default 32)' },
+  duration: {
+    type: 'string',
+    default: '5s',
+    value: '<time>',
+    help: "measured time per tool and rate, in whole seconds (wrk's -d), e.g. 5s;\na bare number is milliseconds, as in every command (default 5s)",
+  },
+  'open-rates': { type: 'string', default: OPEN_RATES, value: '<list>', help: `open-model rates, req/s, comma-separated (default ${OPEN_RATES};\nnone: skip)` },
+  ...jsonFlag('print the rows as JSON instead of Markdown tables'),
+  ...HELP_FLAG,
+} as const satisfies Flags;
+
+const HELP = `Usage: npm run bench -- [options]
 
 Measures requests/s, p50/p99 latency and CPU time per request of our load generator (closed
 loop), autocannon and wrk, one after the other, against the fixture app directly and/or through
@@ -28,14 +44,7 @@ nginx (scenario keepalive-60s). Then runs our open model against the app at each
 rate, with each pacing (poll, timer): achieved against asked rate, how late requests went out
 (start - due time), and CPU per request.
 
-  --target app|nginx|both   what to load (default both)
-  --connections N           keep-alive connections, every tool (default 32)
-  --duration <time>         measured time per tool and rate, in whole seconds (wrk's -d), e.g. 5s;
-                            a bare number is milliseconds, as in every command (default 5s)
-  --open-rates LIST         open-model rates, req/s, comma-separated (default 1000,2000,5000,10000,20000;
-                            none: skip)
-  --json                    print the rows as JSON instead of Markdown tables
-  --help                    this text
+${helpLines(BENCH_FLAGS, 26)}
 
 CPU is user+sys time of the generator's process (ours, autocannon: this process, whose main
 thread only waits; wrk: its own process) over the measured seconds, per request sent.
@@ -59,23 +68,20 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const usage = (message: string) => new CannotMeasure(`${message} (see --help)`);
 
 function parseFlags(argv: string[]) {
-  const { values } = parseCommandLine({ args: argv, strict: true, allowPositionals: false, options: {
-    target: { type: 'string', default: 'both' }, connections: { type: 'string', default: '32' },
-    duration: { type: 'string', default: '5s' }, 'open-rates': { type: 'string', default: '1000,2000,5000,10000,20000' },
-    json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
-  } });
+  const { values } = parseCommandLine({ args: argv, strict: true, allowPositionals: false, options: parserOptions(BENCH_FLAGS) });
   const whole = (flag: string, v: string, max: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1 || n > max) throw usage(`--${flag} ${v}: expected a whole number from 1 to ${max}`);
     return n;
   };
-  if (!['app', 'nginx', 'both'].includes(values.target)) throw usage(`--target ${values.target}: expected app, nginx or both`);
-  const openRates = ['', 'none'].includes(values['open-rates']) ? [] : values['open-rates'].split(',').map((v) => whole('open-rates', v.trim(), 1_000_000));
+  const [target, rates] = [values.target!, values['open-rates']!]; // both have defaults
+  if (!['app', 'nginx', 'both'].includes(target)) throw usage(`--target ${target}: expected app, nginx or both`);
+  const openRates = ['', 'none'].includes(rates) ? [] : rates.split(',').map((v) => whole('open-rates', v.trim(), 1_000_000));
   return {
     openRates,
-    targets: values.target === 'both' ? ['app', 'nginx'] : [values.target],
-    connections: whole('connections', values.connections, 10_000),
-    duration: wholeSeconds(values.duration),
+    targets: target === 'both' ? ['app', 'nginx'] : [target],
+    connections: whole('connections', values.connections!, 10_000),
+    duration: wholeSeconds(values.duration!),
     json: values.json, help: values.help,
   };
 }
@@ -259,10 +265,7 @@ const openTable = (rows: OpenRow[]) =>
 
 async function main(): Promise<number> {
   const flags = parseFlags(process.argv.slice(2));
-  if (flags.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  if (flags.help) return print(HELP);
   // As every command stops: a second signal exits at once, and the exit hook kills every child.
   const abort = stopOnSignals({ clear() {} }, 'ending the current tool and stopping the target…');
   const rows: Row[] = [];

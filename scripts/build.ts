@@ -11,7 +11,20 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleAgent } from '../harness/engine/agent-bundle.ts';
-import { PACKAGE_COMMANDS } from '../harness/cli/command-line.ts';
+import { PACKAGE_COMMANDS, parseCommandLine, print } from '../harness/cli/command-line.ts';
+import { exitOnError } from '../harness/cli/exit.ts';
+import { helpLines, HELP_FLAG, parserOptions, type Flags } from '../harness/cli/flags.ts';
+
+const BUILD_FLAGS = { ...HELP_FLAG } as const satisfies Flags;
+
+const HELP = `Usage: npm run build
+
+Bundles the harness into dist/ as plain JavaScript for the npm package (npm pack runs it first):
+each command and worker-thread module, the load agent's bundle (dist/agent/), and the files they
+read at run time. Fails if dist/ imports a package that is not a runtime dependency.
+
+Options:
+${helpLines(BUILD_FLAGS, 14)}`;
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
@@ -86,5 +99,12 @@ export async function buildPackage({ quiet = false } = {}): Promise<void> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await buildPackage();
+  let help = false;
+  try {
+    help = Boolean(parseCommandLine({ options: parserOptions(BUILD_FLAGS) }).values.help);
+  } catch (err) {
+    exitOnError(err); // bad flags: exit 2, as every command; a failed build below throws as it is
+  }
+  if (help) print(HELP);
+  else await buildPackage();
 }

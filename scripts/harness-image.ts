@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine, print } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
+import { helpLines, HELP_FLAG, parserOptions, type Flags } from '../harness/cli/flags.ts';
 import { CannotMeasure } from '../harness/errors.ts';
 import { docker, dockerOk, requireEngine } from '../harness/engine/engine.ts';
 import { ensureBase } from '../harness/engine/images.ts';
@@ -17,6 +18,11 @@ import { ensureBase } from '../harness/engine/images.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const HARNESS_IMAGE = 'downtime-harness';
 const SUITE = 'trixie'; // Node 20.19 (bookworm's is 18, below the package's engines)
+
+const HARNESS_IMAGE_FLAGS = {
+  tag: { type: 'string', value: '<name>', help: `the image's name (default ${HARNESS_IMAGE})` },
+  ...HELP_FLAG,
+} as const satisfies Flags;
 
 const HELP = `Usage: npm run harness-image [-- --tag <name>]
 
@@ -28,8 +34,7 @@ downtime-base:${SUITE} with Debian's Node 20, nginx and curl (docker/harness.Doc
   docker run --rm --network host -v "$PWD/reports:/work/reports" ${HARNESS_IMAGE} measure --url http://127.0.0.1:8080/ --switch-cmd './deploy.sh'
 
 Options:
-  --tag <name>   the image's name (default ${HARNESS_IMAGE})
-  -h, --help     this text
+${helpLines(HARNESS_IMAGE_FLAGS, 15)}
 
 Exit codes: 0 built; 2 no Docker engine, or a step that failed (its own words).`;
 
@@ -75,7 +80,7 @@ export async function buildHarnessImage(tag = HARNESS_IMAGE, log: (line: string)
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine({ options: { tag: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseCommandLine({ options: parserOptions(HARNESS_IMAGE_FLAGS) });
   if (values.help) return print(HELP);
   const { tags, bytes } = await buildHarnessImage(values.tag, (line) => process.stderr.write(`harness-image: ${line}\n`));
   return print(`harness-image: ${tags.join(', ')} ready, ${(bytes / 1e6).toFixed(0)} MB`);

@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine, print } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
+import { helpLines, HELP_FLAG, parserOptions, type Flags } from '../harness/cli/flags.ts';
 import { CannotMeasure } from '../harness/errors.ts';
 import { calibrationTable, clientsTable, locateSections, machineOf, provenance, replaceSection, scenarioTable, SECTIONS, studyTable } from '../harness/report/readme-tables.ts';
 import type { Report } from '../harness/stored/report.ts';
@@ -31,6 +32,13 @@ const DOCKER_RUNS: { name: string; args: string[] }[] = [
   { name: 'connection-close', args: ['--driver', 'docker'] },
   { name: 'keepalive-min-timeout', args: [] },
 ];
+const README_TABLES_FLAGS = {
+  only: { type: 'string', value: '<list>', help: `sections to regenerate, comma-separated (default: ${SECTIONS.join(',')})` },
+  note: { type: 'string', default: '', value: '<text>', help: 'a sentence added to every regenerated table (e.g. what else the machine ran)' },
+  files: { type: 'string', value: '<list>', help: 'the files to look in, comma-separated (default: README.md and docs/*.md)' },
+  ...HELP_FLAG,
+} as const satisfies Flags;
+
 const HELP = `Usage: npm run readme-tables -- [options]
 
 Runs the commands behind the measured tables and rewrites the sections between
@@ -38,10 +46,7 @@ Runs the commands behind the measured tables and rewrites the sections between
 the date and the exact command. Each section is rewritten in the one file that holds its
 markers. Takes a few minutes; run it on a quiet machine.
 
-  --only <list>    sections to regenerate, comma-separated (default: ${SECTIONS.join(',')})
-  --note <text>    a sentence added to every regenerated table (e.g. what else the machine ran)
-  --files <list>   the files to look in, comma-separated (default: README.md and docs/*.md)
-  -h, --help       this text`;
+${helpLines(README_TABLES_FLAGS, 17)}`;
 
 /** README.md and every page in docs/. */
 const defaultFiles = () => [join(ROOT, 'README.md'), ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => join(ROOT, 'docs', f))];
@@ -64,9 +69,7 @@ function run(script: string, args: string[]): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine({
-    options: { only: { type: 'string' }, note: { type: 'string', default: '' }, files: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  const { values } = parseCommandLine({ options: parserOptions(README_TABLES_FLAGS) });
   if (values.help) return print(HELP);
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...SECTIONS];
   const unknown = only.find((s) => !(SECTIONS as readonly string[]).includes(s));

@@ -8,8 +8,19 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseCommandLine, print } from '../harness/cli/command-line.ts';
 import { exitOnError } from '../harness/cli/exit.ts';
+import { helpLines, HELP_FLAG, parserOptions, type Flags } from '../harness/cli/flags.ts';
 import { CannotMeasure } from '../harness/errors.ts';
-import { parseDurationMs } from '../harness/scenario/schema.ts';
+import { durationFlag } from '../harness/scenario/schema.ts';
+
+const SOAK_FLAGS = {
+  scenario: { type: 'string', default: 'keepalive-60s', value: '<name>', help: 'the scenario run (default keepalive-60s)' },
+  duration: { type: 'string', default: '10m', value: '<time>', help: "the run's length (default 10m)" },
+  'switch-every': { type: 'string', default: '10s', value: '<time>', help: 'time between switches (default 10s)' },
+  sample: { type: 'string', default: '1s', value: '<time>', help: 'time between RSS samples (default 1s)' },
+  'max-rss': { type: 'string', default: '1500', value: '<MB>', help: "the bound: exit 1 if the harness's RSS ever exceeds it (default 1500)" },
+  out: { type: 'string', value: '<dir>', help: 'where the run directory and soak.json go (default: a temp directory)' },
+  ...HELP_FLAG,
+} as const satisfies Flags;
 
 const HELP = `Usage: npm run soak -- [options]
 
@@ -19,13 +30,7 @@ everything it started (nginx, the apps) every --sample, then opens the run's rep
 chromium (when /usr/bin/chromium exists) and times it until every chart is drawn.
 
 Options:
-  --scenario <name>        default keepalive-60s
-  --duration <time>        default 10m
-  --switch-every <time>    default 10s
-  --sample <time>          default 1s
-  --max-rss <MB>           the bound: exit 1 if the harness's RSS ever exceeds it (default 1500)
-  --out <dir>              where the run directory and soak.json go (default: a temp directory)
-  -h, --help               this text
+${helpLines(SOAK_FLAGS)}
 
 Exit codes: 0 the run completed within the bound; 1 the bound was exceeded; 2 the run failed.`;
 
@@ -65,23 +70,13 @@ function rssMb(root: number): { self: number; children: number } {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine({
-    options: {
-      scenario: { type: 'string', default: 'keepalive-60s' },
-      duration: { type: 'string', default: '10m' },
-      'switch-every': { type: 'string', default: '10s' },
-      sample: { type: 'string', default: '1s' },
-      'max-rss': { type: 'string', default: '1500' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseCommandLine({ options: parserOptions(SOAK_FLAGS) });
   if (values.help) return print(HELP);
-  const durationMs = parseDurationMs(values.duration!);
-  const everyMs = parseDurationMs(values['switch-every']!);
-  const sampleMs = parseDurationMs(values.sample!);
+  const durationMs = durationFlag('duration', values.duration!, 1);
+  const everyMs = durationFlag('switch-every', values['switch-every']!, 1);
+  const sampleMs = durationFlag('sample', values.sample!, 1);
   const maxRss = Number(values['max-rss']);
-  if (!(durationMs > 0) || !(everyMs > 0) || !(sampleMs > 0) || !(maxRss > 0)) throw new CannotMeasure(`bad --duration, --switch-every, --sample or --max-rss\n\n${HELP}`);
+  if (!(maxRss > 0)) throw new CannotMeasure(`--max-rss ${values['max-rss']}: expected a number of MB above 0`);
   const warmupMs = 2000;
   const cooldownMs = 3000;
   const switches = Math.max(1, Math.floor((durationMs - warmupMs - cooldownMs) / everyMs));

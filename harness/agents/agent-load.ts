@@ -4,7 +4,7 @@
 // that is lost (killed, never started, no records) fails the run, named: never a smaller sample.
 import { CannotMeasure } from '../errors.ts';
 import { share, type LoadResult, type RunningLoad } from '../load/generator.ts';
-import type { LoadOptions } from '../load/protocol.ts';
+import type { LoadOptions } from '../load/messages.ts';
 import type { Log } from '../engine/images.ts';
 import { agentName, Coordinator } from './coordinator.ts';
 import { mergeAgents } from './merge-agents.ts';

@@ -1,7 +1,7 @@
 // What agents and the coordinator say to each other over HTTP (the agent asks, the coordinator
 // answers): hello → options, clock exchanges, ready → go (held until every agent is ready),
 // progress → stop?, clock exchanges again, then the records (binary) and the facts to merge them.
-import type { LoadOptions } from '../load/protocol.ts';
+import type { LoadOptions } from '../load/messages.ts';
 
 export interface Hello {
   /** the scheduler's name for it (Swarm task id, Kubernetes pod), else its hostname */

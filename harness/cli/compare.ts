@@ -18,8 +18,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { progressLine } from './progress.ts';
-import { helpLines, HELP_FLAG, jsonFlag, parserOptions, type Flags } from './flags.ts';
-import { ALL_SCENARIO_FLAGS, overridesFrom, REPEAT_FLAG, scenarioHelp, SCENARIO_OPTIONS, wholeNumber } from './scenario-options.ts';
+import { HELP_FLAG, jsonFlag, type Flags } from './flags.ts';
+import { overridesFrom, REPEAT_FLAG, scenarioCommandFlags, wholeNumber } from './scenario-options.ts';
 import { stopOnSignals } from './signals.ts';
 
 const OWN_FLAGS = {
@@ -30,6 +30,8 @@ const END_FLAGS = {
   ...jsonFlag("print compare.json to stdout, with the comparison's directory (dir)"),
   ...HELP_FLAG,
 } as const satisfies Flags;
+
+const FLAGS = scenarioCommandFlags(OWN_FLAGS, END_FLAGS, { out: 'where run and comparison directories go (default: reports)' });
 
 const HELP = `Usage: npm run compare -- <scenario-or-run> [<scenario-or-run> ...] [options]
 
@@ -46,9 +48,7 @@ settings are shown as separate rows named by what differs, with a warning. At le
 two arguments, or one with --repeat 2 or more.
 
 Options (for the scenarios run now):
-${helpLines(OWN_FLAGS)}
-${scenarioHelp(ALL_SCENARIO_FLAGS, { out: 'where run and comparison directories go (default: reports)' })}
-${helpLines(END_FLAGS)}
+${FLAGS.help}
 
 Exit codes: 0 written; 2 could not measure (unknown scenario or directory, bad option, a run
 that could not complete or whose switch did not take effect); 130/143/129 stopped by a signal.
@@ -61,11 +61,7 @@ Examples:
 type Source = { kind: 'run'; dir: string } | { kind: 'scenario'; scenario: Scenario };
 
 async function main(): Promise<number> {
-  const args = parseCommandLine({
-    allowPositionals: true,
-    options: { ...parserOptions(OWN_FLAGS), ...SCENARIO_OPTIONS, ...parserOptions(END_FLAGS) },
-  });
-  const { values, positionals } = args;
+  const { values, positionals } = parseCommandLine({ allowPositionals: true, options: FLAGS.options });
   if (values.help) return print(HELP);
   if (positionals.length === 0) throw new CannotMeasure(`name at least one scenario or run directory.\n\n${HELP}`);
   const repeat = wholeNumber('repeat', values.repeat!, 1);

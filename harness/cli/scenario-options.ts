@@ -2,7 +2,7 @@
 // declared once: its type, its help text and the scenario field it sets. To add a flag, add it
 // here; the parser, every command's help and the overrides follow (harness/cli/flags.ts).
 import { CannotMeasure } from '../errors.ts';
-import { CLIENT_PROFILES } from '../load/client.ts';
+import { CLIENT_PROFILES } from '../load/client-profiles.ts';
 import { parseOverride, type Override } from '../scenario/resolve.ts';
 import { DRIVERS, durationFlag } from '../scenario/schema.ts';
 import { helpLines, overridesOf, parserOptions, whole, type Flags, type FlagValues } from './flags.ts';
@@ -124,6 +124,18 @@ export const MEASURE_OPTIONS = parserOptions(MEASURE_FLAGS);
 /** The given scenario flags' help lines, in the given order. */
 export function scenarioHelp(names: readonly ScenarioFlag[], help: Partial<Record<ScenarioFlag, string>> = {}): string {
   return helpLines(Object.fromEntries(names.map((n) => [n, SCENARIO_FLAGS[n]])), 25, help as Record<string, string>);
+}
+
+/**
+ * A command that runs scenarios by name (scenario, compare): its own flags, every scenario flag,
+ * then its closing ones (--json, --help), in that order in its parser and its help alike. `help`
+ * rewords a scenario flag the command means differently.
+ */
+export function scenarioCommandFlags<O extends Flags, E extends Flags>(own: O, end: E, help: Partial<Record<ScenarioFlag, string>> = {}) {
+  return {
+    options: { ...parserOptions(own), ...SCENARIO_OPTIONS, ...parserOptions(end) },
+    help: [helpLines(own), scenarioHelp(ALL_SCENARIO_FLAGS, help), helpLines(end)].join('\n'),
+  };
 }
 
 /** Every scenario flag's value as its scenario override, in the declarations' order. */

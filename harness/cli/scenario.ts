@@ -5,8 +5,8 @@ import { listScenarios, resolveScenario } from '../scenario/resolve.ts';
 import { parseCommandLine, print } from './command-line.ts';
 import { exitOnError } from './exit.ts';
 import { runAndShow } from './run-output.ts';
-import { helpLines, HELP_FLAG, jsonFlag, parserOptions, type Flags } from './flags.ts';
-import { ALL_SCENARIO_FLAGS, overridesFrom, scenarioHelp, SCENARIO_OPTIONS } from './scenario-options.ts';
+import { HELP_FLAG, jsonFlag, type Flags } from './flags.ts';
+import { overridesFrom, scenarioCommandFlags } from './scenario-options.ts';
 
 const OWN_FLAGS = {
   list: { type: 'boolean', help: 'list the scenarios and exit' },
@@ -18,6 +18,8 @@ const END_FLAGS = {
   ...HELP_FLAG,
 } as const satisfies Flags;
 
+const FLAGS = scenarioCommandFlags(OWN_FLAGS, END_FLAGS);
+
 const HELP = `Usage: npm run scenario -- <scenario> [options]
 
 Starts a real nginx in front of blue/green app fixtures, drives HTTP/1.1 keep-alive load through
@@ -25,9 +27,7 @@ it, performs the scenario's blue/green switches (rewrite the upstream include, n
 nginx -s reload, stop the old colour) and reports every failed request.
 
 Options:
-${helpLines(OWN_FLAGS)}
-${scenarioHelp(ALL_SCENARIO_FLAGS)}
-${helpLines(END_FLAGS)}
+${FLAGS.help}
 
 Exit codes: 0 measured; 2 could not measure (bad input, a component that would not start,
 a switch that did not take effect); 130 stopped by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP
@@ -41,11 +41,7 @@ Examples:
   npm run scenario -- keepalive-60s --set load.model=open --set load.rate=2000 --set network.delayMs=10`;
 
 async function main(): Promise<number> {
-  const args = parseCommandLine({
-    allowPositionals: true,
-    options: { ...parserOptions(OWN_FLAGS), ...SCENARIO_OPTIONS, ...parserOptions(END_FLAGS) },
-  });
-  const { values, positionals } = args;
+  const { values, positionals } = parseCommandLine({ allowPositionals: true, options: FLAGS.options });
   if (values.help) return print(HELP);
   if (values.list) return print(listScenarios());
   if (values.fields) return print(formatFields());

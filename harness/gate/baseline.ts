@@ -74,9 +74,7 @@ const FileSchema = z.object({
 });
 
 /** Parses a stored baseline; CannotMeasure naming the field when it is not one. */
-export function parseBaseline(text: string, source: string): BaselineFile {
-  return parseJsonAs(FileSchema, text, source, 'a gate baseline') as BaselineFile;
-}
+export const parseBaseline = (text: string, source: string) => parseJsonAs<typeof FileSchema, BaselineFile>(FileSchema, text, source, 'a gate baseline');
 
 export interface Tolerance {
   /** fraction of the baseline figure, e.g. 0.2 for 20 % */

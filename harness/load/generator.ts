@@ -7,7 +7,7 @@ import { nowNs } from '../clock.ts';
 import { startThreadModule } from '../threads.ts';
 import type { HiddenFailure, LoadStall, RecordSet } from '../records/records.ts';
 import { mergeRecordSets } from '../records/merge.ts';
-import type { LoadOptions, OrchestratorMessage, ThreadOptions, WorkerMessage } from './protocol.ts';
+import type { LoadOptions, OrchestratorMessage, ThreadOptions, WorkerMessage } from './messages.ts';
 
 export interface LoadProgress {
   requests: number;

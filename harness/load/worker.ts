@@ -7,12 +7,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { nowNs } from '../clock.ts';
 import { CODE } from '../records/failure-codes.ts';
 import { OUTCOME, RecordWriter, buffersOf, type HiddenFailure, type OutcomeCode } from '../records/records.ts';
-import { resends } from './client.ts';
+import { resends } from './client-profiles.ts';
 import type { HeaderLookup, LoadClient, RequestHandler } from './client-api.ts';
 import { H1Client } from './h1-client.ts';
 import { H2Client } from './h2-client.ts';
 import { createPacer } from './pacer.ts';
-import type { OrchestratorMessage, ThreadOptions, WorkerMessage } from './protocol.ts';
+import type { OrchestratorMessage, ThreadOptions, WorkerMessage } from './messages.ts';
 import { startStallProbe, type StallProbe } from './stall-probe.ts';
 
 const opts = workerData as ThreadOptions;

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { nowNs } from '../clock.ts';
 import { CannotMeasure } from '../errors.ts';
 import type { LoadClientInfo, LoadProgress, RunningLoad } from '../load/generator.ts';
-import type { LoadOptions } from '../load/protocol.ts';
+import type { LoadOptions } from '../load/messages.ts';
 import { OUTCOME, RecordWriter } from '../records/records.ts';
 import { spawnTracked, stopChild } from '../stack/processes.ts';
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { nowNs } from '../clock.ts';
 import { CannotMeasure } from '../errors.ts';
 import type { LoadProgress, RunningLoad } from '../load/generator.ts';
-import type { LoadOptions } from '../load/protocol.ts';
+import type { LoadOptions } from '../load/messages.ts';
 import { CODE } from '../records/failure-codes.ts';
 import { OUTCOME, RecordWriter } from '../records/records.ts';
 import { runCommand, spawnTracked, stopChild } from '../stack/processes.ts';

@@ -12,7 +12,7 @@ import { canvas, figure, int, page, type PageChart } from './page.ts';
 import type { Report } from '../stored/report.ts';
 import { runVerdict } from './verdict.ts';
 import { agentLines, clientLines, lateLine, loadClientText, loadLines } from './summary.ts';
-import { CLIENT_LABELS } from '../load/client.ts';
+import { CLIENT_LABELS } from '../load/client-profiles.ts';
 import { explainCode } from '../records/failure-codes.ts';
 
 export interface HtmlExtras {

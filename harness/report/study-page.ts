@@ -1,6 +1,6 @@
 // study.html: which fix works, and what it costs — for each traffic shape and client behaviour,
 // the fixes ranked by failed requests per reload, with the recommendation derived from them.
-import { CLIENT_PROFILES } from '../load/client.ts';
+import { CLIENT_PROFILES } from '../load/client-profiles.ts';
 import type { CellFigures, ClientRow, Study } from '../study/results.ts';
 import { rangeBarSpec } from './charts.ts';
 import { count, ms, rate } from '../numbers.ts';

@@ -5,7 +5,7 @@
 // are within max(2 failures per switch, 25 %) of the reference's (docs/ACCURACY.md).
 import { OUTCOME, type RecordSet } from '../records/records.ts';
 import type { RunningLoad } from '../load/generator.ts';
-import type { LoadOptions } from '../load/protocol.ts';
+import type { LoadOptions } from '../load/messages.ts';
 import { startUndiciLoad } from '../reference/reference-load.ts';
 import { startWrkLoad } from '../reference/wrk-load.ts';
 import { resolveScenario, type Override } from '../scenario/resolve.ts';

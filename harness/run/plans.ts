@@ -1,6 +1,5 @@
 // What a run does to the service while the load runs: blue/green switches for a scenario, or
 // injected outages of known length for calibration.
-import { request } from 'node:http';
 import { nowNs } from '../clock.ts';
 import { CannotMeasure } from '../errors.ts';
 import { switchSchedule, type Scenario } from '../scenario/schema.ts';
@@ -8,6 +7,7 @@ import { otherColour } from '../stack/stack.ts';
 import type { TimedEvent } from '../switch/events.ts';
 import { performSwitch } from '../switch/switcher.ts';
 import { observedDisruptions } from '../analysis/observed.ts';
+import { fixtureJson } from '../stack/apps.ts';
 import { startStack } from '../stack/drivers.ts';
 import { startExternal } from '../stack/external.ts';
 import type { Stack } from '../stack/stack.ts';
@@ -82,11 +82,11 @@ export function outageAction(dueMs: number, mode: OutageMode, ms: number): Plann
       // The horizon opens when the harness asks, so requests already on their way to the app
       // when it starts failing belong to the outage, not to the background.
       const requestedNs = nowNs();
-      const { id } = (await fetchJson(port, `/__outage?mode=${mode}&ms=${ms}`, 'POST')) as { id: number };
+      const { id } = (await fixtureJson(port, `/__outage?mode=${mode}&ms=${ms}`, 'POST')) as { id: number };
       // Ask for the truth once the outage is over (a refusing app cannot answer before).
       for (let waited = 0; ; waited += 10) {
         await new Promise((r) => setTimeout(r, waited === 0 ? ms : 10));
-        const outages = (await fetchJson(port, '/__outages', 'GET').catch(() => [])) as { startNs: string; endNs: string | null }[];
+        const outages = (await fixtureJson(port, '/__outages', 'GET').catch(() => [])) as { startNs: string; endNs: string | null }[];
         const o = outages[id];
         if (o?.endNs) {
           return {
@@ -103,19 +103,4 @@ export function outageAction(dueMs: number, mode: OutageMode, ms: number): Plann
       }
     },
   };
-}
-
-function fetchJson(port: number, path: string, method: 'GET' | 'POST'): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () =>
-        res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new CannotMeasure(`${method} ${path}: ${res.statusCode} ${body}`)),
-      );
-    });
-    req.setTimeout(5000, () => req.destroy(new CannotMeasure(`${method} ${path}: the app did not answer within 5 s`)));
-    req.on('error', reject);
-    req.end();
-  });
 }

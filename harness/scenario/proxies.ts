@@ -1,6 +1,6 @@
 // The proxies a scenario may put in front of the colours (proxy.kind), and what each can do: one
 // table, read by the schema (the kinds it accepts, and which settings go with which proxy) and by
-// the stack (stack/proxy/registry.ts starts each kind; the compiler asks for a new one there).
+// the stack (stack/local/local-stack.ts starts each kind; the compiler asks for a new one there).
 export const PROXIES = {
   nginx: {
     label: 'nginx',

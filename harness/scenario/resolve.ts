@@ -49,17 +49,20 @@ export function validateScenario(input: unknown): Scenario {
   throw new CannotMeasure(`invalid scenario:\n${formatIssues(result.error, scenarioFields)}\n(every field with its default: --fields)`);
 }
 
-/** A stored file's JSON text checked against its schema: CannotMeasure naming the file and each wrong field. */
-export function parseJsonAs<T>(schema: z.ZodType<T>, text: string, source: string, what: string): T {
+/**
+ * A stored file's JSON text checked against its schema: CannotMeasure naming the file and each
+ * wrong field. `T`: the schema's output, or the richer type a loose schema stands for.
+ */
+export function parseJsonAs<S extends z.ZodType, T = z.output<S>>(schema: S, text: string, source: string, what: string): T {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new CannotMeasure(`${source} is not JSON: ${(err as Error).message}`);
+    throw new CannotMeasure(`${source} is not valid JSON (${(err as Error).message})`);
   }
   const result = schema.safeParse(json);
-  if (!result.success) throw new CannotMeasure(`${source} is not ${what}:\n${formatIssues(result.error)}`);
-  return result.data;
+  if (!result.success) throw new CannotMeasure(`${source} is damaged or not ${what}:\n${formatIssues(result.error)}`);
+  return result.data as T;
 }
 
 /** Where validation messages look up a schema's fields: names under a path, and what one expects. */

@@ -1,7 +1,7 @@
 // What a scenario may say, with defaults. Every message names the field it is about.
 import { z } from 'zod';
 import { CannotMeasure } from '../errors.ts';
-import { CLIENT_PROFILES } from '../load/client.ts';
+import { CLIENT_PROFILES } from '../load/client-profiles.ts';
 import { can, PROXY_KINDS, proxiesThat } from './proxies.ts';
 import { STATS, THRESHOLD_NAMES, type Stat, type Threshold, type ThresholdName } from './thresholds.ts';
 
@@ -204,7 +204,7 @@ const LoadSchema = z
     /** several paths, requested in turn (in place of path) */
     paths: z.array(z.string().startsWith('/')).min(1).optional(),
     /**
-     * what the client does when a request fails (harness/load/client.ts): raw never resends;
+     * what the client does when a request fails (harness/load/client-profiles.ts): raw never resends;
      * retrying resends once what failed on a reused connection before any response byte, as
      * browsers, curl and Go (for GET) do; post sends POST (load.body, or a small JSON one), never resent
      */

@@ -149,3 +149,19 @@ export function healthStatus(port: number, host = '127.0.0.1', path = '/__health
     req.end();
   });
 }
+
+/** The fixture's JSON control endpoints on 127.0.0.1:port (/__outage to start an outage, /__outages to read them back). */
+export function fixtureJson(port: number, path: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new CannotMeasure(`${method} ${path}: ${res.statusCode} ${body}`)),
+      );
+    });
+    req.setTimeout(5000, () => req.destroy(new CannotMeasure(`${method} ${path}: the app did not answer within 5 s`)));
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -5,9 +5,8 @@
 import { z } from 'zod';
 import type { Disruption } from '../analysis/types.ts';
 import type { HiddenFailure, LoadStall } from '../records/records.ts';
-import { CannotMeasure } from '../errors.ts';
 import { SCHEMA_VERSION, type Report } from './report.ts';
-import { formatIssues } from '../scenario/resolve.ts';
+import { parseJsonAs } from '../scenario/resolve.ts';
 import { ScenarioSchema, type Scenario } from '../scenario/schema.ts';
 import type { RunMeta } from './run-meta.ts';
 
@@ -122,17 +121,5 @@ const AnalysisSchema = z.looseObject({
 
 const ReportSchema = z.looseObject({ schemaVersion: version, meta: MetaSchema, scenario: ScenarioSchema, analysis: AnalysisSchema });
 
-function parseStored<T>(schema: z.ZodType, text: string, source: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CannotMeasure(`${source} is not valid JSON (${(err as Error).message})`);
-  }
-  const result = schema.safeParse(json);
-  if (!result.success) throw new CannotMeasure(`${source} is damaged or not what it should be:\n${formatIssues(result.error)}`);
-  return result.data as T;
-}
-
-export const parseRunFile = (text: string, source: string) => parseStored<RunFile>(RunFileSchema, text, source);
-export const parseReport = (text: string, source: string) => parseStored<Report>(ReportSchema, text, source);
+export const parseRunFile = (text: string, source: string) => parseJsonAs<typeof RunFileSchema, RunFile>(RunFileSchema, text, source, 'what it should be');
+export const parseReport = (text: string, source: string) => parseJsonAs<typeof ReportSchema, Report>(ReportSchema, text, source, 'what it should be');

@@ -1,7 +1,7 @@
 // What `npm run study` measures: every fix (a proxy and its settings) under every traffic shape
 // and client behaviour, each against the plain keep-alive baseline of the same stack, so that
 // what a fix costs is read against like. Data only: the runner and the analysis are elsewhere.
-import { CLIENT_LABELS, CLIENT_PROFILES } from '../load/client.ts';
+import { CLIENT_LABELS, CLIENT_PROFILES } from '../load/client-profiles.ts';
 
 export interface Fix {
   id: string;
@@ -102,7 +102,7 @@ export const SHAPES: Dimension[] = [
   },
 ];
 
-/** What the clients do when a request fails (harness/load/client.ts). */
+/** What the clients do when a request fails (harness/load/client-profiles.ts). */
 export const CLIENTS: Dimension[] = CLIENT_PROFILES.map((id) => ({ id, label: CLIENT_LABELS[id], set: id === 'raw' ? [] : [`load.client=${id}`] }));
 
 /**

@@ -10,7 +10,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
 import { RUN_LABEL } from '../../harness/engine/engine.ts';
 import { AGENT_IMAGE, ensureImage } from '../../harness/engine/images.ts';
-import { getJson, ROOT, runCli, startScript } from '../integration/helpers.ts';
+import { firstOutage, ROOT, runCli, startScript } from '../integration/helpers.ts';
 
 const engineUp = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).status === 0;
 const dockerOut = (args: string[]) => spawnSync('docker', args, { encoding: 'utf8' }).stdout.trim();
@@ -90,9 +90,7 @@ describe.skipIf(!engineUp && !process.env.CI)('agents under Docker Swarm', () =>
     // after. The planned 300 ms alone is not: on two cores shared with three agents the app is
     // late to serve again (3 runs here: served 304.6–307.0 ms, maxGap within 0.5 ms of it), once
     // by 42 ms in CI, and that is no error of the meter's.
-    const [truth] = (await getJson(port, '/__outages')) as { startNs: string; endNs: string; okBeforeNs: string; okAfterNs: string }[];
-    const truthMs = Number(BigInt(truth.okAfterNs) - BigInt(truth.okBeforeNs)) / 1e6;
-    const plannedMs = Number(BigInt(truth.endNs) - BigInt(truth.startNs)) / 1e6;
+    const { outageMs: plannedMs, servedGapMs: truthMs } = await firstOutage(port);
     const { analysis } = JSON.parse(r.stdout);
     const [d] = analysis.disruptions;
     const uncertainty = analysis.agents.gapUncertaintyMs;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
 import { buildHarnessImage, HARNESS_IMAGE } from '../../scripts/harness-image.ts';
-import { getJson, ROOT } from '../integration/helpers.ts';
+import { firstOutage, outputOf, ROOT } from '../integration/helpers.ts';
 
 const engineUp = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).status === 0;
 const TAG = `${HARNESS_IMAGE}-test`;
@@ -20,16 +20,8 @@ let server: ChildProcess;
 let port: number;
 
 /** `docker run` of the image with the reports folder mounted; resolves with what it printed. */
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('docker', ['run', '--rm', '--network', 'host', '-v', `${reports}:/work/reports`, TAG, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) =>
+  outputOf(spawn('docker', ['run', '--rm', '--network', 'host', '-v', `${reports}:/work/reports`, TAG, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
 
 describe.skipIf(!engineUp && !process.env.CI)('the harness image', () => {
   beforeAll(async () => {
@@ -58,8 +50,7 @@ describe.skipIf(!engineUp && !process.env.CI)('the harness image', () => {
     const outage = `curl -sf -X POST 'http://127.0.0.1:${port}/__outage?mode=503&ms=300'`; // curl is in the image
     const r = await run(['measure', '--url', `http://127.0.0.1:${port}/`, '--switch-cmd', outage, '--switches', '1', '--interval', '2s', '--connections', '8', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const [truth] = (await getJson(port, '/__outages')) as { startNs: string; endNs: string }[];
-    const truthMs = Number(BigInt(truth.endNs) - BigInt(truth.startNs)) / 1e6;
+    const { outageMs: truthMs } = await firstOutage(port);
     const [d] = JSON.parse(r.stdout).analysis.disruptions;
     expect(d.failedRequests).toBeGreaterThan(0);
     expect(Math.abs(d.errorWindowMs - truthMs), `errorWindow ${d.errorWindowMs} ms against the outage's ${truthMs}; load stall ${d.loadStallMs} ms`).toBeLessThanOrEqual(

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
 import { parse } from 'yaml';
-import { getJson, harnessProcesses, ROOT } from '../integration/helpers.ts';
+import { firstOutage, harnessProcesses, outputOf, ROOT } from '../integration/helpers.ts';
 import { block, jenkinsEnv, shSteps } from '../unit/ci-files.ts';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
@@ -37,16 +37,7 @@ function sh(cmd: string, args: string[], cwd: string, timeout = 300_000) {
 }
 
 /** `npx downtime-harness …` in the temp project, asynchronously (the fixture must keep serving). */
-function npx(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npx', ['--no-install', 'downtime-harness', ...args], { cwd: project, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const npx = (args: string[]) => outputOf(spawn('npx', ['--no-install', 'downtime-harness', ...args], { cwd: project, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
 
 const fixtures: ChildProcess[] = [];
 /** The package's own fixture app: a server on this machine that makes outages of known length. */
@@ -147,8 +138,7 @@ describe('the npm package, installed into an empty project', () => {
     const port = await startServer();
     const r = await npx(['measure', '--url', `http://127.0.0.1:${port}/`, '--switch-cmd', outageCmd(port), '--switches', '1', '--interval', '2s', '--connections', '8', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const [truth] = (await getJson(port, '/__outages')) as { startNs: string; endNs: string }[];
-    const truthMs = Number(BigInt(truth.endNs) - BigInt(truth.startNs)) / 1e6;
+    const { outageMs: truthMs } = await firstOutage(port);
     const report = JSON.parse(r.stdout);
     const [d] = report.analysis.disruptions;
     const bound = tolerance(truthMs) + d.loadStallMs;

@@ -2,21 +2,20 @@
 // chromium (playwright-core, headless) opens a run's report.html and the comparison from disk,
 // finds every chart drawn and no console error, and keeps screenshots in test-artifacts/.
 // Also the CLIs' contracts: --help, exit 2 on bad input, `npm run reports` serving 127.0.0.1.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harnessProcesses, ROOT } from '../integration/helpers.ts';
+import { harnessProcesses, ROOT, runScriptSync } from '../integration/helpers.ts';
 import { commandArgs } from '../command.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const quick = ['--duration', '4s', '--switches', '1', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s'];
-const cli = (script: string, args: string[]) =>
-  spawnSync(process.execPath, commandArgs(`harness/cli/${script}.ts`, args), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+const cli = (script: string, args: string[]) => runScriptSync(`harness/cli/${script}.ts`, args);
 
 // CI installs chromium (`npm run setup -- --with-browser`); elsewhere the browser checks are skipped without it.
 const haveBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);

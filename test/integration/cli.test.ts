@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../harness/records/file.ts';
-import { harnessProcesses, ROOT, runCli } from './helpers.ts';
+import { harnessProcesses, ROOT, runCli, runScriptSync } from './helpers.ts';
 import { commandArgs } from '../command.ts';
 
 const quick = ['--duration', '4s', '--switches', '1', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s'];
@@ -26,8 +26,6 @@ function occupyPort(): Promise<number> {
   });
 }
 
-const node = (script: string, args: string[]) =>
-  spawnSync(process.execPath, commandArgs(script, args), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
 // npm as a user runs it: its own environment, not the test runner's
 const npmEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_'))) as NodeJS.ProcessEnv;
 
@@ -58,29 +56,29 @@ describe('what a new user meets', () => {
   });
 
   it('report on a missing directory says it does not exist', () => {
-    const r = node('harness/cli/report.ts', ['/tmp/downtime-no-such-dir']);
+    const r = runScriptSync('harness/cli/report.ts', ['/tmp/downtime-no-such-dir']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('/tmp/downtime-no-such-dir: no such directory');
   });
 
   it('compare with one scenario and no repeats: exit 2, says why', () => {
-    const r = node('harness/cli/compare.ts', ['keepalive-60s']);
+    const r = runScriptSync('harness/cli/compare.ts', ['keepalive-60s']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('one scenario is nothing to compare');
     expect(r.stderr).toContain('npm run scenario -- keepalive-60s');
   });
 
   it('gate --stat with no threshold on the command line: exit 2, says where it applies', () => {
-    const r = node('harness/cli/gate.ts', ['connection-close', '--stat', 'p95']);
+    const r = runScriptSync('harness/cli/gate.ts', ['connection-close', '--stat', 'p95']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--stat p95 applies to the thresholds given on the command line');
   });
 
   it('bench takes durations by the same rule', () => {
-    const bare = node('scripts/bench.ts', ['--duration', '5']);
+    const bare = runScriptSync('scripts/bench.ts', ['--duration', '5']);
     expect(bare.status).toBe(2);
     expect(bare.stderr).toContain('for 5 seconds write 5s');
-    const part = node('scripts/bench.ts', ['--duration', '2500ms']);
+    const part = runScriptSync('scripts/bench.ts', ['--duration', '2500ms']);
     expect(part.status).toBe(2);
     expect(part.stderr).toContain('whole seconds');
   });

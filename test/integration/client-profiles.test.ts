@@ -2,19 +2,11 @@
 // hides most of a reload's failures by resending them, and says how many it hid; POST traffic,
 // never resent, sees them all, as a raw client does.
 import { describe, expect, it } from 'vitest';
-import { runPlanned } from '../../harness/run/plans.ts';
-import { analyzeRun } from '../../harness/run/store.ts';
-import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
-import { harnessProcesses } from './helpers.ts';
+import { measureScenario } from './helpers.ts';
 
 async function measure(client: string) {
   // 2 s between switches: on a busy machine a shorter spacing leaves too little time to see a switch take effect
-  const sets = ['load.durationMs=9s', 'load.warmupMs=1s', 'load.cooldownMs=2s', 'switches.count=3', `load.client=${client}`];
-  const scenario = resolveScenario('keepalive-60s', sets.map(parseOverride));
-  const run = await runPlanned(scenario);
-  expect(run.meta.error).toBeNull();
-  expect(harnessProcesses()).toEqual([]);
-  const a = analyzeRun(run.records, run.disruptions, scenario, run.loadStalls, run.hiddenFailures);
+  const { run, a } = await measureScenario('keepalive-60s', { duration: '9s', switches: 3, sets: [`load.client=${client}`] });
   expect(a.problems).toEqual([]);
   return { run, a };
 }

@@ -1,32 +1,19 @@
 // The gate's contract with CI, on a real nginx: exit 0 when every threshold holds, 1 when one is
 // broken (named, with its figure and limit), 2 when the harness could not measure; nothing left
 // running. Runs are short (2 switches in 5 s) to keep the whole file near half a minute.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { baselineEntry, withEntry } from '../../harness/gate/baseline.ts';
-import { harnessProcesses, ROOT, type CliResult } from './helpers.ts';
-import { commandArgs } from '../command.ts';
+import { harnessProcesses, startScript } from './helpers.ts';
 
 const quick = ['--duration', '5s', '--switches', '2', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s'];
 const tmp = () => mkdtempSync(join(tmpdir(), 'downtime-gate-test-'));
 
 /** `npm run gate -- ...args` the way npm runs it; CI set, as on a runner. */
-function startGate(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; result: Promise<CliResult> } {
-  const child = spawn(process.execPath, commandArgs('harness/cli/gate.ts', args), {
-    cwd: ROOT,
-    env: { ...process.env, CI: 'true', GITHUB_STEP_SUMMARY: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  return { child, result: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) };
-}
+const startGate = (args: string[], env: NodeJS.ProcessEnv = {}) => startScript('harness/cli/gate.ts', args, { GITHUB_STEP_SUMMARY: '', ...env });
 const runGate = (args: string[], env?: NodeJS.ProcessEnv) => startGate(args, env).result;
 
 afterEach(() => {

@@ -1,12 +1,17 @@
-// Shared by the integration tests: run the real CLI, and find processes the harness started.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Shared by the integration tests: run the real CLI or a shortened scenario, and find processes
+// the harness started.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createServer, request, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
-import type { LoadOptions } from '../../harness/load/protocol.ts';
+import { afterEach, expect } from 'vitest';
+import type { LoadOptions } from '../../harness/load/messages.ts';
+import { runPlanned } from '../../harness/run/plans.ts';
+import { analyzeRun } from '../../harness/run/store.ts';
+import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
+import { fixtureJson } from '../../harness/stack/apps.ts';
 import { commandArgs } from '../command.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,7 +22,7 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `npm run scenario -- ...args` the way npm does (node --import tsx), one process. */
+/** Runs `npm run scenario -- ...args` as one process: the command's build in dist/ (test/command.ts). */
 export const startCli = (args: string[], env: NodeJS.ProcessEnv = {}) => startScript('harness/cli/scenario.ts', args, env);
 
 export const runCli = (args: string[], env?: NodeJS.ProcessEnv) => startCli(args, env).result;
@@ -29,12 +34,20 @@ export function startScript(script: string, args: string[], env: NodeJS.ProcessE
     env: { ...process.env, CI: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return { child, result: outputOf(child) };
+}
+
+/** The same, waited for: its exit status and output (spawnSync's), at most two minutes. */
+export const runScriptSync = (script: string, args: string[]) =>
+  spawnSync(process.execPath, commandArgs(script, args), { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+
+/** What a child started with piped stdout and stderr printed, and its exit code, once it has closed. */
+export function outputOf(child: ChildProcess): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  const result = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, result };
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 interface Proc {
@@ -135,15 +148,34 @@ export const loadOptions = (url: string, o: Partial<LoadOptions>): LoadOptions =
   ...o,
 });
 
-/** GET (or `method`) a JSON answer from 127.0.0.1:port, e.g. a fixture's /__outages. */
-export function getJson(port: number, path: string, method = 'GET'): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(JSON.parse(body)));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+/** A test's run of a scenario: `duration` of load with `switches` in it, then `sets` (`field=value`). */
+export interface TestRun {
+  duration: string;
+  switches: number;
+  /** default 2s */
+  cooldown?: string;
+  sets?: string[];
+}
+
+/**
+ * Runs a scenario for real, shortened to a TestRun (1 s of warm-up); checks it ran and left
+ * nothing running, and analyses it as its report does.
+ */
+export async function measureScenario(name: string, { duration, switches, cooldown = '2s', sets = [] }: TestRun) {
+  const overrides = [`load.durationMs=${duration}`, 'load.warmupMs=1s', `load.cooldownMs=${cooldown}`, `switches.count=${switches}`, ...sets];
+  const scenario = resolveScenario(name, overrides.map(parseOverride));
+  const run = await runPlanned(scenario);
+  expect(run.meta.error).toBeNull();
+  expect(harnessProcesses()).toEqual([]);
+  return { run, a: analyzeRun(run.records, run.disruptions, scenario, run.loadStalls, run.hiddenFailures) };
+}
+
+/**
+ * The fixture's first outage on 127.0.0.1:port, as the app ran it: its length, and the gap
+ * between the last 200 it served before and the first after (NaN until one came), in ms.
+ */
+export async function firstOutage(port: number): Promise<{ outageMs: number; servedGapMs: number }> {
+  const [o] = (await fixtureJson(port, '/__outages')) as { startNs: string; endNs: string; okBeforeNs: string; okAfterNs: string | null }[];
+  const spanMs = (from: string, to: string) => Number(BigInt(to) - BigInt(from)) / 1e6;
+  return { outageMs: spanMs(o.startNs, o.endNs), servedGapMs: o.okAfterNs === null ? Number.NaN : spanMs(o.okBeforeNs, o.okAfterNs) };
 }

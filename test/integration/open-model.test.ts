@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { usSince } from '../../harness/clock.ts';
 import { startLoad } from '../../harness/load/generator.ts';
-import type { LoadOptions } from '../../harness/load/protocol.ts';
+import type { LoadOptions } from '../../harness/load/messages.ts';
 import { OUTCOME, type RecordSet } from '../../harness/records/records.ts';
 import { loadOptions, runCli, testHttpServer } from './helpers.ts';
 

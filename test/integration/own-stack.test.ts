@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tolerance } from '../../harness/run/calibration.ts';
-import { getJson, harnessProcesses, ROOT, runCli, startScript } from './helpers.ts';
+import { fixtureJson } from '../../harness/stack/apps.ts';
+import { firstOutage, harnessProcesses, ROOT, runCli, startScript } from './helpers.ts';
 
 const quick = ['--duration', '5s', '--switches', '2', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s', '--json'];
 const outDir = () => mkdtempSync(join(tmpdir(), 'downtime-test-reports-'));
@@ -140,11 +141,9 @@ describe('npm run measure: a system the harness did not start', () => {
     const cmd = `node -e "fetch('http://127.0.0.1:${port}/__outage?mode=503&ms=300',{method:'POST'})"`;
     const r = await runMeasure(['--url', `http://127.0.0.1:${port}/`, '--switch-cmd', cmd, '--switches', '1', '--interval', '2s', '--connections', '8', '--json', '--out', outDir()]);
     expect(r.code, r.stderr).toBe(0);
-    const [truth] = (await getJson(port, '/__outages')) as { startNs: string; endNs: string; okBeforeNs: string; okAfterNs: string }[];
     // errorWindow against the outage itself; maxGap against the gap between successes as the app
     // served them (an app late to serve again after the outage widens the gap clients see)
-    const truthMs = Number(BigInt(truth.endNs) - BigInt(truth.startNs)) / 1e6;
-    const servedMs = Number(BigInt(truth.okAfterNs) - BigInt(truth.okBeforeNs)) / 1e6;
+    const { outageMs: truthMs, servedGapMs: servedMs } = await firstOutage(port);
     const [d] = JSON.parse(r.stdout).analysis.disruptions;
     const seen = `errorWindow ${d.errorWindowMs} ms against the outage's ${truthMs}; maxGap ${d.maxGapMs} ms against ${servedMs} served; load stall ${d.loadStallMs} ms`;
     expect(Math.abs(d.errorWindowMs - truthMs), seen).toBeLessThanOrEqual(tolerance(truthMs));
@@ -156,11 +155,10 @@ describe('npm run measure: a system the harness did not start', () => {
     const measuring = runMeasure(['--url', `http://127.0.0.1:${port}/`, '--duration', '9s', '--connections', '8', '--json', '--out', outDir()]);
     // well after the load has started (the CLI itself takes a second or two to start)
     await new Promise((r) => setTimeout(r, 5000));
-    await getJson(port, '/__outage?mode=503&ms=300', 'POST');
+    await fixtureJson(port, '/__outage?mode=503&ms=300', 'POST');
     const r = await measuring;
     expect(r.code, r.stderr).toBe(0);
-    const [truth] = (await getJson(port, '/__outages')) as { startNs: string; endNs: string }[];
-    const truthMs = Number(BigInt(truth.endNs) - BigInt(truth.startNs)) / 1e6;
+    const { outageMs: truthMs } = await firstOutage(port);
     const disruptions = JSON.parse(r.stdout).analysis.disruptions;
     expect(disruptions.map((d: { label: string }) => d.label)).toEqual(['observed disruption 1']);
     expect(Math.abs(disruptions[0].errorWindowMs - truthMs)).toBeLessThanOrEqual(tolerance(truthMs));

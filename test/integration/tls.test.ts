@@ -3,21 +3,10 @@
 // streams sent after its GOAWAY, and Connection: close over TLS costs a handshake per request.
 import { describe, expect, it } from 'vitest';
 import { startLoad } from '../../harness/load/generator.ts';
-import type { LoadOptions } from '../../harness/load/protocol.ts';
-import { runPlanned } from '../../harness/run/plans.ts';
-import { analyzeRun } from '../../harness/run/store.ts';
-import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
+import type { LoadOptions } from '../../harness/load/messages.ts';
+import { resolveScenario } from '../../harness/scenario/resolve.ts';
 import { startLocalStack } from '../../harness/stack/local/local-stack.ts';
-import { harnessProcesses, loadOptions } from './helpers.ts';
-
-async function measure(name: string, switches: number, duration: string, extra: string[] = []) {
-  const sets = [`load.durationMs=${duration}`, 'load.warmupMs=1s', 'load.cooldownMs=2s', `switches.count=${switches}`, ...extra];
-  const scenario = resolveScenario(name, sets.map(parseOverride));
-  const run = await runPlanned(scenario);
-  expect(run.meta.error).toBeNull();
-  expect(harnessProcesses()).toEqual([]);
-  return { run, a: analyzeRun(run.records, run.disruptions, scenario, run.loadStalls, run.hiddenFailures) };
-}
+import { harnessProcesses, loadOptions, measureScenario } from './helpers.ts';
 
 describe('TLS and HTTP/2 in front of nginx', () => {
   it('the load trusts the generated certificate and nothing else, over HTTP/1.1 and HTTP/2', async () => {
@@ -44,7 +33,7 @@ describe('TLS and HTTP/2 in front of nginx', () => {
   }, 30_000);
 
   it('HTTP/2: requests sent after an exiting worker\'s GOAWAY are refused unprocessed, and the rest succeed', async () => {
-    const { run, a } = await measure('h2-keepalive', 4, '8s');
+    const { run, a } = await measureScenario('h2-keepalive', { duration: '8s', switches: 4 });
     expect(run.meta.protocol).toBe('HTTP/2 over TLS');
     expect(run.proxyFiles['nginx.conf']).toMatch(/listen 127\.0\.0\.1:\d+ ssl( http2)?;/);
     expect(a.totals.ok).toBeGreaterThan(1000);
@@ -61,12 +50,12 @@ describe('TLS and HTTP/2 in front of nginx', () => {
   }, 60_000);
 
   it('HTTP/1.1 over TLS: Connection: close loses none, at a handshake per request; keep-alive through a delay line', async () => {
-    const closed = await measure('tls-connection-close', 3, '6s');
+    const closed = await measureScenario('tls-connection-close', { duration: '6s', switches: 3 });
     expect(closed.run.meta.protocol).toBe('HTTP/1.1 over TLS');
     expect(closed.a.totals.failed).toBe(0);
     expect(closed.a.totals.connections).toBe(closed.a.totals.requests);
     // TLS crosses the delay line untouched: the round trip it adds is measured as with HTTP
-    const kept = await measure('tls-keepalive', 2, '5s', ['network.delayMs=1']);
+    const kept = await measureScenario('tls-keepalive', { duration: '5s', switches: 2, sets: ['network.delayMs=1'] });
     expect(kept.run.meta.network?.up.p50Ms).toBeGreaterThanOrEqual(1);
     expect(kept.a.totals.ok).toBeGreaterThan(1000);
     expect(kept.a.totals.connections).toBeLessThan(kept.a.totals.requests / 10);

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resends } from '../../harness/load/client.ts';
+import { resends } from '../../harness/load/client-profiles.ts';
 import { CODE, codeInfo, explainCode, FAILURE_CODES, h2ResetCode, isFailingReset } from '../../harness/records/failure-codes.ts';
 import { failureCodesMarkdown } from '../../harness/report/failure-codes-page.ts';
 

@@ -211,11 +211,11 @@ describe('baselines', () => {
   });
 
   it('refuses a file that is not a baseline, naming the field', () => {
-    expect(messageOf(() => parseBaseline('{', 'b.json'))).toContain('b.json is not JSON');
+    expect(messageOf(() => parseBaseline('{', 'b.json'))).toContain('b.json is not valid JSON');
     const file = structuredClone(withEntry(null, 'x', entry)) as unknown as { scenarios: { x: { figures: Record<string, unknown> } } };
     file.scenarios.x.figures.failed = { count: 'two' };
     const msg = messageOf(() => parseBaseline(JSON.stringify(file), 'b.json'));
-    expect(msg).toContain('b.json is not a gate baseline');
+    expect(msg).toContain('b.json is damaged or not a gate baseline');
     expect(msg).toContain('scenarios.x.figures.failed');
     expect(messageOf(() => parseBaseline('{"kind":"other"}', 'b.json'))).toContain('kind: expected "downtime-gate-baseline"');
   });

@@ -9,22 +9,13 @@ import { buildComparison, compareSpec } from '../../harness/report/compare.ts';
 import { crossoverTitle, renderHtml } from '../../harness/report/html.ts';
 import { durationText, fieldValueText, share } from '../../harness/numbers.ts';
 import { RUNTIME } from '../../harness/report/page.ts';
-import { buildReport, type Report } from '../../harness/stored/report.ts';
 import { besideRateLine, formatSummary } from '../../harness/report/summary.ts';
 import { gateShort, runVerdict } from '../../harness/report/verdict.ts';
-import { analyzeRun } from '../../harness/run/store.ts';
-import type { RunOutput } from '../../harness/run/run.ts';
-import type { Override } from '../../harness/scenario/resolve.ts';
-import { syntheticRunAs } from './report-fixture.ts';
+import { reportOf } from './report-fixture.ts';
 
 const { placeLabels } = createRequire(import.meta.url)(RUNTIME) as {
   placeLabels: (items: { px: number; width: number }[], left: number, right: number) => { x: number; width: number; side: 'left' | 'right'; row: number }[];
 };
-
-function reportOf(name = 'keepalive-60s', overrides: Override[] = [], change: (r: RunOutput) => void = () => {}): Report {
-  const run = syntheticRunAs(name, overrides, change);
-  return buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario));
-}
 
 describe('overrides in units', () => {
   it('durations as s/ms, rates as req/s, strings bare: load.durationMs=10s, not 10000', () => {

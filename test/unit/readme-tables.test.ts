@@ -4,14 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibrationTable, locateSections, machineOf, provenance, replaceSection, scenarioTable, SECTIONS } from '../../harness/report/readme-tables.ts';
-import { buildReport } from '../../harness/stored/report.ts';
-import { analyzeRun } from '../../harness/run/store.ts';
-import { syntheticRun } from './report-fixture.ts';
+import { reportOfRun, syntheticRun } from './report-fixture.ts';
 
-const report = (() => {
-  const run = syntheticRun();
-  return buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario));
-})();
+const report = reportOfRun(syntheticRun());
 
 describe('README measured tables', () => {
   it('replace only what is between a section\'s markers', () => {

@@ -3,7 +3,9 @@
 import type { Disruption } from '../../harness/analysis/types.ts';
 import { OUTCOME, recordSetOf, type RecordInput } from '../../harness/records/records.ts';
 import type { RunOutput } from '../../harness/run/run.ts';
+import { analyzeRun } from '../../harness/run/store.ts';
 import { resolveScenario, type Override } from '../../harness/scenario/resolve.ts';
+import { buildReport, type Report } from '../../harness/stored/report.ts';
 
 export const SWITCH_AT_MS = 1500;
 export const GAP = { fromMs: 1610, toMs: 1622 };
@@ -79,3 +81,10 @@ export function syntheticRunAs(name: string, overrides: Override[] = [], change:
   change(run);
   return run;
 }
+
+/** A run's report as buildReport makes it from the run's records and switches. */
+export const reportOfRun = (run: RunOutput): Report => buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario));
+
+/** The synthetic run (6 failed requests at its switch) as `name` with overrides, as a report. */
+export const reportOf = (name = 'keepalive-60s', overrides: Override[] = [], change: (run: RunOutput) => void = () => {}): Report =>
+  reportOfRun(syntheticRunAs(name, overrides, change));

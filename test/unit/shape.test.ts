@@ -163,7 +163,7 @@ describe('ShapeAccumulator', () => {
   it('is what the schema says, and a damaged shape.json is refused with the field named', () => {
     expect(ShapeSchema.parse(shape)).toEqual(shape);
     expect(parseShape(JSON.stringify(shape), 'shape.json')).toEqual(shape);
-    expect(() => parseShape(JSON.stringify({ ...shape, schemaVersion: 9 }), 'x/shape.json')).toThrow(/x\/shape\.json is not a traffic shape:\n {2}schemaVersion: expected schema version 1/);
+    expect(() => parseShape(JSON.stringify({ ...shape, schemaVersion: 9 }), 'x/shape.json')).toThrow(/x\/shape\.json is damaged or not a traffic shape:\n {2}schemaVersion: expected schema version 1/);
     expect(() => parseShape('{', 'shape.json')).toThrow(CannotMeasure);
   });
 

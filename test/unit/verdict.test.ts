@@ -5,21 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { changesFromScenario } from '../../harness/report/changes.ts';
 import { groupRuns } from '../../harness/report/compare.ts';
 import { count, ms, rate } from '../../harness/numbers.ts';
-import { buildReport, type Report } from '../../harness/stored/report.ts';
 import { renderHtml } from '../../harness/report/html.ts';
 import { formatSummary } from '../../harness/report/summary.ts';
 import { runVerdict } from '../../harness/report/verdict.ts';
-import { analyzeRun } from '../../harness/run/store.ts';
 import { parseReport } from '../../harness/stored/files.ts';
-import type { RunOutput } from '../../harness/run/run.ts';
-import type { Override } from '../../harness/scenario/resolve.ts';
-import { syntheticRunAs } from './report-fixture.ts';
-
-/** The synthetic run (6 failed requests at its switch) as `name` with overrides, as a report. */
-function reportOf(name = 'keepalive-60s', overrides: Override[] = [], change: (r: RunOutput) => void = () => {}): Report {
-  const run = syntheticRunAs(name, overrides, change);
-  return buildReport(run.meta, run.scenario, analyzeRun(run.records, run.disruptions, run.scenario));
-}
+import { reportOf } from './report-fixture.ts';
 
 describe('run verdict', () => {
   it('a known-bad reference that lost requests says one thing: the loss was expected', () => {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Colour } from '../../records/records.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { RunningApp } from '../apps.ts';
-import { configNote, type Stack } from '../stack.ts';
+import { configNote, startInFront, type Stack } from '../stack.ts';
 import { startAppContainer } from './app-container.ts';
 import { docker, OWNER_LABEL, ownerMark, removeRun, removeRunNow, requireEngine, RUN_LABEL, sweepDeadRuns } from '../../engine/engine.ts';
 import { ensureImage } from '../../engine/images.ts';
@@ -46,15 +46,8 @@ export async function startDockerStack(scenario: Scenario, log: (line: string) =
       return app;
     };
     const proxy = new NginxContainer(scenario.proxy, `${prefix}-nginx`, network, labels, scenario.switches.closeAroundReload !== undefined);
-    void proxy.ended.then(failed);
-    const live = await launch('blue');
-    await live.healthy();
-    await proxy.start('blue');
     return {
-      origin: `${scenario.proxy.tls ? 'https' : 'http'}://${proxy.traffic.host}:${proxy.traffic.port}`,
-      ca: proxy.ca,
-      proxy,
-      live,
+      ...(await startInFront(scenario, proxy, launch, failed)),
       startApp: async (colour) => {
         // The colour's previous container still holds its fixed address until it is removed.
         await removeStopped(prefix, colour);

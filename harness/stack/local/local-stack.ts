@@ -5,13 +5,23 @@ import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Colour } from '../../records/records.ts';
+import type { ProxyKind } from '../../scenario/proxies.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import { startApp, type RunningApp } from '../apps.ts';
 import { claimPort, holdPort } from '../ports.ts';
-import type { Proxy } from '../proxy/proxy.ts';
-import { LOCAL_PROXIES } from '../proxy/registry.ts';
-import { configNote, type Stack } from '../stack.ts';
+import { Caddy } from '../proxy/caddy.ts';
+import { HAProxy } from '../proxy/haproxy.ts';
+import { Nginx } from '../proxy/nginx.ts';
+import type { Placement, Proxy } from '../proxy/proxy.ts';
+import { configNote, startInFront, type Stack } from '../stack.ts';
 import { markOwner, NGINX_PREFIX } from '../sweep.ts';
+
+/** The proxy each proxy.kind starts: one for every kind scenario/proxies.ts declares (the compiler names a kind that has none). */
+const LOCAL_PROXIES: Record<ProxyKind, (place: Placement, scenario: Scenario) => Promise<Proxy>> = {
+  nginx: (place, s) => Nginx.create(place, { closeFlag: s.switches.closeAroundReload !== undefined }),
+  haproxy: (place) => HAProxy.create(place),
+  caddy: (place) => Caddy.create(place),
+};
 
 export async function startLocalStack(scenario: Scenario): Promise<Stack> {
   const prefix = await mkdtemp(join(tmpdir(), NGINX_PREFIX));
@@ -49,15 +59,8 @@ export async function startLocalStack(scenario: Scenario): Promise<Stack> {
       appPorts[colour] = (listener.address() as { port: number }).port;
     }
     proxy = await LOCAL_PROXIES[scenario.proxy.kind]({ settings: scenario.proxy, prefix, port, appPorts }, scenario);
-    void proxy.ended.then(failed);
-    const live = await launch('blue');
-    await live.healthy();
-    await proxy.start('blue');
     return {
-      origin: `${scenario.proxy.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
-      ca: proxy.ca,
-      proxy,
-      live,
+      ...(await startInFront(scenario, proxy, launch, failed)),
       startApp: launch,
       stop,
       info: { driver: 'local', path: `127.0.0.1:${port} → ${proxy.kind} (a local process)`, config: configNote(scenario) },

@@ -1,15 +1,14 @@
 // A real nginx, with its own prefix in a temp directory, listening on 127.0.0.1 only.
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { nowNs } from '../../clock.ts';
 import { CannotMeasure } from '../../errors.ts';
 import type { Colour } from '../../records/records.ts';
+import { findBinary } from '../binaries.ts';
 import { runCommand } from '../processes.ts';
 import { accepts } from '../ports.ts';
 import { childPids, isLiveChild, listensOn } from '../process-table.ts';
-import { http2Syntax, UPSTREAM_FILE } from './nginx-config.ts';
-import { nginxConf, upstreamInclude } from './nginx-files.ts';
+import { http2Syntax, nginxConf, upstreamInclude, UPSTREAM_FILE } from './nginx-config.ts';
 import { LocalProxy, type Placement, type Proxy } from './proxy.ts';
 import { makeCertificate } from './tls-cert.ts';
 
@@ -18,18 +17,7 @@ export const NGINX_INSTALL_HINT =
   '`brew install nginx` (macOS); or point NGINX_BIN at an nginx binary.';
 
 /** NGINX_BIN, else nginx on PATH, else Debian's /usr/sbin (not on a normal user's PATH). */
-export function findNginx(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.NGINX_BIN) {
-    if (!existsSync(env.NGINX_BIN)) throw new CannotMeasure(`NGINX_BIN=${env.NGINX_BIN} does not exist. ${NGINX_INSTALL_HINT}`);
-    return env.NGINX_BIN;
-  }
-  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/opt/homebrew/bin'];
-  for (const dir of dirs) {
-    const candidate = join(dir, 'nginx');
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  throw new CannotMeasure(`nginx was not found on PATH. ${NGINX_INSTALL_HINT}`);
-}
+export const findNginx = (env: NodeJS.ProcessEnv = process.env): string => findBinary('nginx', 'NGINX_BIN', NGINX_INSTALL_HINT, env);
 
 export async function nginxVersion(bin: string): Promise<string> {
   const { stderr, stdout } = await runCommand(bin, ['-v']);
@@ -144,8 +132,6 @@ export class Nginx extends LocalProxy implements Proxy {
       ...this.extraFiles,
     };
   }
-
-
 }
 
 /**

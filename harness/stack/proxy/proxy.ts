@@ -1,6 +1,6 @@
 // What the rest of the harness needs from a reverse proxy: nginx, HAProxy and Caddy each
 // implement it (nginx.ts, haproxy.ts, caddy.ts), and the local driver starts the one
-// proxy.kind names (registry.ts); what each kind can do is declared in scenario/proxies.ts.
+// proxy.kind names (local/local-stack.ts); what each kind can do is declared in scenario/proxies.ts.
 import type { Colour } from '../../records/records.ts';
 import type { ProxySettings } from '../../scenario/schema.ts';
 import { LeashedProxy } from '../leashed.ts';
@@ -9,6 +9,8 @@ export interface Proxy {
   readonly kind: string;
   /** the port clients connect to, on 127.0.0.1 */
   readonly port: number;
+  /** where the load connects instead, when known once started (a container's own address on its network) */
+  readonly traffic?: { host: string; port: number };
   /** e.g. "nginx/1.22.1" */
   readonly version: string;
   /** when it serves TLS with a certificate of its own making: that certificate, which clients trust */

@@ -1,6 +1,6 @@
 // Client profiles: which failed attempt a retrying client resends, and what the post profile sends.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POST_BODY, requestOf, resends } from '../../harness/load/client.ts';
+import { DEFAULT_POST_BODY, requestOf, resends } from '../../harness/load/client-profiles.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 
 const attempt = { reused: true, answered: false, code: 'UND_ERR_SOCKET', resent: false };

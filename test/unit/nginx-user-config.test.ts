@@ -2,8 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseNginx } from '../../harness/stack/proxy/nginx-parse.ts';
-import { adoptNginxConf, type OwnedParts } from '../../harness/stack/proxy/user-config.ts';
+import { adoptNginxConf, parseNginx, type OwnedParts } from '../../harness/stack/proxy/nginx-user-config.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const own: OwnedParts = {

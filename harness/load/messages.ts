@@ -1,4 +1,4 @@
-// Messages between the orchestrator and the load worker threads.
+// Messages between the orchestrator and the load worker threads, and the options they carry.
 import type { HiddenFailure, RecordSet } from '../records/records.ts';
 import type { ArrivalSpec } from './pacer.ts';
 
