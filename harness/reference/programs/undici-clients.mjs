@@ -4,38 +4,31 @@
 // `Client` (one connection, no pipelining) that sends on its own timer, every `connections ÷ rate`
 // seconds, phases spread evenly: the open model's shape without a shared pacer.
 //
-// Protocol, one JSON value per line: argv[2] holds the options; it writes {"ready":true,
-// "client":{"name":"undici","version":…}}, reads "go <originNs>" and later "stop" on stdin, then
-// writes one array per request [scheduled, start, end, ok, status, code, conn, reused, colour]
-// (µs since the origin on the shared monotonic clock) and {"done":true} last.
+// The protocol and its rows: harness/reference/driver.ts.
 import { Client } from 'undici';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { colourOf, runProtocol } from './node-loop.mjs';
 
-const opts = JSON.parse(process.argv[2]);
-const url = new URL(opts.url);
-const periodUs = (opts.connections / opts.rate) * 1e6;
-let originNs = 0n;
-const since = () => Number(process.hrtime.bigint() - originNs) / 1000;
-/** @type {unknown[][]} */
-const rows = [];
 const entry = createRequire(import.meta.url).resolve('undici');
 const undiciVersion = JSON.parse(readFileSync(join(dirname(entry), 'package.json'), 'utf8')).version;
-// Bounded whatever happens to the harness: no stop by the time cap, or stdin gone, ends it.
-setTimeout(() => process.exit(3), opts.maxDurationMs).unref();
 let stopping = false;
 let inFlight = 0;
 let nextConn = 0;
 /** @type {(value?: unknown) => void} */
 let allDone = () => {};
-const colourHeader = opts.colourHeader ?? 'x-served-by';
-/** @param {unknown} v */
-const colourOf = (v) => (typeof v !== 'string' ? 0 : v.includes('blue') ? 1 : v.includes('green') ? 2 : 0);
+/** @type {() => number} */
+let since = () => 0;
+/** @type {(row: unknown[]) => void} */
+let emit = () => {};
+/** @type {() => boolean} */
+let take = () => false;
 
-/** One user: its own connection, its own schedule. @param {number} index */
-function user(index) {
+/** One user: its own connection, its own schedule. @param {any} opts @param {number} index */
+function user(opts, index) {
+  const url = new URL(opts.url);
+  const periodUs = (opts.connections / opts.rate) * 1e6;
   const client = new Client(url.origin, {
     pipelining: 1,
     keepAliveTimeout: 600_000,
@@ -53,14 +46,14 @@ function user(index) {
   /** @type {NodeJS.Timeout | undefined} */
   let timer;
   const arm = () => {
-    if (stopping) return;
+    if (stopping || !take()) return;
     timer = setTimeout(fire, Math.max(0, due - since()) / 1000);
   };
   const fire = () => {
     const scheduled = due;
     due += periodUs;
+    void send(scheduled); // counted in flight before arm() may find the count bound reached and stop
     arm();
-    void send(scheduled);
   };
   /** @param {number} scheduled */
   async function send(scheduled) {
@@ -71,17 +64,16 @@ function user(index) {
     let colour = 0;
     let code = '';
     try {
-      const res = await client.request({ path: url.pathname + url.search, method: opts.method ?? 'GET' });
+      const res = await client.request({ path: url.pathname + url.search, method: opts.method, headers: opts.headers, body: opts.body });
       status = res.statusCode;
-      colour = colourOf(res.headers[colourHeader]);
+      colour = colourOf(res.headers[opts.colourHeader]);
       await res.body.dump({ limit: Infinity });
       served++;
     } catch (err) {
       const e = /** @type {Error & { code?: string }} */ (err);
       code = e.code ?? e.name ?? 'Error';
     }
-    const ok = code === '' && status >= opts.successMin && status <= opts.successMax;
-    rows.push([scheduled, start, since(), ok ? 1 : 0, status, code, conn, reused ? 1 : 0, colour]);
+    emit([scheduled, start, since(), status, code, conn, reused ? 1 : 0, colour]);
     if (--inFlight === 0 && stopping) allDone();
   }
   return {
@@ -91,23 +83,18 @@ function user(index) {
   };
 }
 
-const users = Array.from({ length: opts.connections }, (_, i) => user(i));
-const lines = createInterface({ input: process.stdin });
-lines.on('line', async (line) => {
-  if (line.startsWith('go ')) {
-    originNs = BigInt(line.slice(3));
+/** @type {ReturnType<typeof user>[]} */
+let users = [];
+runProtocol(`undici ${undiciVersion}`, (opts) => ({
+  start(clock, write, count) {
+    [since, emit, take] = [clock, write, count];
+    users = Array.from({ length: opts.connections }, (_, i) => user(opts, i));
     users.forEach((u) => u.start());
-  } else if (line === 'stop') {
+  },
+  async stop() {
     stopping = true;
     users.forEach((u) => u.stop());
     if (inFlight > 0) await new Promise((resolve) => (allDone = resolve));
     await Promise.all(users.map((u) => u.close()));
-    let out = '';
-    for (const r of rows) out += `${JSON.stringify(r)}\n`;
-    process.stdout.write(`${out}${JSON.stringify({ done: true })}\n`, () => process.exit(0));
-  }
-});
-lines.on('close', () => {
-  if (!stopping) process.exit(1);
-});
-process.stdout.write(`${JSON.stringify({ ready: true, client: { name: 'undici', version: undiciVersion } })}\n`);
+  },
+}));
