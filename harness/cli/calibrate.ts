@@ -36,8 +36,9 @@ agree, 1 not)`,
     help: `cross-check: undici (default): undici clients, one connection each on its
 own schedule, at the idle-clients shape (open model, 2,000 req/s over 200
 connections); wrk: Debian's wrk, one connection per thread, at the
-keepalive-60s shape (closed loop, 32 connections); or a real client's
-driver (docs/CLIENTS.md): ${DRIVERS.filter((d) => d.name !== 'undici').map((d) => d.name).join(', ')}`,
+keepalive-60s shape (closed loop, 32 connections); or a real client
+library's driver (docs/CLIENTS.md):
+${DRIVERS.filter((d) => d.name !== 'undici').map((d) => d.name).join(', ')}`,
   },
   pairs: { type: 'string', default: '3', value: '<n>', help: 'cross-check: interleaved pairs of runs (default: 3)' },
   delay: { type: 'string', default: '0', value: '<ms>', help: 'cross-check: added each way by the delay line (default: 0, loopback)' },

@@ -77,7 +77,10 @@ def main():
         curl_ms = multi.timeout()
         if curl_ms >= 0:
             wait_s = min(wait_s, curl_ms / 1000)
-        multi.select(min(wait_s, 0.05))
+        if running:
+            multi.select(min(wait_s, 0.05))
+        else:
+            p.stopped.wait(min(wait_s, 0.05))  # select with no transfer returns at once: it would spin
     for user in users:
         user['easy'].close()
     multi.close()
