@@ -17,7 +17,7 @@ import { listen } from './byte-server.ts';
  * without a response; rst: the same, with a reset; answer-close: closes each connection (FIN, no
  * `Connection: close`) right after answering its first request, so the next one finds it closed.
  */
-type Close = 'fin' | 'rst' | 'answer-close';
+type Close = 'fin' | 'rst' | 'answer-close' | 'none';
 
 /** Which requests the library resends on a new connection when the server closed the reused one under it (measured). */
 const RESENDS: Record<string, { GET: boolean; POST: boolean }> = {
@@ -31,6 +31,7 @@ const RESENDS: Record<string, { GET: boolean; POST: boolean }> = {
 };
 
 const REQUESTS = 4;
+const IDLE_MS = 100;
 const ANSWER = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nx-served-by: blue\r\n\r\nok';
 
 async function closingServer(ctx: TestContext, close: Close) {
@@ -40,7 +41,7 @@ async function closingServer(ctx: TestContext, close: Close) {
   /** answer-close: when each answered connection's FIN had been sent (shutdown done), in answer order */
   const finNs: bigint[] = [];
   const server = await listen((socket, n) => {
-    if (ended.has(socket) || n > 1) {
+    if (ended.has(socket) || (n > 1 && close !== 'none')) {
       dropped++;
       if (close === 'rst') socket.resetAndDestroy();
       else socket.end();
@@ -58,8 +59,8 @@ async function closingServer(ctx: TestContext, close: Close) {
   return { ...server, answered: () => answered, dropped: () => dropped, finNs };
 }
 
-/** One user sending REQUESTS requests 100 ms apart: each goes out on an idle kept-alive connection. */
-async function drive(driver: ClientDriver, port: number, method: 'GET' | 'POST') {
+/** One user sending REQUESTS requests, 100 ms apart (or, pace idle, 100 ms after each response): each goes out on an idle kept-alive connection. */
+async function drive(driver: ClientDriver, port: number, method: 'GET' | 'POST', pace: 'rate' | 'idle' = 'rate') {
   const load = await startDriver(
     driver,
     {
@@ -68,8 +69,8 @@ async function drive(driver: ClientDriver, port: number, method: 'GET' | 'POST')
       headers: {},
       body: method === 'POST' ? 'a=1' : undefined,
       connections: 1,
-      rate: 10,
-      idleMs: 0,
+      rate: pace === 'rate' ? 10 : 0,
+      idleMs: IDLE_MS,
       timeoutMs: 2000,
       maxDurationMs: 10_000,
       maxRequests: REQUESTS,
@@ -96,7 +97,8 @@ async function drive(driver: ClientDriver, port: number, method: 'GET' | 'POST')
       return records.start[i] < Number(fin - load.originNs) / 1000 || records.scheduled[i] <= records.end[i - 1];
     });
   };
-  return { count: records.count, ok, codes, failedCodes: codes.filter((c) => c !== ''), racing };
+  const idleUs = codes.slice(1).map((_, i) => records.start[i + 1] - records.end[i]);
+  return { count: records.count, ok, codes, failedCodes: codes.filter((c) => c !== ''), racing, idleUs };
 }
 
 // A driver's cases run side by side (each its own server and program): their assertions count
@@ -141,5 +143,20 @@ describe.concurrent.each(DRIVERS.map((d) => [d.name, d] as const))('client drive
     expect(run.codes.filter((c, i) => c !== '' && !racing[i]), 'no request sent after the FIN, and after a wait, failed').toEqual([]);
     expect(server.dropped(), `requests the server got on a connection it had closed: at most the ${raced} that raced its FIN`).toBeLessThanOrEqual(raced);
     expect(server.connections(), 'a connection per request that did not fail').toBe(REQUESTS - run.failedCodes.length);
+  });
+
+  it('paced by idle time: each request waits idleMs after the response before it', async (ctx) => {
+    const { expect } = ctx;
+    await installed(ctx);
+    const server = await closingServer(ctx, 'none');
+    if (name === 'undici') {
+      // the undici reference is the open model's: it refuses a pace without a rate
+      await expect(drive(driver, server.port, 'GET', 'idle')).rejects.toThrow(/needs a rate/);
+      return;
+    }
+    const run = await drive(driver, server.port, 'GET', 'idle');
+    expect(run.failedCodes, 'a server that never closes: no failure').toEqual([]);
+    // less 1 ms: Node's timers count whole milliseconds from the loop's cached time, and fire up to 1 ms early by hrtime
+    expect(Math.min(...run.idleUs), `each of ${run.idleUs.length} gaps after a response, in µs, at least ${IDLE_MS} ms less 1`).toBeGreaterThanOrEqual((IDLE_MS - 1) * 1000);
   });
 });

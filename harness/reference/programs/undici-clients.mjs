@@ -85,16 +85,22 @@ function user(opts, index) {
 
 /** @type {ReturnType<typeof user>[]} */
 let users = [];
-runProtocol(`undici ${undiciVersion}`, (opts) => ({
-  start(clock, write, count) {
-    [since, emit, take] = [clock, write, count];
-    users = Array.from({ length: opts.connections }, (_, i) => user(opts, i));
-    users.forEach((u) => u.start());
-  },
-  async stop() {
-    stopping = true;
-    users.forEach((u) => u.stop());
-    if (inFlight > 0) await new Promise((resolve) => (allDone = resolve));
-    await Promise.all(users.map((u) => u.close()));
-  },
-}));
+runProtocol(`undici ${undiciVersion}`, (opts) => {
+  if (!(opts.rate > 0)) {
+    process.stderr.write('the undici reference models the open model: it needs a rate (load.model=open)\n');
+    process.exit(2);
+  }
+  return {
+    start(clock, write, count) {
+      [since, emit, take] = [clock, write, count];
+      users = Array.from({ length: opts.connections }, (_, i) => user(opts, i));
+      users.forEach((u) => u.start());
+    },
+    async stop() {
+      stopping = true;
+      users.forEach((u) => u.stop());
+      if (inFlight > 0) await new Promise((resolve) => (allDone = resolve));
+      await Promise.all(users.map((u) => u.close()));
+    },
+  };
+});
