@@ -115,8 +115,9 @@ def run_users(version, new_user):
         served = 0
         while True:
             wait_us = due - p.since()
-            if wait_us > 0:
+            while wait_us > 0 and not p.stopped.is_set():  # until due by the monotonic clock, however the wait rounds
                 p.stopped.wait(wait_us / 1e6)
+                wait_us = due - p.since()
             if p.stopped.is_set() or not p.take():
                 break
             start = p.since()

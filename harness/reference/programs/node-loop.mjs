@@ -92,8 +92,8 @@ export function runUsers(version, newUser) {
         let due = (index / opts.connections) * periodUs;
         let served = 0;
         for (;;) {
-          const waitUs = due - since();
-          if (waitUs > 0) await Promise.race([sleep(waitUs / 1000), woken]);
+          // a timer may fire up to a millisecond early by the monotonic clock: wait again until due
+          for (let waitUs = due - since(); waitUs > 0 && !stopping; waitUs = due - since()) await Promise.race([sleep(Math.ceil(waitUs / 1000)), woken]);
           if (stopping || !take()) return;
           const start = since();
           const outcome = await user.send();
