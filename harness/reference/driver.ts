@@ -7,10 +7,11 @@
 // Protocol, one JSON value per line. `<command> --version` prints the library and its version
 // and exits 0, or exits non-zero when the library is missing. `<command> <settings JSON>` writes
 // {"ready":true}, reads "go <originNs>" and later "stop" on stdin, writes one array per request
-// (at the end, or as each ends), [scheduled, start, end, status, kind, conn, reused, colour] (µs since the origin on
-// the shared CLOCK_MONOTONIC; status 0 and kind the library's error when there was no response),
-// and {"done":true} last: after "stop", or on its own once maxRequests or maxDurationMs is reached.
-// conn is the connection where the library says, else the user; reused, that it had served before.
+// (at the end, or as each ends): [scheduled, start, end, status, kind, conn, reused, colour], times
+// in µs since the origin on the shared CLOCK_MONOTONIC, status 0 and kind the library's error
+// when there was no response, conn the connection where the library says (else the user), reused
+// that it had served before; and {"done":true} last, after "stop" or on its own once maxRequests
+// or maxDurationMs is reached.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -27,9 +28,9 @@ export interface ClientDriver {
   name: string;
   /** the library, in words: "Python requests (Session)" */
   library: string;
-  /** the command that installs it on Debian */
+  /** how to install it: the command */
   install: string;
-  /** whether `npm run setup` installs it (then its test fails when it is missing, rather than skipping) */
+  /** whether `npm run setup` (--with-clients) installs it: under CI its test then fails when it is missing, rather than skipping */
   installedBySetup: boolean;
   /** the program's file under harness/reference/programs/ */
   program: string;
@@ -95,11 +96,11 @@ export function driverSettings(options: LoadOptions): DriverSettings {
 
 type Row = [scheduled: number, start: number, end: number, status: number, kind: string, conn: number, reused: 0 | 1, colour: number];
 
-/** The harness's load options run by a real client: see startDriver for the settings themselves. */
+/** A run's load (its LoadOptions) made by a real client: the cross-check's hook. */
 export const startDriverLoad = (driver: ClientDriver, options: LoadOptions) =>
   startDriver(driver, driverSettings(options), { min: options.successMin, max: options.successMax });
 
-/** Runs the driver's program; statuses in `success` are ok. */
+/** Runs the driver's program at `settings`; statuses in `success` are ok. */
 export async function startDriver(driver: ClientDriver, settings: DriverSettings, success: { min: number; max: number }): Promise<RunningLoad> {
   const client = await driverVersion(driver);
   if (!client) throw new CannotMeasure(notInstalled(driver));
