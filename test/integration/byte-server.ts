@@ -36,8 +36,9 @@ export function listen(
     socket.on('error', () => {});
   });
   servers.push(server);
-  /** this server alone (tests running side by side each close their own) */
+  /** this server alone (tests running side by side each close their own); again: nothing more */
   const close = () => {
+    if (!servers.includes(server)) return Promise.resolve();
     servers.splice(servers.indexOf(server), 1);
     return new Promise<void>((r) => server.close(() => r()));
   };

@@ -17,7 +17,7 @@ import { listen } from './byte-server.ts';
  * without a response; rst: the same, with a reset; answer-close: closes each connection (FIN, no
  * `Connection: close`) right after answering its first request, so the next one finds it closed.
  */
-type Close = 'fin' | 'rst' | 'answer-close' | 'none';
+type Close = 'fin' | 'rst' | 'answer-close' | 'none' | 'silent';
 
 /** Which requests the library resends on a new connection when the server closed the reused one under it (measured). */
 const RESENDS: Record<string, { GET: boolean; POST: boolean }> = {
@@ -41,6 +41,7 @@ async function closingServer(ctx: TestContext, close: Close) {
   /** answer-close: when each answered connection's FIN had been sent (shutdown done), in answer order */
   const finNs: bigint[] = [];
   const server = await listen((socket, n) => {
+    if (close === 'silent') return;
     if (ended.has(socket) || (n > 1 && close !== 'none')) {
       dropped++;
       if (close === 'rst') socket.resetAndDestroy();
@@ -68,7 +69,12 @@ const RATE_ONLY = new Set(['undici']);
  * IDLE_MS to read a FIN behind that response (a rate would leave it none when a slow response
  * ends at the next request's turn).
  */
-async function drive(driver: ClientDriver, port: number, method: 'GET' | 'POST', pace: 'rate' | 'idle' = RATE_ONLY.has(driver.name) ? 'rate' : 'idle') {
+async function drive(
+  driver: ClientDriver,
+  port: number,
+  method: 'GET' | 'POST',
+  { pace = RATE_ONLY.has(driver.name) ? 'rate' : 'idle', requests = REQUESTS, timeoutMs = 2000 }: { pace?: 'rate' | 'idle'; requests?: number; timeoutMs?: number } = {},
+) {
   const load = await startDriver(
     driver,
     {
@@ -79,9 +85,9 @@ async function drive(driver: ClientDriver, port: number, method: 'GET' | 'POST',
       connections: 1,
       rate: pace === 'rate' ? 1000 / IDLE_MS : 0,
       idleMs: IDLE_MS,
-      timeoutMs: 2000,
+      timeoutMs,
       maxDurationMs: 10_000,
-      maxRequests: REQUESTS,
+      maxRequests: requests,
       colourHeader: 'x-served-by',
     },
     { min: 200, max: 399 },
@@ -160,11 +166,28 @@ describe.concurrent.each(DRIVERS.map((d) => [d.name, d] as const))('client drive
     await installed(ctx);
     const server = await closingServer(ctx, 'none');
     if (RATE_ONLY.has(name)) {
-      await expect(drive(driver, server.port, 'GET', 'idle')).rejects.toThrow(/needs a rate/);
+      await expect(drive(driver, server.port, 'GET', { pace: 'idle' })).rejects.toThrow(/needs a rate/);
       return;
     }
-    const run = await drive(driver, server.port, 'GET', 'idle');
+    const run = await drive(driver, server.port, 'GET', { pace: 'idle' });
     expect(run.failedCodes, 'a server that never closes: no failure').toEqual([]);
     expect(Math.min(...run.idleUs), `each of ${run.idleUs.length} gaps after a response, in µs, at least ${IDLE_MS} ms`).toBeGreaterThanOrEqual(IDLE_MS * 1000);
+  });
+
+  it('server never answers: the request fails with the timeout code', async (ctx) => {
+    const { expect } = ctx;
+    await installed(ctx);
+    const server = await closingServer(ctx, 'silent');
+    const run = await drive(driver, server.port, 'GET', { requests: 1, timeoutMs: 300 });
+    expect(run.codes, 'one request, no response within 300 ms').toEqual([CODE.HEADERS_TIMEOUT]);
+  });
+
+  it('nothing listens on the port: the request fails as refused', async (ctx) => {
+    const { expect } = ctx;
+    await installed(ctx);
+    const server = await closingServer(ctx, 'none');
+    await server.close(); // its port, now free: a connect there is refused
+    const run = await drive(driver, server.port, 'GET', { requests: 1 });
+    expect(run.codes, 'one request to a closed port').toEqual([CODE.REFUSED]);
   });
 });

@@ -16,8 +16,8 @@ export const pythonRequests: ClientDriver = {
     'ConnectionError:ECONNRESET': CODE.RESET,
     'ConnectionError:EPIPE': CODE.BROKEN_PIPE,
     'ConnectionError:ECONNREFUSED': CODE.REFUSED,
-    'ReadTimeout:TimeoutError': CODE.HEADERS_TIMEOUT,
-    'ConnectTimeout:TimeoutError': CODE.CONNECT_TIMEOUT,
+    'ReadTimeout:ReadTimeoutError': CODE.HEADERS_TIMEOUT,
+    'ConnectTimeout:ConnectTimeoutError': CODE.CONNECT_TIMEOUT,
   },
   crossCheck: SMALL_OPEN_LOAD,
 };

@@ -19,18 +19,22 @@ def colour_of(value):
 
 def kind_of(exc):
     """What the caller caught, and the failure at its root: "ConnectionError:RemoteDisconnected",
-    "ConnectError:ECONNREFUSED". The root is the innermost exception it wraps (in its args, or
-    raised from); an OSError there by its errno. Not __context__: what was being handled when it
-    was raised (urllib3's own TypeError fallback, say) did not cause it."""
+    "ConnectError:ECONNREFUSED". The root is the innermost exception it wraps (in its args, raised
+    from, or urllib3's reason); an OSError there, or one it was raised while handling, by its
+    errno. Not any exception it was raised while handling: urllib3's own TypeError fallback, say,
+    did not cause it."""
     root, seen = exc, {id(exc)}
     while True:
-        inner = next((a for a in root.args if isinstance(a, BaseException)), None) or root.__cause__
+        reason = getattr(root, 'reason', None)
+        inner = next((a for a in root.args if isinstance(a, BaseException)), None) or root.__cause__ or (reason if isinstance(reason, BaseException) else None)
         if inner is None or id(inner) in seen:
             break
         seen.add(id(inner))
         root = inner
-    name = errno.errorcode.get(root.errno, type(root).__name__) if isinstance(root, OSError) and root.errno else type(root).__name__
-    return f'{type(exc).__name__}:{name}'
+    for candidate in (root, root.__context__):
+        if isinstance(candidate, OSError) and candidate.errno in errno.errorcode:
+            return f'{type(exc).__name__}:{errno.errorcode[candidate.errno]}'
+    return f'{type(exc).__name__}:{type(root).__name__}'
 
 
 class ClientUser:

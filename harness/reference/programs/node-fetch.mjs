@@ -2,8 +2,12 @@
 // user per connection's worth of load; the users share fetch's pool, as callers in one process do.
 import { colourOf, runUsers } from './node-loop.mjs';
 
-/** What the caller's catch sees: fetch rejects with TypeError("fetch failed"), the cause naming the failure. @param {any} err */
-const kindOf = (err) => err?.cause?.code ?? err?.cause?.name ?? err?.code ?? err?.name ?? 'Error';
+/**
+ * What the caller's catch sees: fetch rejects with TypeError("fetch failed"), its cause naming the
+ * failure, or with the signal's DOMException (TimeoutError), named by its name.
+ * @param {any} err
+ */
+const kindOf = (err) => (err?.cause ? (err.cause.code ?? err.cause.name ?? 'Error') : (err?.name ?? 'Error'));
 
 // fetch's first call loads its machinery (~0.3 s): done before "ready", so the first request is not
 // late and the next one does not find its connection still busy and open another
