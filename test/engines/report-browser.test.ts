@@ -109,14 +109,21 @@ describe('report CLIs', () => {
     const json = JSON.parse(again.stdout);
     expect(json.groups[0].runs).toHaveLength(2);
     expect(json.dir).toMatch(/-compare$/);
-    expect(json.groups[0].runs[0]).toMatchObject({ verdict: expect.stringMatching(/FAILED REQUEST|NO FAILED/), gate: expect.stringMatching(/^expected: this scenario reproduces a known failure/) }); // keepalive-60s is the known-bad reference
+    // keepalive-60s is the known-bad reference: judged by whether it showed its failure. Its one
+    // quick switch loses nothing about one time in nine, so either judgement may be the stored one;
+    // what compare must do is read it back as the run itself said it.
+    const [first, second] = json.groups[0].runs;
+    const knownBad = first.verdict.startsWith('NO FAILED') ? /^NOT AS EXPECTED: this known-bad reference should reproduce/ : /^expected: this scenario reproduces a known failure/;
+    expect(first).toMatchObject({ verdict: expect.stringMatching(/^(\d[\d,]* FAILED REQUESTS?|NO FAILED REQUESTS)/), gate: expect.stringMatching(knownBad) });
+    expect(second).toEqual(first);
+    expect(readFileSync(join(runDir, 'summary.txt'), 'utf8')).toContain(`${first.verdict} — ${first.gate}`);
   });
 
   it('--help exits 0; bad input exits 2 with a clear message', () => {
     for (const script of ['compare', 'reports', 'report']) {
       const help = cli(script, ['--help']);
       expect(help.status, script).toBe(0);
-      expect(help.stdout).toContain('Usage: npm run');
+      expect(help.stdout).toMatch(/Usage: (npm run|npx downtime-harness) /); // dist/ speaks the package's way
     }
     const none = cli('compare', []);
     expect(none.status).toBe(2);
