@@ -3,6 +3,7 @@
 // falls on both. Two references: undici clients for the open model (idle-clients: 2,000 req/s
 // over 200 connections), wrk for the closed loop (keepalive-60s: 32 connections, saturating). The figure compared is failed requests per switch; they agree when the medians
 // are within max(2 failures per switch, 25 %) of the reference's (docs/ACCURACY.md).
+import { CannotMeasure } from '../errors.ts';
 import { OUTCOME, type RecordSet } from '../records/records.ts';
 import type { RunningLoad } from '../load/generator.ts';
 import type { LoadOptions } from '../load/messages.ts';
@@ -38,7 +39,7 @@ export interface CrossCheck {
   reference: Reference;
   scenario: string;
   delayMs: number;
-  model: 'open' | 'closed';
+  model: Scenario['load']['model'];
   rate: number;
   connections: number;
   runs: CrossCheckRun[];
@@ -64,7 +65,7 @@ export interface CrossCheckOptions {
 export function crossCheckScenario(o: CrossCheckOptions): Scenario {
   const warmupMs = 2000;
   const cooldownMs = 2000;
-  return resolveScenario(REFERENCES[o.reference].scenario, [
+  const scenario = resolveScenario(REFERENCES[o.reference].scenario, [
     { path: 'switches.count', value: o.switches },
     { path: 'load.warmupMs', value: warmupMs },
     { path: 'load.cooldownMs', value: cooldownMs },
@@ -72,6 +73,8 @@ export function crossCheckScenario(o: CrossCheckOptions): Scenario {
     { path: 'network.delayMs', value: o.delayMs },
     ...(o.overrides ?? []),
   ]);
+  if (scenario.load.model === 'shape') throw new CannotMeasure('load.model shape: no reference client replays a traffic shape; cross-check the closed loop or the open model');
+  return scenario;
 }
 
 const failedIn = (records: RecordSet) => {
