@@ -165,7 +165,7 @@ const LoadSchema = z
      */
     shape: z.string().min(1).optional(),
     /** shape model: multiplies the shape's connection arrival rate (2: what if traffic doubles) */
-    shapeScale: z.number().positive().max(1000).default(1),
+    shapeScale: z.number().min(0.01).max(1000).default(1),
     /** open model: requests per second (after the ramp) */
     rate: z.number().positive().max(1_000_000).optional(),
     /** open model: constant spacing, or a Poisson process (independent clients) */
