@@ -7,9 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { ShapeAccumulator } from '../../harness/shape/accumulator.ts';
 import type { LogLine } from '../../harness/shape/log-line.ts';
 import type { Shape } from '../../harness/shape/schema.ts';
+import type { Histogram } from '../../harness/load/replay.ts';
+import { startLoad } from '../../harness/load/generator.ts';
 import { OUTCOME } from '../../harness/records/records.ts';
-import { measureScenario, runCli } from './helpers.ts';
+import { loadOptions, measureScenario, runCli, testHttpServer } from './helpers.ts';
 
+const { listen } = testHttpServer();
 const dir = mkdtempSync(join(tmpdir(), 'downtime-test-shape-'));
 
 /** A log of 50 connections opened per second for 20 s, each making 3–5 requests of 1 ms, 20–49 ms idle apart. */
@@ -99,6 +102,36 @@ describe('the shape model', () => {
     expect(Math.max(...drawn)).toBeLessThan(idle.max);
     expect(tooLate, 'gaps sent outside their due time + 5 ms + the load stalls meanwhile').toEqual([]);
   }, 30_000);
+
+  it('at most load.connections open at once: arrivals beyond wait, and those still waiting at the end count unsent', async () => {
+    const port = await listen((_req, res) => res.writeHead(200).end('ok'));
+    // 100 connections/s, each exactly 3 requests 50 ms apart (≥ 100 ms open), one at a time: most wait.
+    const exactly = (v: number): Histogram => ({ edges: [v], counts: [0, 1], min: v, max: v });
+    const load = await startLoad(
+      loadOptions(`http://127.0.0.1:${port}/`, {
+        model: 'shape',
+        connections: 1,
+        arrivals: { rate: 100, rampFromRate: 0, rampMs: 0, arrivals: 'poisson', seed: 3 },
+        replay: { requestsPerConnection: exactly(3), idleMs: exactly(50) },
+        maxRequests: 10_000,
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const { records: r, unsent } = await load.stop();
+    const spans = new Map<number, [number, number]>();
+    for (let i = 0; i < r.count; i++) {
+      const [from, to] = spans.get(r.conn[i]) ?? [Infinity, -Infinity];
+      spans.set(r.conn[i], [Math.min(from, r.start[i]), Math.max(to, r.end[i])]);
+    }
+    const ordered = [...spans.values()].sort((a, b) => a[0] - b[0]);
+    for (let k = 1; k < ordered.length; k++) expect(ordered[k][0], 'a connection opened before the last one closed').toBeGreaterThanOrEqual(ordered[k - 1][1]);
+    // 1.5 s at ≥ 100 ms a connection: at most 15 ran. Arrivals in 1.5 s are Poisson(150), at
+    // least 150 − 4σ = 150 − 4√150 ≈ 101; the rest waited, with 3 requests each.
+    expect(ordered.length).toBeLessThanOrEqual(15);
+    expect(unsent % 3).toBe(0);
+    const leastWaiting = 150 - 4 * Math.sqrt(150) - ordered.length;
+    expect(unsent / 3, `${unsent / 3} connections left waiting, at least ${leastWaiting.toFixed(0)} expected`).toBeGreaterThanOrEqual(leastWaiting);
+  });
 
   it('a shape that cannot be replayed is refused before anything starts, naming load.shape (exit 2)', async () => {
     const missing = await refused('load.model=shape', `load.shape=${join(dir, 'none.json')}`);
