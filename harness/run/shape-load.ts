@@ -15,7 +15,7 @@ export interface ShapeLoad {
 }
 
 /** Refused as an invalid scenario is (exit 2), naming the field. */
-const refuse = (why: string) => new CannotMeasure(`invalid scenario:\n  load.shape: ${why}`);
+const refuse = (why: string) => new CannotMeasure(`invalid scenario:\n  load.shape: ${why.replace(/\n/g, '\n  ')}`);
 
 const histogramOf = (d: DistributionFigures): Histogram => ({ edges: d.histogram.edges, counts: d.histogram.counts, min: d.min ?? 0, max: d.max ?? 0 });
 
