@@ -1,6 +1,8 @@
 // The shape model's draws: how many requests a replayed connection makes, and the idle gap before
 // each one after the first, drawn from a traffic shape's histograms (shape.json, docs/SHAPE.md).
-// Pure and seeded: the worker turns a plan into requests (worker.ts, replayModel).
+// Pure and seeded: the worker turns a plan into requests (worker.ts, shapeModel).
+
+import { uniforms } from './pacer.ts';
 //
 // A draw picks a bucket with probability count ÷ total, then a value uniformly within the bucket.
 // The observed min and max bound every bucket (a value below the min or above the max was never
@@ -24,15 +26,17 @@ export interface ReplaySpec {
 }
 
 export interface ConnectionPlan {
-  /** the idle gap (ms) before each request after the first: the connection makes gapsMs.length + 1 requests, then closes */
-  gapsMs: number[];
+  /** how many requests the connection makes, one after another, before it closes */
+  requests: number;
+  /** the idle gap (ms) before its next request, drawn in turn from the connection's own stream */
+  nextGapMs(): number;
 }
 
 /**
  * Draws from `h`: whole numbers (counts, from edge to edge − 1, and up to the max itself) or
  * real ones (times, in [lower edge, upper edge)). Each draw takes two uniforms: bucket, then value.
  */
-export function histogramSampler(h: Histogram, random: () => number, whole: boolean): () => number {
+export function histogramSampler(h: Histogram, whole: boolean): (random: () => number) => number {
   const total = h.counts.reduce((a, b) => a + b, 0);
   if (!(total > 0)) throw new Error('a histogram with no values cannot be drawn from');
   const cumulative: number[] = [];
@@ -42,7 +46,7 @@ export function histogramSampler(h: Histogram, random: () => number, whole: bool
     const upper = whole ? Math.min(h.edges[i] ?? Number.POSITIVE_INFINITY, h.max + 1) : Math.min(h.edges[i] ?? h.max, h.max);
     return { lower, width: Math.max(0, upper - lower) };
   });
-  return () => {
+  return (random) => {
     const target = random() * total;
     let i = 0;
     while (cumulative[i] <= target) i++;
@@ -51,14 +55,19 @@ export function histogramSampler(h: Histogram, random: () => number, whole: bool
   };
 }
 
-/** Each call plans the next connection: its request count, then its gaps, from one seeded stream. */
+/**
+ * Each call plans the next connection: its request count from `random`, and a seed for its own
+ * stream of gaps, drawn as they are needed. The same seed gives the same connections, whatever
+ * order their requests interleave in, and a connection of 10,000 requests holds no 10,000 gaps.
+ */
 export function connectionPlanner(spec: ReplaySpec, random: () => number): () => ConnectionPlan {
-  const requests = histogramSampler(spec.requestsPerConnection, random, true);
+  const requests = histogramSampler(spec.requestsPerConnection, true);
   // Only a shape with connections of more than one request needs idle times (and has them).
-  const gap = spec.requestsPerConnection.max > 1 ? histogramSampler(spec.idleMs, random, false) : () => 0;
+  const gap = spec.requestsPerConnection.max > 1 ? histogramSampler(spec.idleMs, false) : () => 0;
   return () => {
     // nginx counts from 1: a connection is in the log by its requests
-    const n = Math.max(1, requests());
-    return { gapsMs: Array.from({ length: n - 1 }, gap) };
+    const n = Math.max(1, requests(random));
+    const own = uniforms(Math.floor(random() * 2 ** 32));
+    return { requests: n, nextGapMs: () => gap(own) };
   };
 }

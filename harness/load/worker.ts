@@ -14,7 +14,7 @@ import { H1Client } from './h1-client.ts';
 import { H2Client } from './h2-client.ts';
 import { Backlog } from './backlog.ts';
 import { createPacer, uniforms } from './pacer.ts';
-import { connectionPlanner } from './replay.ts';
+import { connectionPlanner, type ConnectionPlan } from './replay.ts';
 import type { OrchestratorMessage, ThreadOptions, WorkerMessage } from './messages.ts';
 import { startStallProbe, type StallProbe } from './stall-probe.ts';
 
@@ -234,21 +234,21 @@ function openModel(): void {
  */
 function shapeModel(): void {
   // Its own stream, apart from the pacer's, so the plans do not depend on when arrivals fell due.
-  const plan = connectionPlanner(opts.replay!, uniforms((opts.arrivals.seed + opts.thread * 0x9e3779b9) ^ 0x5f3759df));
-  const backlog = new Backlog<{ scheduled: number; gapsMs: number[] }>();
-  unsent = () => backlog.waiting().reduce((n, w) => n + w.gapsMs.length + 1, 0);
+  const nextPlan = connectionPlanner(opts.replay!, uniforms((opts.arrivals.seed + opts.thread * 0x9e3779b9) ^ 0x5f3759df));
+  const backlog = new Backlog<{ scheduled: number; plan: ConnectionPlan }>();
+  unsent = () => backlog.waiting().reduce((n, w) => n + w.plan.requests, 0);
   const close = (c: Connection) => {
     connections.delete(c);
     void c.client.destroy();
     const next = stopping ? undefined : backlog.shift();
-    if (next) open(next.scheduled, next.gapsMs);
+    if (next) open(next.scheduled, next.plan);
   };
-  const open = (scheduled: number, gapsMs: number[]) => {
+  const open = (scheduled: number, plan: ConnectionPlan) => {
     if (!admit()) return;
     let ended = 0;
     const c = new Connection(() => {
-      if (ended++ === gapsMs.length || stopping) return close(c);
-      const due = c.endedAt + gapsMs[ended - 1] * 1000;
+      if (++ended === plan.requests || stopping) return close(c);
+      const due = c.endedAt + plan.nextGapMs() * 1000;
       const sendWhenDue = () => {
         if (stopping) return;
         const wait = due - sinceOrigin();
@@ -261,9 +261,9 @@ function shapeModel(): void {
     c.send(scheduled);
   };
   paced((scheduled) => {
-    const { gapsMs } = plan();
-    if (connections.size < opts.connections) open(scheduled, gapsMs);
-    else backlog.push({ scheduled, gapsMs });
+    const plan = nextPlan();
+    if (connections.size < opts.connections) open(scheduled, plan);
+    else backlog.push({ scheduled, plan });
     return !stopping;
   });
 }
