@@ -25,11 +25,19 @@ export interface ReplaySpec {
   idleMs: Histogram;
 }
 
+/** Plain numbers, so a connection waiting for a place under the limit costs little. */
 export interface ConnectionPlan {
   /** how many requests the connection makes, one after another, before it closes */
   requests: number;
-  /** the idle gap (ms) before its next request, drawn in turn from the connection's own stream */
-  nextGapMs(): number;
+  /** seed of the connection's own stream of idle gaps */
+  gapSeed: number;
+}
+
+export interface ConnectionPlanner {
+  /** the next connection to arrive */
+  next(): ConnectionPlan;
+  /** its idle gaps (ms), one per call, before each request after the first */
+  gapsOf(plan: ConnectionPlan): () => number;
 }
 
 /**
@@ -56,18 +64,20 @@ export function histogramSampler(h: Histogram, whole: boolean): (random: () => n
 }
 
 /**
- * Each call plans the next connection: its request count from `random`, and a seed for its own
- * stream of gaps, drawn as they are needed. The same seed gives the same connections, whatever
- * order their requests interleave in, and a connection of 10,000 requests holds no 10,000 gaps.
+ * Plans each connection: its request count from `random`, and a seed for its own stream of gaps,
+ * drawn as they are needed. The same seed gives the same connections, whatever order their
+ * requests interleave in, and a connection of 10,000 requests holds no 10,000 gaps.
  */
-export function connectionPlanner(spec: ReplaySpec, random: () => number): () => ConnectionPlan {
+export function connectionPlanner(spec: ReplaySpec, random: () => number): ConnectionPlanner {
   const requests = histogramSampler(spec.requestsPerConnection, true);
   // Only a shape with connections of more than one request needs idle times (and has them).
   const gap = spec.requestsPerConnection.max > 1 ? histogramSampler(spec.idleMs, false) : () => 0;
-  return () => {
+  return {
     // nginx counts from 1: a connection is in the log by its requests
-    const n = Math.max(1, requests(random));
-    const own = uniforms(Math.floor(random() * 2 ** 32));
-    return { requests: n, nextGapMs: () => gap(own) };
+    next: () => ({ requests: Math.max(1, requests(random)), gapSeed: Math.floor(random() * 2 ** 32) }),
+    gapsOf(plan) {
+      const own = uniforms(plan.gapSeed);
+      return () => gap(own);
+    },
   };
 }

@@ -230,11 +230,12 @@ function openModel(): void {
  * draws, one after another, each due its idle gap after the previous response ended, then
  * closes (a new connection id each). At most `connections` are open at once: an arrival beyond
  * waits for one to close, keeping its due time; those still waiting when the load stops are
- * counted unsent, every request of their plans.
+ * counted unsent, every request of their plans. A waiting connection is three numbers; there are
+ * at most the arrivals within the thread's time cap.
  */
 function shapeModel(): void {
   // Its own stream, apart from the pacer's, so the plans do not depend on when arrivals fell due.
-  const nextPlan = connectionPlanner(opts.replay!, uniforms((opts.arrivals.seed + opts.thread * 0x9e3779b9) ^ 0x5f3759df));
+  const planner = connectionPlanner(opts.replay!, uniforms((opts.arrivals.seed + opts.thread * 0x9e3779b9) ^ 0x5f3759df));
   const backlog = new Backlog<{ scheduled: number; plan: ConnectionPlan }>();
   unsent = () => backlog.waiting().reduce((n, w) => n + w.plan.requests, 0);
   const close = (c: Connection) => {
@@ -245,10 +246,11 @@ function shapeModel(): void {
   };
   const open = (scheduled: number, plan: ConnectionPlan) => {
     if (!admit()) return;
+    const nextGapMs = planner.gapsOf(plan);
     let ended = 0;
     const c = new Connection(() => {
       if (++ended === plan.requests || stopping) return close(c);
-      const due = c.endedAt + plan.nextGapMs() * 1000;
+      const due = c.endedAt + nextGapMs() * 1000;
       const sendWhenDue = () => {
         if (stopping) return;
         const wait = due - sinceOrigin();
@@ -261,7 +263,7 @@ function shapeModel(): void {
     c.send(scheduled);
   };
   paced((scheduled) => {
-    const plan = nextPlan();
+    const plan = planner.next();
     if (connections.size < opts.connections) open(scheduled, plan);
     else backlog.push({ scheduled, plan });
     return !stopping;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uniforms } from '../../harness/load/pacer.ts';
-import { connectionPlanner, histogramSampler, type ConnectionPlan, type Histogram, type ReplaySpec } from '../../harness/load/replay.ts';
+import { connectionPlanner, histogramSampler, type ConnectionPlanner, type Histogram, type ReplaySpec } from '../../harness/load/replay.ts';
 
 // As shape.json has them (edges125): requests per connection 3–5, idle 20–49 ms.
 const requests: Histogram = { edges: [1, 2, 5, 10, 20], counts: [0, 0, 60, 40, 0, 0], min: 3, max: 5 };
@@ -13,7 +13,10 @@ const draws = (h: Histogram, whole: boolean, n: number, seed = 1) => {
   return Array.from({ length: n }, () => draw(random));
 };
 /** A connection's requests and the gaps before each after the first. */
-const planned = (p: ConnectionPlan) => ({ requests: p.requests, gapsMs: Array.from({ length: p.requests - 1 }, p.nextGapMs) });
+const planned = (planner: ConnectionPlanner) => {
+  const p = planner.next();
+  return { requests: p.requests, gapsMs: Array.from({ length: p.requests - 1 }, planner.gapsOf(p)) };
+};
 
 describe('histogram sampler', () => {
   it('exact draws for a seed: a bucket by the first uniform, a value within it by the second', () => {
@@ -74,20 +77,20 @@ describe('histogram sampler', () => {
 
 describe('connection planner', () => {
   it('each connection: its request count from the shape, then one idle gap before each later request', () => {
-    const next = connectionPlanner(spec, uniforms(9));
-    const plans = Array.from({ length: 1000 }, () => planned(next()));
+    const planner = connectionPlanner(spec, uniforms(9));
+    const plans = Array.from({ length: 1000 }, () => planned(planner));
     expect(plans.every((p) => p.requests >= 3 && p.requests <= 5)).toBe(true);
     expect(plans.flatMap((p) => p.gapsMs).every((g) => g >= 20 && g < 49)).toBe(true);
     // the same seed, the same plans, whatever order their gaps are drawn in
     const again = connectionPlanner(spec, uniforms(9));
-    const interleaved = Array.from({ length: 1000 }, () => again());
-    const gapsFirst = interleaved.map((p) => p.nextGapMs());
-    expect(interleaved.map((p, i) => ({ requests: p.requests, gapsMs: [gapsFirst[i], ...Array.from({ length: p.requests - 2 }, p.nextGapMs)] }))).toEqual(plans);
+    const interleaved = Array.from({ length: 1000 }, () => again.next()).map((p) => ({ requests: p.requests, gap: again.gapsOf(p) }));
+    const gapsFirst = interleaved.map((p) => p.gap());
+    expect(interleaved.map((p, i) => ({ requests: p.requests, gapsMs: [gapsFirst[i], ...Array.from({ length: p.requests - 2 }, p.gap)] }))).toEqual(plans);
   });
 
   it('a shape of single-request connections needs no idle times', () => {
     const single: ReplaySpec = { requestsPerConnection: { edges: [1, 2], counts: [0, 10, 0], min: 1, max: 1 }, idleMs: { ...idle, counts: idle.counts.map(() => 0) } };
-    const next = connectionPlanner(single, uniforms(1));
-    expect(Array.from({ length: 10 }, () => planned(next())).every((p) => p.requests === 1 && p.gapsMs.length === 0)).toBe(true);
+    const planner = connectionPlanner(single, uniforms(1));
+    expect(Array.from({ length: 10 }, () => planned(planner)).every((p) => p.requests === 1 && p.gapsMs.length === 0)).toBe(true);
   });
 });
