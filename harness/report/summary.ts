@@ -45,7 +45,9 @@ export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] 
   if (scheduled && (a.sendLag.p50 > BEHIND_MS || unsent > 0)) {
     out.push(
       `!! the load fell behind its schedule (sent late p50 ${ms(a.sendLag.p50)} ms, ${count(unsent)} due requests never sent): ` +
-        'the service or the load thread (see its stalls) could not keep up, requests queued for busy connections instead of arriving on idle ones, so this run is not the traffic it asked for',
+        (s.load.model === 'shape'
+          ? `connections waited for a place under load.connections (${s.load.connections} open at once), or the service or the load thread (see its stalls) could not keep up, so this run is not the traffic it asked for`
+          : 'the service or the load thread (see its stalls) could not keep up, requests queued for busy connections instead of arriving on idle ones, so this run is not the traffic it asked for'),
     );
   }
   const net = meta.network;
