@@ -3,11 +3,11 @@
 // Node starts on its own: each command, and each module run as a worker thread (the load threads,
 // the delay line). Everything lands flat in dist/, so a path the code resolves from its own
 // module (import.meta.url) resolves from dist/: the files it spawns or reads are copied beside it
-// (fixture/app.mjs, leash.mjs, undici-clients.mjs, wrk-record.lua, chart-runtime.cjs). Packages stay imports
+// (fixture/app.mjs, leash.mjs, the client drivers' programs/, wrk-record.lua, chart-runtime.cjs). Packages stay imports
 // (package.json "dependencies"); the build fails if the output imports anything else.
 import { build, type Plugin } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleAgent } from '../harness/engine/agent-bundle.ts';
@@ -35,11 +35,11 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 /** Modules started as worker threads (startThreadModule): each its own entry point. */
 const THREADS: Record<string, string> = { worker: 'harness/load/worker.ts', 'delay-line-thread': 'harness/network/delay-line-thread.ts' };
 
-/** Files a module spawns or reads at run time, from its own directory: copied beside the bundle. */
+/** Files (or folders) a module spawns or reads at run time, from its own directory: copied beside the bundle. */
 const ASSETS: Record<string, string> = {
   'fixture/app.mjs': 'harness/stack/fixture/app.mjs',
   'leash.mjs': 'harness/stack/leash.mjs',
-  'undici-clients.mjs': 'harness/reference/undici-clients.mjs',
+  programs: 'harness/reference/programs',
   'wrk-record.lua': 'harness/reference/wrk-record.lua',
   'chart-runtime.cjs': 'harness/report/chart-runtime.cjs',
 };
@@ -86,7 +86,7 @@ export async function buildPackage({ quiet = false } = {}): Promise<void> {
   await bundleAgent(join(DIST, 'agent'));
   for (const [to, from] of Object.entries(ASSETS)) {
     mkdirSync(dirname(join(DIST, to)), { recursive: true });
-    copyFileSync(join(ROOT, from), join(DIST, to));
+    cpSync(join(ROOT, from), join(DIST, to), { recursive: true });
   }
 
   const imports = new Set(Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));

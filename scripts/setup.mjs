@@ -1,5 +1,6 @@
-// npm run setup [-- --with-browser] [--with-docker]: install what the harness needs from outside
-// npm (nginx, the libraries the `canvas` package compiles against, optionally Chromium and Docker),
+// npm run setup [-- --with-browser] [--with-docker] [--with-clients]: install what the harness needs
+// from outside npm (nginx, the libraries the `canvas` package compiles against, optionally
+// Chromium, Docker and the real clients the client drivers run),
 // then `npm ci` unless node_modules is already current, then (--with-docker) the images. Plain Node with built-ins only: it runs before there is a node_modules.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -46,6 +47,14 @@ export const SYSTEM_PACKAGES = {
     macOk: () => onPath('docker') !== null,
     brew: 'brew install --cask docker',
   },
+  clients: {
+    // --with-clients: the client drivers' libraries (docs/CLIENTS.md): Debian's python3 with
+    // requests, httpx and pycurl (libcurl), and Go for net/http
+    apt: ['python3-requests', 'python3-httpx', 'python3-pycurl', 'golang-go'],
+    words: 'python3 with requests, httpx and pycurl, and Go',
+    macOk: () => run('python3', ['-c', 'import requests, httpx, pycurl']).ok && onPath('go') !== null,
+    brew: 'brew install go && python3 -m pip install requests httpx pycurl',
+  },
   browser: {
     apt: ['chromium'], // --with-browser: the browser tests
     words: 'chromium',
@@ -54,7 +63,7 @@ export const SYSTEM_PACKAGES = {
   },
 };
 
-const USAGE = `Usage: npm run setup [-- --with-browser] [--with-docker]
+const USAGE = `Usage: npm run setup [-- --with-browser] [--with-docker] [--with-clients]
 
 Installs what the harness needs outside npm, then runs \`npm ci\` if package-lock.json changed
 since the last setup (stamp: node_modules/.setup-stamp).
@@ -69,6 +78,8 @@ Options:
   --with-docker   also ${SYSTEM_PACKAGES.docker.apt.join(' ')}; starts the Docker engine when it
                   is not running (systemctl, or dockerd in the background without systemd), then
                   builds the Docker driver's images (npm run images)
+  --with-clients  also ${SYSTEM_PACKAGES.clients.apt.join(' ')} (the client drivers of
+                  calibrate --cross-check, docs/CLIENTS.md)
   -h, --help      this text
 
 Exit codes: 0 ready; 1 something is missing that setup could not install (the message says what
@@ -113,7 +124,7 @@ function fail(message, output = '') {
 
 /**
  * Installs the missing system packages, or says how and exits 1.
- * @param {('base' | 'docker' | 'browser')[]} groups
+ * @param {('base' | 'docker' | 'browser' | 'clients')[]} groups
  * @returns {'present' | 'installed' | 'unchecked'}
  */
 function systemPackages(groups) {
@@ -203,7 +214,7 @@ function main() {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { 'with-browser': { type: 'boolean' }, 'with-docker': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { 'with-browser': { type: 'boolean' }, 'with-docker': { type: 'boolean' }, 'with-clients': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (err) {
     console.error(`setup: ${/** @type {Error} */ (err).message}\n${USAGE.split('\n')[0]}  (--help for more)`);
@@ -215,13 +226,15 @@ function main() {
   }
   const browser = values['with-browser'] === true;
   const withDocker = values['with-docker'] === true;
-  /** @type {('base' | 'docker' | 'browser')[]} */
+  const clients = values['with-clients'] === true;
+  /** @type {('base' | 'docker' | 'browser' | 'clients')[]} */
   const groups = ['base'];
   if (withDocker) groups.push('docker');
   if (browser) groups.push('browser');
+  if (clients) groups.push('clients');
   const system = systemPackages(groups);
   if (!npmCi() && system !== 'installed') {
-    const tools = system === 'present' ? `nginx${browser ? ', chromium' : ''}${withDocker ? ', docker' : ''} and build tools present, ` : '';
+    const tools = system === 'present' ? `nginx${browser ? ', chromium' : ''}${withDocker ? ', docker' : ''}${clients ? ', the clients' : ''} and build tools present, ` : '';
     console.log(`setup: ${tools}node_modules up to date`);
   }
   if (withDocker) {

@@ -1,6 +1,7 @@
 // npm run calibrate: checks the meter against outages the harness injects itself.
 import { CannotMeasure } from '../errors.ts';
 import { calibrate, calibrationVerdict, tolerance, type CalibrationRow } from '../run/calibration.ts';
+import { DRIVERS } from '../reference/drivers/index.ts';
 import { crossCheck, REFERENCES, type CrossCheck, type Reference } from '../run/cross-check.ts';
 import type { OutageMode } from '../run/plans.ts';
 import { parseCommandLine, print } from './command-line.ts';
@@ -35,7 +36,9 @@ agree, 1 not)`,
     help: `cross-check: undici (default): undici clients, one connection each on its
 own schedule, at the idle-clients shape (open model, 2,000 req/s over 200
 connections); wrk: Debian's wrk, one connection per thread, at the
-keepalive-60s shape (closed loop, 32 connections)`,
+keepalive-60s shape (closed loop, 32 connections); or a real client
+library's driver (docs/CLIENTS.md):
+${DRIVERS.filter((d) => d.name !== 'undici').map((d) => d.name).join(', ')}`,
   },
   pairs: { type: 'string', default: '3', value: '<n>', help: 'cross-check: interleaved pairs of runs (default: 3)' },
   delay: { type: 'string', default: '0', value: '<ms>', help: 'cross-check: added each way by the delay line (default: 0, loopback)' },
@@ -111,7 +114,7 @@ async function main(): Promise<number> {
 
 function crossCheckText(c: CrossCheck): string {
   const where = c.delayMs > 0 ? `${c.delayMs} ms added each way` : 'loopback';
-  const rows = c.runs.map((r) => `  pair ${r.pair}  ${r.client.padEnd(7)}  ${r.failedPerSwitch.toFixed(1).padStart(6)} failed per reload  (${r.failed} of ${r.requests.toLocaleString('en-US')} requests${r.error ? `; not used: ${r.error}` : ''})`);
+  const rows = c.runs.map((r) => `  pair ${r.pair}  ${r.client.padEnd(Math.max(7, c.reference.length))}  ${r.failedPerSwitch.toFixed(1).padStart(6)} failed per reload  (${r.failed} of ${r.requests.toLocaleString('en-US')} requests${r.error ? `; not used: ${r.error}` : ''})`);
   const shape = c.model === 'open' ? `${c.rate.toLocaleString('en-US')} req/s over ${c.connections} connections` : `closed loop over ${c.connections} connections`;
   return [
     `cross-check against ${c.reference}, ${where}, ${c.scenario} (${shape}):`,

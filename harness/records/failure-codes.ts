@@ -1,7 +1,8 @@
 // Every failure code the harness records or counts, in one table: what it means, its colour in the
 // charts, whether it is the reload race (and which kind), and where its name comes from. The load's
-// clients write codes from it (CODE.*), the retrying profile resends by it, the report's charts and
-// error table read it, and docs/FAILURE-CODES.md is generated from it (npm run failure-codes-doc).
+// clients and the client drivers' error maps write codes from it (CODE.*), the retrying profile
+// resends by it, the report's charts and error table read it, and docs/FAILURE-CODES.md is
+// generated from it (npm run failure-codes-doc).
 //
 // The strings are what records.bin and report.json hold: runs stored long ago are read back and
 // re-analysed, so a code is never renamed here, only added. A code not in the table (any errno or
@@ -34,7 +35,7 @@ export const SOURCES: Record<Source, string> = {
   errno: "the kernel's error number on the socket, as Node (libuv) reports it",
   node: "Node's own error code (its http2 module)",
   undici:
-    "the name undici gives the failure: the harness's own HTTP/1.1 client keeps undici's names, so runs stored while the load used undici, and the cross-check's undici clients, compare",
+    "the name undici gives the failure: the harness's own HTTP/1.1 client keeps undici's names, so runs stored while the load used undici, and the cross-check's undici clients, compare; the other client drivers (docs/CLIENTS.md) record their libraries' errors under the same codes",
   rfc9113: 'the RST_STREAM error code the server sent (RFC 9113 §7), its name after H2_',
   harness: "the harness's own name",
   http: "the response's status",

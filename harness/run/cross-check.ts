@@ -1,14 +1,17 @@
 // The cross-check: the harness's load against an independent reference client, same stack, same
 // shape, same switches, runs interleaved (ours, reference, ours, …) so a drift of the machine
-// falls on both. Two references: undici clients for the open model (idle-clients: 2,000 req/s
-// over 200 connections), wrk for the closed loop (keepalive-60s: 32 connections, saturating). The figure compared is failed requests per switch; they agree when the medians
-// are within max(2 failures per switch, 25 %) of the reference's (docs/ACCURACY.md).
-import { CannotMeasure } from '../errors.ts';
+// falls on both. The references: undici clients for the open model (idle-clients: 2,000 req/s
+// over 200 connections), wrk for the closed loop (keepalive-60s: 32 connections, saturating), and
+// each real-client driver (reference/drivers/) at the shape it declares. The figure compared is
+// failed requests per switch; they agree when the medians are within max(2 failures per switch,
+// 25 %) of the reference's (docs/ACCURACY.md).
 import { OUTCOME, type RecordSet } from '../records/records.ts';
 import type { RunningLoad } from '../load/generator.ts';
 import type { LoadOptions } from '../load/messages.ts';
-import { startUndiciLoad } from '../reference/reference-load.ts';
-import { startWrkLoad } from '../reference/wrk-load.ts';
+import { driverVersion, notInstalled, startDriverLoad } from '../reference/driver.ts';
+import { CannotMeasure } from '../errors.ts';
+import { DRIVERS } from '../reference/drivers/index.ts';
+import { startWrkLoad, wrkVersion } from '../reference/wrk-load.ts';
 import { resolveScenario, type Override } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { startStack } from '../stack/drivers.ts';
@@ -17,12 +20,26 @@ import { runScenario, type RunHooks } from './run.ts';
 
 export const agreementBound = (reference: number) => Math.max(2, reference * 0.25);
 
-/** the independent client, and the shape it is checked at */
-export const REFERENCES = {
-  undici: { scenario: 'idle-clients', start: startUndiciLoad as (o: LoadOptions) => Promise<RunningLoad> },
-  wrk: { scenario: 'keepalive-60s', start: startWrkLoad as (o: LoadOptions) => Promise<RunningLoad> },
-} as const;
-export type Reference = keyof typeof REFERENCES;
+interface ReferenceClient {
+  /** the shape it is checked at */
+  scenario: string;
+  overrides?: Override[];
+  start: (o: LoadOptions) => Promise<RunningLoad>;
+  /** why it cannot run here (not installed, and how to install it), or null */
+  missing?: () => Promise<string | null>;
+}
+
+/** the independent clients, by name */
+export const REFERENCES: Readonly<Record<string, ReferenceClient>> = {
+  ...Object.fromEntries(
+    DRIVERS.map((d): [string, ReferenceClient] => [
+      d.name,
+      { ...d.crossCheck, start: (o) => startDriverLoad(d, o), missing: async () => ((await driverVersion(d)) ? null : notInstalled(d)) },
+    ]),
+  ),
+  wrk: { scenario: 'keepalive-60s', start: startWrkLoad, missing: () => wrkVersion().then(() => null, (err: Error) => err.message) },
+};
+export type Reference = string;
 
 export interface CrossCheckRun {
   client: 'harness' | Reference;
@@ -65,7 +82,9 @@ export interface CrossCheckOptions {
 export function crossCheckScenario(o: CrossCheckOptions): Scenario {
   const warmupMs = 2000;
   const cooldownMs = 2000;
-  const scenario = resolveScenario(REFERENCES[o.reference].scenario, [
+  const reference = REFERENCES[o.reference];
+  const scenario = resolveScenario(reference.scenario, [
+    ...(reference.overrides ?? []),
     { path: 'switches.count', value: o.switches },
     { path: 'load.warmupMs', value: warmupMs },
     { path: 'load.cooldownMs', value: cooldownMs },
@@ -89,6 +108,8 @@ export const median = (values: number[]) => {
 };
 
 export async function crossCheck(o: CrossCheckOptions, hooks: RunHooks & { onRun?: (run: CrossCheckRun) => void } = {}): Promise<CrossCheck> {
+  const missing = await REFERENCES[o.reference].missing?.();
+  if (missing) throw new CannotMeasure(missing);
   const scenario = crossCheckScenario(o);
   const runs: CrossCheckRun[] = [];
   for (let pair = 1; pair <= o.pairs && !hooks.signal?.aborted; pair++) {

@@ -17,7 +17,9 @@ export async function closeServers(): Promise<void> {
  * A TCP server; `onRequest` is called with each complete request head received, `n` counting
  * them on that connection and `total` over all its connections.
  */
-export function listen(onRequest: (socket: Socket, n: number, total: number) => void): Promise<{ port: number; connections: () => number }> {
+export function listen(
+  onRequest: (socket: Socket, n: number, total: number) => void,
+): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   let connections = 0;
   let total = 0;
   const server = createServer((socket) => {
@@ -34,8 +36,14 @@ export function listen(onRequest: (socket: Socket, n: number, total: number) => 
     socket.on('error', () => {});
   });
   servers.push(server);
+  /** this server alone (tests running side by side each close their own); again: nothing more */
+  const close = () => {
+    if (!servers.includes(server)) return Promise.resolve();
+    servers.splice(servers.indexOf(server), 1);
+    return new Promise<void>((r) => server.close(() => r()));
+  };
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, connections: () => connections })),
+    server.listen(0, '127.0.0.1', () => resolve({ port: (server.address() as { port: number }).port, connections: () => connections, close })),
   );
 }
 
