@@ -1,6 +1,7 @@
 // Messages between the orchestrator and the load worker threads, and the options they carry.
 import type { HiddenFailure, RecordSet } from '../records/records.ts';
 import type { ArrivalSpec } from './pacer.ts';
+import type { ReplaySpec } from './replay.ts';
 
 export interface LoadOptions {
   /** the URL loaded, e.g. http://127.0.0.1:8080/ (its path unless request.paths says otherwise) */
@@ -8,14 +9,17 @@ export interface LoadOptions {
   /**
    * closed: each connection sends its next request as soon as the last one ends (saturating).
    * open: requests are due at the pacer's times whatever the responses do, over a pool of
-   * keep-alive connections that may sit idle.
+   * keep-alive connections that may sit idle. shape: connections arrive at the pacer's times,
+   * each makes the requests `replay` draws for it, idle between them, then closes.
    */
-  model: 'closed' | 'open';
-  /** the open model's schedule (ignored by the closed loop) */
+  model: 'closed' | 'open' | 'shape';
+  /** the open model's request schedule, or the shape model's connection arrivals (ignored by the closed loop) */
   arrivals: ArrivalSpec;
+  /** the shape model's requests per connection and idle gaps */
+  replay?: ReplaySpec;
   /** the open model's waits: poll (sends within µs, keeps a core busy) or 1 ms timers (up to ~1 ms late) */
   pacing: 'poll' | 'timer';
-  /** connections (closed) or the pool's limit (open), over all threads */
+  /** connections (closed), the pool's limit (open), or the limit on connections open at once (shape), over all threads */
   connections: number;
   /** load threads, each with its own connections, records and share of the schedule */
   threads: number;
@@ -54,7 +58,8 @@ export type WorkerMessage =
   | { type: 'ended-early'; reason: string }
   /**
    * stalls: [at µs, length µs] pairs of the thread's event loop (stall-probe.ts); unsent: open
-   * model requests that were due but still waiting for a connection when the load stopped;
+   * model requests that were due but still waiting for a connection when the load stopped (shape
+   * model: the requests of connections that arrived but waited for a place under the limit);
    * hidden: first attempts that failed and were resent (their requests are in records once)
    */
   | { type: 'done'; records: RecordSet; stalls: Float64Array; unsent: number; hidden: HiddenFailure[] };

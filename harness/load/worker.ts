@@ -3,6 +3,7 @@
 // Closed loop: each connection sends its next request as soon as the previous one ends.
 // Open model: requests are due at the pacer's times over a pool of keep-alive connections; a
 // request due while every connection is busy waits for one, and keeps its due time (`scheduled`).
+// Shape model: connections arrive at the pacer's times and replay a traffic shape (replay.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { nowNs } from '../clock.ts';
 import { CODE } from '../records/failure-codes.ts';
@@ -11,7 +12,9 @@ import { resends } from './client-profiles.ts';
 import type { HeaderLookup, LoadClient, RequestHandler } from './client-api.ts';
 import { H1Client } from './h1-client.ts';
 import { H2Client } from './h2-client.ts';
-import { createPacer } from './pacer.ts';
+import { Backlog } from './backlog.ts';
+import { createPacer, uniforms } from './pacer.ts';
+import { connectionPlanner, type ConnectionPlan } from './replay.ts';
 import type { OrchestratorMessage, ThreadOptions, WorkerMessage } from './messages.ts';
 import { startStallProbe, type StallProbe } from './stall-probe.ts';
 
@@ -48,7 +51,7 @@ let sent = 0;
 let inFlight = 0;
 let allIdle: () => void = () => {};
 let probe: StallProbe | null = null;
-/** open model: requests due but still waiting for a connection */
+/** open and shape models: requests due but still waiting for a connection */
 let unsent = () => 0;
 
 /** One keep-alive connection; `after` decides what it does once a request has ended. */
@@ -57,6 +60,8 @@ class Connection implements RequestHandler {
   connId = -1;
   /** requests completed on the current socket */
   served = 0;
+  /** when the last request ended (its record's end), µs since the origin */
+  endedAt = 0;
   private scheduled = 0;
   private start = 0;
   private path = '';
@@ -149,10 +154,11 @@ class Connection implements RequestHandler {
 
   private record(outcome: OutcomeCode, errorCode: string): void {
     if (outcome !== OUTCOME.ok) failed++;
+    this.endedAt = sinceOrigin();
     records.push({
       scheduled: this.scheduled,
       start: this.start,
-      end: sinceOrigin(),
+      end: this.endedAt,
       outcome,
       status: this.status,
       errorCode,
@@ -169,7 +175,8 @@ function colourOf(value: string): number {
   return v.includes('blue') ? 1 : v.includes('green') ? 2 : 0;
 }
 
-const connections: Connection[] = [];
+/** every connection the load has open or may still use (the shape model's leave as they close) */
+const connections = new Set<Connection>();
 const post = (m: WorkerMessage, transfer?: ArrayBuffer[]) => parentPort!.postMessage(m, transfer);
 
 /** Counts a request about to be sent; false when the load is over (stopping, or at its cap). */
@@ -187,7 +194,7 @@ function closedLoop(): void {
   const again = (c: Connection) => {
     if (admit()) c.send(sinceOrigin());
   };
-  for (let i = 0; i < opts.connections; i++) connections.push(new Connection(again));
+  for (let i = 0; i < opts.connections; i++) connections.add(new Connection(again));
   for (const c of connections) again(c);
 }
 
@@ -197,51 +204,106 @@ function closedLoop(): void {
  * requests, as a real client population's do), or, if all are busy, waits in the backlog.
  */
 function openModel(): void {
-  const pacer = createPacer(opts.arrivals, opts.thread, opts.threads);
   const idle: Connection[] = [];
-  let backlog: number[] = [];
-  let backlogHead = 0;
+  const backlog = new Backlog<number>();
   const release = (c: Connection) => {
     // Once stopping, what still waits is not sent: a backlog is a load that fell behind, and
     // sending it would stretch the run past its end (it is counted as unsent instead).
-    if (backlogHead < backlog.length && !stopping) {
-      c.send(backlog[backlogHead++]);
-      if (backlogHead > 1024 && backlogHead * 2 > backlog.length) {
-        backlog = backlog.slice(backlogHead);
-        backlogHead = 0;
-      }
-    } else idle.push(c);
+    const scheduled = stopping ? undefined : backlog.shift();
+    if (scheduled !== undefined) c.send(scheduled);
+    else idle.push(c);
   };
-  const dispatch = (scheduled: number) => {
+  unsent = () => backlog.length;
+  paced((scheduled) => {
+    if (!admit()) return false;
     let c: Connection | undefined;
-    if (connections.length < opts.connections) connections.push((c = new Connection(release)));
+    if (connections.size < opts.connections) connections.add((c = new Connection(release)));
     else c = idle.shift();
     if (c) c.send(scheduled);
     else backlog.push(scheduled);
+    return true;
+  });
+}
+
+/**
+ * The shape model. Connections arrive at the pacer's times; each makes the requests its plan
+ * draws, one after another, each due its idle gap after the previous response ended, then
+ * closes (a new connection id each). At most `connections` are open at once: an arrival beyond
+ * waits for one to close, keeping its due time; those still waiting when the load stops are
+ * counted unsent, every request of their plans. A waiting connection is three numbers; there are
+ * at most the arrivals within the thread's time cap.
+ */
+function shapeModel(): void {
+  // Its own stream, apart from the pacer's, so the plans do not depend on when arrivals fell due.
+  const planner = connectionPlanner(opts.replay!, uniforms((opts.arrivals.seed + opts.thread * 0x9e3779b9) ^ 0x5f3759df));
+  const backlog = new Backlog<{ scheduled: number; plan: ConnectionPlan }>();
+  unsent = () => backlog.waiting().reduce((n, w) => n + w.plan.requests, 0);
+  const close = (c: Connection) => {
+    connections.delete(c);
+    void c.client.destroy();
+    const next = stopping ? undefined : backlog.shift();
+    if (next) open(next.scheduled, next.plan);
   };
-  unsent = () => backlog.length - backlogHead;
+  const open = (scheduled: number, plan: ConnectionPlan) => {
+    if (!admit()) return;
+    const nextGapMs = planner.gapsOf(plan);
+    let ended = 0;
+    const c = new Connection(() => {
+      if (++ended === plan.requests || stopping) return close(c);
+      const due = c.endedAt + nextGapMs() * 1000;
+      const sendWhenDue = () => {
+        if (stopping) return;
+        const wait = due - sinceOrigin();
+        if (wait > 0) recheckAfter(wait, sendWhenDue);
+        else if (admit()) c.send(due); // its due time: latency counts from when it was due
+      };
+      setImmediate(sendWhenDue);
+    });
+    connections.add(c);
+    c.send(scheduled);
+  };
+  paced((scheduled) => {
+    const plan = planner.next();
+    if (connections.size < opts.connections) open(scheduled, plan);
+    else backlog.push({ scheduled, plan });
+    return !stopping;
+  });
+}
+
+/** Calls `due(its due time)` at each of the pacer's times, until it answers false or the load stops. */
+function paced(due: (scheduled: number) => boolean): void {
+  const pacer = createPacer(opts.arrivals, opts.thread, opts.threads);
   let hits = 0;
   const tick = () => {
     if (stopping) return;
     const now = sinceOrigin();
     let wait: number;
     while ((wait = pacer.wait(now, hits)) <= 0) {
-      if (!admit()) return;
-      dispatch(now + wait); // its due time, not now: latency counts from when it was due
+      if (!due(now + wait)) return; // its due time, not now: latency counts from when it was due
       hits++;
     }
-    if (opts.pacing === 'timer') pacerTimer = setTimeout(sendAfterPoll, wait / 1000);
-    else if (wait >= POLL_WITHIN_US) pacerTimer = setTimeout(sendAfterPoll, Math.floor(wait / 1000) - 1);
-    else setImmediate(tick);
+    pacerTimer = recheckAfter(wait, tick);
   };
-  // Due requests go out in the check phase, just after a poll, never from the timer callback
-  // itself. Timers run before the poll phase, so a send from one goes out before the loop has
-  // read FINs that already arrived: at a reload every idle connection gets one at once, and one
-  // event loop playing 200 clients would write into them, a window that independent clients,
-  // each reading its socket as the FIN comes, do not have (measured: 8.6–15.2 failures per
-  // reload on loopback against 1.2–1.9 for independent undici clients; docs/LOAD.md).
-  const sendAfterPoll = () => setImmediate(tick);
   tick();
+}
+
+/**
+ * Calls `check` again once `waitUs` has passed: from a timer (`pacing` says how close to the
+ * time it polls instead), and always in the check phase, just after a poll.
+ *
+ * Due requests go out in the check phase, never from the timer callback itself. Timers run
+ * before the poll phase, so a send from one goes out before the loop has read FINs that already
+ * arrived: at a reload every idle connection gets one at once, and one event loop playing 200
+ * clients would write into them, a window that independent clients, each reading its socket as
+ * the FIN comes, do not have (measured: 8.6–15.2 failures per reload on loopback against 1.2–1.9
+ * for independent undici clients; docs/LOAD.md).
+ */
+function recheckAfter(waitUs: number, check: () => void): NodeJS.Timeout | undefined {
+  const afterPoll = () => setImmediate(check);
+  if (opts.pacing === 'timer') return setTimeout(afterPoll, waitUs / 1000);
+  if (waitUs >= POLL_WITHIN_US) return setTimeout(afterPoll, Math.floor(waitUs / 1000) - 1);
+  setImmediate(check);
+  return undefined;
 }
 
 let pacerTimer: NodeJS.Timeout | undefined;
@@ -264,7 +326,7 @@ async function finish(earlyReason?: string): Promise<void> {
   if (inFlight > 0) await new Promise<void>((resolve) => (allIdle = resolve));
   clearTimeout(cut);
   const stalls = probe?.stop() ?? new Float64Array(0);
-  await Promise.all(connections.map((c) => c.client.destroy().catch(() => {})));
+  await Promise.all([...connections].map((c) => c.client.destroy().catch(() => {})));
   const set = records.finish();
   post({ type: 'done', records: set, stalls, unsent: unsent(), hidden }, [...buffersOf(set), stalls.buffer as ArrayBuffer]);
 }
@@ -278,6 +340,7 @@ parentPort!.on('message', (m: OrchestratorMessage) => {
     deadline = setTimeout(() => void finish(`hit its time cap (${opts.maxDurationMs} ms)`), opts.maxDurationMs);
     progress = setInterval(() => post({ type: 'progress', requests: records.count, failed }), 250);
     if (opts.model === 'open') openModel();
+    else if (opts.model === 'shape') shapeModel();
     else closedLoop();
   }
 });

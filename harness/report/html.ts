@@ -280,7 +280,7 @@ function latencySection({ analysis: a, scenario: s }: Report): Html {
     lat('overall', l.overall),
     lat('steady', l.steady),
     lat('during switches', l.switching),
-    s.load.model === 'open' && lat('from due time (open model)', l.fromScheduled),
+    s.load.model !== 'closed' && lat(`from due time (${s.load.model} model)`, l.fromScheduled),
   ];
   return html`${canvas('latency', 'chart', EXPLAIN.latencyChart)}
 <table><tr>${head}</tr>

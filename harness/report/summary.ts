@@ -25,18 +25,29 @@ const BEHIND_MS = 10;
 export function loadLines({ analysis: a, scenario: s, meta }: Report): string[] {
   const out: string[] = [];
   const l = a.latency;
-  if (s.load.model === 'open') {
+  // Both send on a schedule, so both keep due times: lateness and latency from them.
+  const scheduled = s.load.model === 'open' || s.load.model === 'shape';
+  if (scheduled) {
+    const asked =
+      s.load.model === 'open'
+        ? `open model: ${rate(s.load.rate ?? 0)} req/s asked (${s.load.arrivals}${s.load.rampMs ? `, ramp ${s.load.rampMs} ms` : ''})`
+        : `shape model: ${s.load.shape}${s.load.shapeScale === 1 ? '' : ` × ${s.load.shapeScale}`} replayed`;
     out.push(
-      `open model: ${rate(s.load.rate ?? 0)} req/s asked (${s.load.arrivals}${s.load.rampMs ? `, ramp ${s.load.rampMs} ms` : ''}), ${rate(a.totals.requestsPerSecond)} sent/s; ` +
+      `${asked}, ${rate(a.totals.requestsPerSecond)} sent/s; ` +
         `sent late by p50 ${ms(a.sendLag.p50)} p99 ${ms(a.sendLag.p99)} max ${ms(a.sendLag.max)} ms; ` +
         `latency from due time p50 ${ms(l.fromScheduled.p50)} p99 ${ms(l.fromScheduled.p99)} max ${ms(l.fromScheduled.max)} ms`,
     );
   }
+  if (s.load.model === 'shape' && !meta.network) {
+    out.push('no delay line: the shape\'s clients were as far away as its round trip (shape.html); network.delayMs at half its p50 puts them there (docs/LOAD.md)');
+  }
   const unsent = meta.loadUnsent ?? 0;
-  if (s.load.model === 'open' && (a.sendLag.p50 > BEHIND_MS || unsent > 0)) {
+  if (scheduled && (a.sendLag.p50 > BEHIND_MS || unsent > 0)) {
     out.push(
       `!! the load fell behind its schedule (sent late p50 ${ms(a.sendLag.p50)} ms, ${count(unsent)} due requests never sent): ` +
-        'the service or the load thread (see its stalls) could not keep up, requests queued for busy connections instead of arriving on idle ones, so this run is not the traffic it asked for',
+        (s.load.model === 'shape'
+          ? `connections waited for a place under load.connections (${s.load.connections} open at once), or the service or the load thread (see its stalls) could not keep up, so this run is not the traffic it asked for`
+          : 'the service or the load thread (see its stalls) could not keep up, requests queued for busy connections instead of arriving on idle ones, so this run is not the traffic it asked for'),
     );
   }
   const net = meta.network;

@@ -56,7 +56,7 @@ export interface CrossCheck {
   reference: Reference;
   scenario: string;
   delayMs: number;
-  model: 'open' | 'closed';
+  model: Scenario['load']['model'];
   rate: number;
   connections: number;
   runs: CrossCheckRun[];
@@ -83,7 +83,7 @@ export function crossCheckScenario(o: CrossCheckOptions): Scenario {
   const warmupMs = 2000;
   const cooldownMs = 2000;
   const reference = REFERENCES[o.reference];
-  return resolveScenario(reference.scenario, [
+  const scenario = resolveScenario(reference.scenario, [
     ...(reference.overrides ?? []),
     { path: 'switches.count', value: o.switches },
     { path: 'load.warmupMs', value: warmupMs },
@@ -92,6 +92,8 @@ export function crossCheckScenario(o: CrossCheckOptions): Scenario {
     { path: 'network.delayMs', value: o.delayMs },
     ...(o.overrides ?? []),
   ]);
+  if (scenario.load.model === 'shape') throw new CannotMeasure('load.model shape: no reference client replays a traffic shape; cross-check the closed loop or the open model');
+  return scenario;
 }
 
 const failedIn = (records: RecordSet) => {

@@ -16,6 +16,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { Target } from '../stack/stack.ts';
 import type { RunMeta, ScheduledAction } from '../stored/run-meta.ts';
 import { sweepLeftovers } from '../stack/sweep.ts';
+import { shapeLoadOf } from './shape-load.ts';
 import type { TimedEvent } from '../switch/events.ts';
 
 /** A disruption as an action produces it, on the raw clock. */
@@ -65,7 +66,8 @@ export interface RunHooks {
 }
 
 /**
- * Throws (CannotMeasure) only when the stack could not start, before any load; after that,
+ * Throws (CannotMeasure) only when the stack could not start or the shape model's shape cannot be
+ * replayed, before any load; after that,
  * errors end the run early and come back in `meta.error` with everything measured so far.
  */
 export async function runScenario<T extends Target>(
@@ -75,6 +77,7 @@ export async function runScenario<T extends Target>(
   hooks: RunHooks = {},
 ): Promise<RunOutput> {
   const startedAt = new Date().toISOString();
+  const shapeLoad = scenario.load.model === 'shape' ? shapeLoadOf(scenario.load) : null;
   await sweepLeftovers();
   const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stack = await start(scenario, log);
@@ -119,7 +122,8 @@ export async function runScenario<T extends Target>(
       resendOnReused: l.client === 'retrying',
       colourBy: { header: scenario.apps.colourHeader.toLowerCase(), bodyPattern: scenario.apps.colourBody },
       model: l.model,
-      arrivals: { rate: l.rate ?? 0, rampFromRate: l.rampFromRate, rampMs: l.rampMs, arrivals: l.arrivals, seed: l.seed },
+      arrivals: shapeLoad?.arrivals ?? { rate: l.rate ?? 0, rampFromRate: l.rampFromRate, rampMs: l.rampMs, arrivals: l.arrivals, seed: l.seed },
+      replay: shapeLoad?.replay,
       pacing: l.pacing,
       threads,
       connections: scenario.load.connections,

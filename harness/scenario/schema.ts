@@ -155,9 +155,17 @@ const LoadSchema = z
     /**
      * closed: each connection sends its next request as soon as the last one ends (saturating);
      * open: requests are due at `rate` whatever the responses do, over up to `connections`
-     * keep-alive connections that sit idle between requests (wrk2 -R, k6 constant-arrival-rate)
+     * keep-alive connections that sit idle between requests (wrk2 -R, k6 constant-arrival-rate);
+     * shape: connections arrive as your traffic's do (load.shape), each making its requests, then closing
      */
-    model: z.enum(['closed', 'open']).default('closed'),
+    model: z.enum(['closed', 'open', 'shape']).default('closed'),
+    /**
+     * shape model: a shape.json from `npm run shape` (docs/SHAPE.md): Poisson connection arrivals at
+     * its rate of connections opened, requests per connection and idle times drawn from its histograms
+     */
+    shape: z.string().min(1).optional(),
+    /** shape model: multiplies the shape's connection arrival rate (2: what if traffic doubles) */
+    shapeScale: z.number().min(0.01).max(1000).default(1),
     /** open model: requests per second (after the ramp) */
     rate: z.number().positive().max(1_000_000).optional(),
     /** open model: constant spacing, or a Poisson process (independent clients) */
@@ -171,7 +179,7 @@ const LoadSchema = z
      * busy, and a busy thread is the first the OS sets aside on a crowded one (README: measured)
      */
     pacing: z.enum(['timer', 'poll']).default('timer'),
-    /** seed of the Poisson arrivals, so a schedule can be repeated */
+    /** seed of the Poisson arrivals (and the shape model's draws), so a schedule can be repeated */
     seed: z.number().int().min(0).default(1),
     /** load threads, each with its own share of connections and rate; auto: what the machine can spare */
     threads: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
@@ -186,7 +194,7 @@ const LoadSchema = z
     coordinator: z.string().regex(/^[^\s:]+:\d{1,5}$/, { error: 'expected host:port, e.g. 0.0.0.0:7070' }).default('127.0.0.1:0'),
     /** how long the agents may take to start and be ready */
     agentStartTimeoutMs: ms.default(120_000),
-    /** connections (closed), or the open model's pool limit; split over the threads */
+    /** connections (closed), the open model's pool limit, or the shape model's limit on connections open at once; split over the threads */
     connections: z.number().int().min(1).max(1024).default(32),
     /** whole run: warm-up, the switches spread evenly, then the steady cool-down */
     durationMs: ms.default(25_000),
@@ -336,6 +344,9 @@ export const ScenarioSchema = z
     }
     if (s.load.model === 'open' && s.load.rate === undefined) {
       ctx.addIssue({ code: 'custom', path: ['load', 'rate'], message: 'the open model needs a rate (requests per second)' });
+    }
+    if (s.load.model === 'shape' && s.load.shape === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'shape'], message: 'the shape model needs a shape.json (written by npm run shape)' });
     }
     if (s.load.threads !== 'auto' && s.load.threads > s.load.connections) {
       ctx.addIssue({ code: 'custom', path: ['load', 'threads'], message: `${s.load.threads} threads need at least as many connections (${s.load.connections})` });

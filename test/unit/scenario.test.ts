@@ -42,6 +42,9 @@ describe('scenarios', () => {
     expect(idle.load).toMatchObject({ model: 'open', rate: 2000, connections: 200, threads: 'auto' });
     expect(idle.network.delayMs).toBe(10);
     expect(() => resolveScenario('keepalive-60s', [{ path: 'load.model', value: 'open' }])).toThrow(/load\.rate.*needs a rate/);
+    expect(() => resolveScenario('keepalive-60s', [{ path: 'load.model', value: 'shape' }])).toThrow(/load\.shape: the shape model needs a shape\.json/);
+    expect(() => resolveScenario('keepalive-60s', ['load.model=shape', 'load.shape=s.json', 'load.shapeScale=0'].map(parseOverride))).toThrow(/load\.shapeScale/);
+    expect(resolveScenario('keepalive-60s', ['load.model=shape', 'load.shape=s.json'].map(parseOverride)).load).toMatchObject({ shape: 's.json', shapeScale: 1 });
     expect(() => resolveScenario('keepalive-60s', [{ path: 'load.threads', value: 64 }])).toThrow(/load\.threads.*64 threads need at least as many connections/);
     expect(() => resolveScenario('keepalive-60s', [parseOverride('load.http2=true')])).toThrow(/load\.http2: HTTP\/2 here is over TLS: set proxy\.tls=true/);
     expect(() => resolveScenario('haproxy-keepalive', [parseOverride('proxy.tls=true')])).toThrow(/proxy\.tls: TLS is for the harness's own nginx/);
