@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../harness/records/file.ts';
 import { resolveScenario } from '../../harness/scenario/resolve.ts';
 import { Nginx } from '../../harness/stack/proxy/nginx.ts';
-import { ROOT, startCli, type CliResult } from './helpers.ts';
+import { ROOT, runsHarnessProgram, startCli, type CliResult } from './helpers.ts';
 import { commandArgs } from '../command.ts';
 
 const quick = ['--duration', '4s', '--switches', '1', '--set', 'load.warmupMs=1s', '--set', 'load.cooldownMs=1.5s'];
@@ -60,7 +60,7 @@ function runProcesses(): string[] {
           return '';
         }
       });
-      if (cmdline.includes(tmp) || cmdline.includes(`${ROOT}harness/stack/`) || fds.some((f) => f.startsWith(`${tmp}/`))) {
+      if (cmdline.includes(tmp) || runsHarnessProgram(cmdline) || fds.some((f) => f.startsWith(`${tmp}/`))) {
         found.push(`${entry} ${cmdline}`);
       }
     } catch {

@@ -97,13 +97,18 @@ function openFiles(pid: string): string[] {
  * tests running at the same time, do not count. Tests run one file at a time, so any found
  * after a run is a leak.
  */
+/**
+ * Whether a command line runs one of the harness's own programs (the fixture app, nginx's leash,
+ * a command): from the sources, or from the build in dist/ the tests start commands from.
+ */
+export const runsHarnessProgram = (cmdline: string) => [`${ROOT}harness/stack/`, `${ROOT}dist/`].some((at) => cmdline.includes(at));
+
 export function harnessProcesses(): string[] {
   const all = processes();
   const prefix = join(tmpdir(), 'downtime-nginx-');
   const masters = new Set(all.filter((p) => p.cmdline.includes(prefix)).map((p) => p.pid));
-  const ours = `${ROOT}harness/stack/`;
   return all
-    .filter((p) => masters.has(p.pid) || masters.has(p.ppid) || p.files.some((f) => f.startsWith(prefix)) || p.cmdline.includes(ours))
+    .filter((p) => masters.has(p.pid) || masters.has(p.ppid) || p.files.some((f) => f.startsWith(prefix)) || runsHarnessProgram(p.cmdline))
     .map((p) => `${p.pid} ${p.cmdline}`);
 }
 
