@@ -60,14 +60,13 @@ export async function performSwitch(stack: Stack, events: TimedEvent[], options:
     mark('config-tested', await stack.proxy.test());
     mark('reload-signalled', await stack.proxy.reload());
   }
-  const reloadedAt = performance.now();
   stack.live = next;
 
   // Settled at once, so a failing watch cannot become an unhandled rejection during the drain.
   // A proxy without worker processes (Caddy reloads inside its one process) has none to watch.
-  let drainFrom: number | null = null;
+  // Resolves once, at the first of: new workers seen, the watch ended, the limit below.
   let newWorkersUp!: () => void;
-  const upSeen = new Promise<void>((r) => (newWorkersUp = () => r(void (drainFrom ??= performance.now()))));
+  const upAt = new Promise<number>((r) => (newWorkersUp = () => r(performance.now())));
   const watching = (oldWorkers.length ? watchWorkers(stack, oldWorkers, mark, newWorkersUp) : Promise.resolve())
     .finally(newWorkersUp)
     .then(
@@ -88,9 +87,9 @@ export async function performSwitch(stack: Stack, events: TimedEvent[], options:
   // A reload that brings up no new workers (a deploy step that did not reload) waits no longer than
   // RELOAD_EFFECT_LIMIT_MS for them.
   const limit = setTimeout(newWorkersUp, RELOAD_EFFECT_LIMIT_MS);
-  await upSeen;
+  const drainFrom = await upAt;
   clearTimeout(limit);
-  await sleep(Math.max(0, drainMs - (performance.now() - Math.max(reloadedAt, drainFrom ?? reloadedAt))));
+  await sleep(Math.max(0, drainMs - (performance.now() - drainFrom)));
   mark('old-colour-stopping');
   await old.stop();
   mark('old-colour-exited');
