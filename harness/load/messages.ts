@@ -17,7 +17,7 @@ export interface LoadOptions {
   arrivals: ArrivalSpec;
   /** the shape model's requests per connection and idle gaps */
   replay?: ReplaySpec;
-  /** the open model's waits: poll (sends within µs, keeps a core busy) or 1 ms timers (up to ~1 ms late) */
+  /** the open model's waits: poll (sends within µs, keeps a core busy) or 1 ms timers (up to 2–3 ms late, now and then 5) */
   pacing: 'poll' | 'timer';
   /** connections (closed), the pool's limit (open), or the limit on connections open at once (shape), over all threads */
   connections: number;

@@ -32,7 +32,7 @@ const COLOUR_BODY = opts.colourBy?.bodyPattern ? new RegExp(opts.colourBy.bodyPa
 const BODY_SEARCHED = 64 * 1024;
 /**
  * With `pacing: 'poll'`, closer than this to a due time the open model polls (setImmediate)
- * instead of arming a timer: timers fire up to ~1 ms late, polling sends within µs but keeps a
+ * instead of arming a timer: timers fire up to 2–3 ms late (now and then 5), polling sends within µs but keeps a
  * core busy (and a busy thread is the first the OS sets aside on a crowded machine).
  */
 const POLL_WITHIN_US = 2000;

@@ -174,9 +174,10 @@ const LoadSchema = z
     rampMs: ms.default(0),
     rampFromRate: z.number().min(0).max(1_000_000).default(0),
     /**
-     * open model: how the load thread waits for the next due time. timer: 1 ms timers, up to
-     * ~1 ms late, little CPU; poll: sends within µs of it on a quiet machine but keeps a core
-     * busy, and a busy thread is the first the OS sets aside on a crowded one (README: measured)
+     * open and shape models: how the load thread waits for the next due time. timer: 1 ms
+     * timers, up to 2–3 ms late (now and then 5), little CPU; poll: sends within µs of it on a
+     * quiet machine but keeps a core busy, and a busy thread is the first the OS sets aside on a
+     * crowded one (docs/ACCURACY.md: measured)
      */
     pacing: z.enum(['timer', 'poll']).default('timer'),
     /** seed of the Poisson arrivals (and the shape model's draws), so a schedule can be repeated */

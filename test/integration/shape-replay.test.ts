@@ -52,7 +52,7 @@ describe('the shape model', () => {
     const idle = { min: shape.idleMs.min!, max: shape.idleMs.max! };
     expect([rate > 45 && rate <= 50, shape.connections.requestsPerConnection.min, shape.connections.requestsPerConnection.max, idle.min, idle.max]).toEqual([true, 3, 5, 20, 49]);
 
-    const { run } = await measureScenario('keepalive-60s', { duration: '4s', switches: 0, sets: ['load.model=shape', `load.shape=${path}`, 'load.threads=2'] });
+    const { run } = await measureScenario('keepalive-60s', { duration: '4s', switches: 0, sets: ['load.model=shape', `load.shape=${path}`, 'load.threads=2', 'load.pacing=poll'] });
     const r = run.records;
     expect(run.meta.loadUnsent, 'requests left waiting under the connection limit').toBe(0);
     expect(r.outcome.every((o) => o === OUTCOME.ok), 'every request answered').toBe(true);
@@ -82,8 +82,10 @@ describe('the shape model', () => {
     expect(Math.abs(mean - 4), `mean ${mean.toFixed(2)} requests over ${counts.length} connections, bound ${meanBound.toFixed(2)}`).toBeLessThanOrEqual(meanBound);
 
     // Gaps: each request is due its drawn gap after the previous response's end, within the
-    // shape's idle range exactly, and sent no earlier, and no later than 5 ms (a timer's lateness,
-    // twice over) plus the load threads' event-loop stalls between its due time and its send.
+    // shape's idle range exactly, and sent no earlier, and no later than 5 ms plus the load
+    // threads' event-loop stalls between its due time and its send. Polled, not timed: a 1 ms
+    // timer with no stall in its way fired up to 2.8 ms late in 16 runs here, and 4.6 and 5.6 ms
+    // once each (docs/LOAD.md, "pacing"), so timer pacing cannot be held to any tight bound.
     const stalledMs = (fromUs: number, toUs: number) =>
       run.loadStalls.filter((s) => s.atUs < toUs && s.atUs + s.lengthUs > fromUs).reduce((n, s) => n + s.lengthUs / 1000, 0);
     const drawn: number[] = [];
@@ -94,7 +96,10 @@ describe('the shape model', () => {
         drawn.push((r.scheduled[i] - r.end[prev]) / 1000);
         const lateMs = (r.start[i] - r.scheduled[i]) / 1000;
         const allowedMs = 5 + stalledMs(r.scheduled[i], r.start[i]);
-        if (lateMs < 0 || lateMs > allowedMs) tooLate.push(`sent ${lateMs.toFixed(2)} ms after its due time, allowed 0–${allowedMs.toFixed(2)}`);
+        if (lateMs < 0 || lateMs > allowedMs) {
+          const near = run.loadStalls.filter((s) => Math.abs(s.atUs - r.scheduled[i]) < 20_000).map((s) => `t${s.thread} ${((s.atUs - r.scheduled[i]) / 1000).toFixed(2)}+${(s.lengthUs / 1000).toFixed(2)}`);
+          tooLate.push(`sent ${lateMs.toFixed(2)} ms after its due time, allowed 0–${allowedMs.toFixed(2)} (stalls near its due time: ${near.join(', ') || 'none'})`);
+        }
       }
     }
     expect(drawn.length).toBeGreaterThan(2 * arrived);
