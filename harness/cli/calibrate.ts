@@ -1,6 +1,6 @@
 // npm run calibrate: checks the meter against outages the harness injects itself.
 import { CannotMeasure } from '../errors.ts';
-import { calibrate, calibrationVerdict, tolerance, type CalibrationRow } from '../run/calibration.ts';
+import { calibrate, calibrationVerdict, pathText, tolerance, type CalibrationRow } from '../run/calibration.ts';
 import { DRIVERS } from '../reference/drivers/index.ts';
 import { crossCheck, REFERENCES, type CrossCheck, type Reference } from '../run/cross-check.ts';
 import type { OutageMode } from '../run/plans.ts';
@@ -124,13 +124,14 @@ function crossCheckText(c: CrossCheck): string {
 }
 
 function formatRows(rows: CalibrationRow[]): string {
-  const head = ['mode', 'planned ms', 'truth ms', 'errorWindow ms', 'Δ', 'maxGap ms', 'Δ', 'tolerance', 'failed', ''];
+  const head = ['mode', 'planned ms', 'truth ms', 'errorWindow ms', 'Δ', 'path', 'maxGap ms', 'Δ', 'tolerance', 'failed', ''];
   const body = rows.map((r) => [
     r.mode,
     String(r.plannedMs),
     r.truthMs.toFixed(2),
     r.errorWindowMs.toFixed(2),
     (r.errorWindowMs - r.truthMs).toFixed(2),
+    pathText(r),
     r.maxGapMs.toFixed(2),
     (r.maxGapMs - r.truthMs).toFixed(2),
     `±${tolerance(r.truthMs).toFixed(2)}`,

@@ -25,16 +25,33 @@ export interface CalibrationRow {
   maxGapMs: number;
   failedRequests: number;
   withinTolerance: boolean;
+  /**
+   * How far below and above the truth the path between the load and the app may put
+   * errorWindow, bounded from the records by causality alone (edgeAllowance); null when no
+   * request failed, or no success came before or after the outage to bound an edge.
+   */
+  pathAllowance: { belowMs: number; aboveMs: number } | null;
 }
 
 const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)} ms`;
+
+/** errorWindow off the truth by no more than the tolerance plus what the path may have moved it. */
+const withinPath = (r: CalibrationRow) =>
+  r.pathAllowance !== null &&
+  r.errorWindowMs - r.truthMs >= -tolerance(r.truthMs) - r.pathAllowance.belowMs &&
+  r.errorWindowMs - r.truthMs <= tolerance(r.truthMs) + r.pathAllowance.aboveMs;
+
+/** The path allowance as the table and the verdict print it: −below/+above ms. */
+export const pathText = (r: CalibrationRow) => (r.pathAllowance ? `−${r.pathAllowance.belowMs.toFixed(2)}/+${r.pathAllowance.aboveMs.toFixed(2)} ms` : 'n/a');
 
 /** The sentence that goes with calibrate's exit code: all within tolerance, or which were not and by how much. */
 export function calibrationVerdict(rows: CalibrationRow[]): string {
   const out = rows.filter((r) => !r.withinTolerance);
   if (out.length === 0) return `calibrate: all ${rows.length} outages measured within the tolerance max(2 ms, 5 %) (exit 0)`;
   const which = out.map(
-    (r) => `${r.mode} ${r.plannedMs} ms (errorWindow ${signed(r.errorWindowMs - r.truthMs)}, maxGap ${signed(r.maxGapMs - r.truthMs)}, tolerance ±${tolerance(r.truthMs).toFixed(2)} ms)`,
+    (r) =>
+      `${r.mode} ${r.plannedMs} ms (errorWindow ${signed(r.errorWindowMs - r.truthMs)}, maxGap ${signed(r.maxGapMs - r.truthMs)}, tolerance ±${tolerance(r.truthMs).toFixed(2)} ms` +
+      `${withinPath(r) ? `; errorWindow within the path's bounds ${pathText(r)}, so the path, not the meter, moved it` : ''})`,
   );
   return (
     `calibrate: ${out.length} of ${rows.length} outages measured outside the tolerance max(2 ms, 5 %): ${which.join('; ')} (exit 1). ` +
@@ -75,7 +92,7 @@ export async function calibrate(mode: OutageMode, durationsMs: number[], overrid
   });
   const run = await runScenario(scenario, startStack, plan, hooks);
   const analysis = analyzeRun(run.records, run.disruptions, scenario);
-  return { run, rows: evaluate(analysis, mode, durationsMs), unrelatedFailures: unrelatedFailures(run.records, analysis) };
+  return { run, rows: evaluate(analysis, run.records, mode, durationsMs), unrelatedFailures: unrelatedFailures(run.records, analysis) };
 }
 
 function unrelatedFailures(records: RecordSet, analysis: Analysis): number {
@@ -88,10 +105,11 @@ function unrelatedFailures(records: RecordSet, analysis: Analysis): number {
   return count;
 }
 
-export function evaluate(analysis: Analysis, mode: OutageMode, durationsMs: number[]): CalibrationRow[] {
+export function evaluate(analysis: Analysis, records: RecordSet, mode: OutageMode, durationsMs: number[]): CalibrationRow[] {
   return analysis.disruptions.map((d, i) => {
     const at = (name: string) => d.events.find((e) => e.name === name)!.atMs;
     const truthMs = Math.round((at('outage-end') - at('outage-start')) * 1000) / 1000;
+    const us = (msSinceStart: number) => msSinceStart * 1000;
     const tol = tolerance(truthMs);
     return {
       mode,
@@ -101,6 +119,50 @@ export function evaluate(analysis: Analysis, mode: OutageMode, durationsMs: numb
       maxGapMs: d.maxGapMs,
       failedRequests: d.failedRequests,
       withinTolerance: Math.abs(d.errorWindowMs - truthMs) <= tol && Math.abs(d.maxGapMs - truthMs) <= tol,
+      pathAllowance: edgeAllowance(records, { fromUs: us(d.horizon.fromMs), toUs: us(d.horizon.toMs) }, { startUs: us(at('outage-start')), endUs: us(at('outage-end')) }),
     };
   });
+}
+
+/**
+ * errorWindow runs between the starts of the first and last failures, as the load sent them; the
+ * app's truth [s, e] is when requests reached it. The path between (the proxy's queue, a resend
+ * of a request whose kept-alive upstream connection was reset) moves each edge by a delay the
+ * load cannot see, but the records bound it, given only that a request reaches the app after its
+ * start and before its end, and fails exactly when it reaches the app within [s, e]:
+ * - above: the first failure F went out at most its own latency before s (s − start_F ≤ latency_F);
+ * - below: at the end, every success sent after the last failure L (and after s) reached the app
+ *   after e, so e − start_L ≤ (the earliest end among them) − start_L; at the start, every
+ *   success that ended before e reached the app before s, so start_F − s < start_F − (the latest
+ *   start among them).
+ * A meter that stamped a start or end on the wrong side of the app's clock, or called a failure
+ * a success, breaks these bounds; a slow path alone does not.
+ */
+export function edgeAllowance(
+  r: RecordSet,
+  horizon: { fromUs: number; toUs: number },
+  outage: { startUs: number; endUs: number },
+): { belowMs: number; aboveMs: number } | null {
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < r.count; i++) {
+    if (r.outcome[i] === OUTCOME.ok || r.start[i] < horizon.fromUs || r.start[i] > horizon.toUs) continue;
+    if (first < 0 || r.start[i] < r.start[first]) first = i;
+    if (last < 0 || r.start[i] > r.start[last]) last = i;
+  }
+  if (first < 0) return null;
+  let earliestEndAfter = Number.POSITIVE_INFINITY;
+  let latestStartBefore = Number.NEGATIVE_INFINITY;
+  const sentAfter = Math.max(r.start[last], outage.startUs);
+  // Any success in the run will do: it reached the app outside every outage.
+  for (let i = 0; i < r.count; i++) {
+    if (r.outcome[i] !== OUTCOME.ok) continue;
+    if (r.start[i] > sentAfter) earliestEndAfter = Math.min(earliestEndAfter, r.end[i]);
+    if (r.end[i] < outage.endUs) latestStartBefore = Math.max(latestStartBefore, r.start[i]);
+  }
+  // With no success on one side of the outage nothing bounds that edge.
+  if (!Number.isFinite(earliestEndAfter) || !Number.isFinite(latestStartBefore)) return null;
+  const endEdge = earliestEndAfter - r.start[last];
+  const startEdge = Math.max(0, r.start[first] - latestStartBefore);
+  return { belowMs: (endEdge + startEdge) / 1000, aboveMs: (r.end[first] - r.start[first]) / 1000 };
 }

@@ -30,9 +30,16 @@ describe('calibration', () => {
       const d = run.disruptions[0];
       const stalls = run.loadStalls.filter((x) => x.atUs + x.lengthUs >= d.events[0].atUs - 50_000 && x.atUs <= d.events[d.events.length - 1].atUs + 50_000);
       const why = `load-thread stalls near the outage: ${stalls.map((x) => `${(x.lengthUs / 1000).toFixed(1)} ms at ${(x.atUs / 1000).toFixed(1)}`).join(', ') || 'none'}`;
-      // errorWindow runs from the first failed request's start to the last one's start, so it
-      // carries no request's latency (docs/MEASUREMENT.md): held to the tolerance as it is.
-      expect(Math.abs(row.errorWindowMs - row.truthMs), why).toBeLessThanOrEqual(tolerance(row.truthMs));
+      // errorWindow runs between the starts of the first and last failures, as the load sent
+      // them, and the truth is when requests reached the app: the path between moves each edge.
+      // Measured (reset, 200 ms): the last failure went out 8.9 ms before the end, and successes
+      // sent after it took 11–24 ms (p50 1.9 ms), nginx resending on a new upstream connection:
+      // errorWindow 193.1 ms. It is held to the tolerance beyond the bounds the records put on
+      // that path (edgeAllowance), not to the tolerance alone.
+      const allowance = row.pathAllowance!;
+      const edges = `${why}; path allowance −${allowance.belowMs.toFixed(2)}/+${allowance.aboveMs.toFixed(2)} ms`;
+      expect(row.errorWindowMs - row.truthMs, edges).toBeGreaterThanOrEqual(-tolerance(row.truthMs) - allowance.belowMs);
+      expect(row.errorWindowMs - row.truthMs, edges).toBeLessThanOrEqual(tolerance(row.truthMs) + allowance.aboveMs);
       expect(Math.abs(row.maxGapMs - row.truthMs), why).toBeLessThanOrEqual(tolerance(row.truthMs));
       expect(harnessProcesses()).toEqual([]);
     });

@@ -6,7 +6,8 @@ import { overridesFrom, SCENARIO_OPTIONS } from '../../harness/cli/scenario-opti
 import { durationFlag } from '../../harness/scenario/schema.ts';
 import { formatFields, listFields, nearest } from '../../harness/scenario/fields.ts';
 import { FORWARDED_MS, onSignal } from '../../harness/cli/signals.ts';
-import { calibrationVerdict } from '../../harness/run/calibration.ts';
+import { calibrationVerdict, edgeAllowance } from '../../harness/run/calibration.ts';
+import { OUTCOME, recordSetOf } from '../../harness/records/records.ts';
 import { parseOverride, resolveScenario } from '../../harness/scenario/resolve.ts';
 import { messageOf } from './cannot-measure.ts';
 
@@ -139,10 +140,40 @@ describe('validation messages', () => {
 
 describe('calibrate says why it exits 1', () => {
   it('names each outage outside the tolerance, by how much', () => {
-    const row = { mode: '503' as const, plannedMs: 20, truthMs: 20, errorWindowMs: 24.45, maxGapMs: 23.59, failedRequests: 30, withinTolerance: false };
+    const row = { mode: '503' as const, plannedMs: 20, truthMs: 20, errorWindowMs: 24.45, maxGapMs: 23.59, failedRequests: 30, withinTolerance: false, pathAllowance: { belowMs: 3, aboveMs: 1 } };
     const text = calibrationVerdict([row, { ...row, plannedMs: 200, truthMs: 200, errorWindowMs: 201, maxGapMs: 200, withinTolerance: true }]);
     expect(text).toContain('1 of 2 outages measured outside the tolerance max(2 ms, 5 %): 503 20 ms (errorWindow +4.45 ms, maxGap +3.59 ms, tolerance ±2.00 ms) (exit 1)');
     expect(calibrationVerdict([{ ...row, withinTolerance: true }])).toContain('within the tolerance');
+  });
+  it("says when the path, not the meter, moved errorWindow: within the tolerance plus the records' bounds", () => {
+    const row = { mode: 'reset' as const, plannedMs: 200, truthMs: 200, errorWindowMs: 187, maxGapMs: 201, failedRequests: 700, withinTolerance: false, pathAllowance: { belowMs: 4, aboveMs: 1 } };
+    expect(calibrationVerdict([row])).toContain("errorWindow within the path's bounds −4.00/+1.00 ms, so the path, not the meter, moved it");
+    expect(calibrationVerdict([{ ...row, errorWindowMs: 185.9 }])).not.toContain('path');
+    expect(calibrationVerdict([{ ...row, pathAllowance: null }])).not.toContain('path');
+  });
+});
+
+describe('the path allowance: how far the records let errorWindow lie from the truth', () => {
+  // An outage at the app from 100 to 300 ms; times in ms, records in µs.
+  const req = (start: number, end: number, ok: boolean) => ({ scheduled: start * 1000, start: start * 1000, end: end * 1000, outcome: ok ? OUTCOME.ok : OUTCOME.httpError, status: ok ? 200 : 502, errorCode: '', conn: 0, reused: true, colour: 1 });
+  const horizon = { fromUs: 90_000, toUs: 1_300_000 };
+  const outage = { startUs: 100_000, endUs: 300_000 };
+  it("above: the first failure's own latency; below: to the earliest end of a success sent after the last failure, plus the gap since the last success that ended before the end", () => {
+    const r = recordSetOf([
+      req(97, 99, true), // ended before the end: reached the app before the start
+      req(98, 106, false), // the first failure: sent 2 ms before the start, 8 ms long
+      req(150, 151, false),
+      req(290, 295, false), // the last failure
+      req(292, 310, true), // sent after it, succeeded: reached the app after the end
+      req(296, 304, true), // ends earlier: the tighter bound
+    ]);
+    const a = edgeAllowance(r, horizon, outage)!;
+    expect(a.aboveMs).toBeCloseTo(8, 6);
+    expect(a.belowMs).toBeCloseTo(304 - 290 + (98 - 97), 6);
+  });
+  it('null without a failure, or without a success to bound an edge', () => {
+    expect(edgeAllowance(recordSetOf([req(97, 99, true), req(350, 351, true)]), horizon, outage)).toBeNull();
+    expect(edgeAllowance(recordSetOf([req(98, 106, false), req(350, 351, true)]), horizon, outage)).toBeNull();
   });
 });
 
