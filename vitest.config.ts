@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // Two tiers (README, "Tests"): `npm test` runs `fast` (unit tests, and integration tests that need
 // only the local stack: nginx, HAProxy, Caddy and fixture processes on this machine);
-// `npm run test:engines` runs `engines` (the Docker driver, Swarm agents, the study, the cross-check, the browser).
+// `npm run test:engines` runs `engines` (the Docker driver, Swarm agents, the study, the cross-check, real client libraries, the browser).
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],

@@ -10,7 +10,7 @@ import { DRIVERS } from '../../harness/reference/drivers/index.ts';
 import { CODE } from '../../harness/records/failure-codes.ts';
 import { OUTCOME } from '../../harness/records/records.ts';
 import { nowNs } from '../../harness/clock.ts';
-import { listen } from './byte-server.ts';
+import { listen } from '../integration/byte-server.ts';
 
 /**
  * fin: answers a connection's first request, and on its second closes the connection (FIN)
