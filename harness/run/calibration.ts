@@ -35,11 +35,18 @@ export interface CalibrationRow {
 
 const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)} ms`;
 
-/** errorWindow off the truth by no more than the tolerance plus what the path may have moved it. */
-const withinPath = (r: CalibrationRow) =>
-  r.pathAllowance !== null &&
-  r.errorWindowMs - r.truthMs >= -tolerance(r.truthMs) - r.pathAllowance.belowMs &&
-  r.errorWindowMs - r.truthMs <= tolerance(r.truthMs) + r.pathAllowance.aboveMs;
+/** How far errorWindow may lie from the truth, ms: the tolerance plus what the path may have moved it; null when unbounded. */
+export function errorWindowBounds(r: CalibrationRow): { lowMs: number; highMs: number } | null {
+  if (!r.pathAllowance) return null;
+  return { lowMs: -tolerance(r.truthMs) - r.pathAllowance.belowMs, highMs: tolerance(r.truthMs) + r.pathAllowance.aboveMs };
+}
+
+/** errorWindow outside the tolerance alone, but inside what the path explains. */
+const movedByPath = (r: CalibrationRow) => {
+  const off = r.errorWindowMs - r.truthMs;
+  const bounds = errorWindowBounds(r);
+  return Math.abs(off) > tolerance(r.truthMs) && bounds !== null && off >= bounds.lowMs && off <= bounds.highMs;
+};
 
 /** The path allowance as the table and the verdict print it: −below/+above ms. */
 export const pathText = (r: CalibrationRow) => (r.pathAllowance ? `−${r.pathAllowance.belowMs.toFixed(2)}/+${r.pathAllowance.aboveMs.toFixed(2)} ms` : 'n/a');
@@ -51,7 +58,7 @@ export function calibrationVerdict(rows: CalibrationRow[]): string {
   const which = out.map(
     (r) =>
       `${r.mode} ${r.plannedMs} ms (errorWindow ${signed(r.errorWindowMs - r.truthMs)}, maxGap ${signed(r.maxGapMs - r.truthMs)}, tolerance ±${tolerance(r.truthMs).toFixed(2)} ms` +
-      `${withinPath(r) ? `; errorWindow within the path's bounds ${pathText(r)}, so the path, not the meter, moved it` : ''})`,
+      `${movedByPath(r) ? `; errorWindow within the path's bounds ${pathText(r)}, so the path, not the meter, moved it` : ''})`,
   );
   return (
     `calibrate: ${out.length} of ${rows.length} outages measured outside the tolerance max(2 ms, 5 %): ${which.join('; ')} (exit 1). ` +

@@ -150,6 +150,8 @@ describe('calibrate says why it exits 1', () => {
     expect(calibrationVerdict([row])).toContain("errorWindow within the path's bounds −4.00/+1.00 ms, so the path, not the meter, moved it");
     expect(calibrationVerdict([{ ...row, errorWindowMs: 185.9 }])).not.toContain('path');
     expect(calibrationVerdict([{ ...row, pathAllowance: null }])).not.toContain('path');
+    // errorWindow within the tolerance itself (maxGap broke it): nothing for the path to explain
+    expect(calibrationVerdict([{ ...row, errorWindowMs: 195, maxGapMs: 215 }])).not.toContain('path');
   });
 });
 
